@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Bootstraps the development environment step by step; every step is idempotent and
+# cheap when nothing changed, so `make test` can call all of them every time.
+#
+#   scripts/bootstrap.sh venv       Python 3.12 .venv with Saleor's locked deps + plugin
+#   scripts/bootstrap.sh saleor     make sure a Saleor tree is at $SALEOR_SRC (clone if reachable)
+#   scripts/bootstrap.sh db-up      print a DATABASE_URL, starting a throwaway cluster if needed
+#   scripts/bootstrap.sh db-down    stop the throwaway cluster if this project started it
+#   scripts/bootstrap.sh redis-up   print a Redis URL, starting a throwaway server if needed
+#   scripts/bootstrap.sh redis-down stop the throwaway Redis if this project started it
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SALEOR_VERSION=3.23.28
+SALEOR_SRC=${SALEOR_SRC:-$HOME/.cache/saleor/$SALEOR_VERSION}
+SALEOR_GIT=${SALEOR_GIT:-https://github.com/saleor/saleor}
+VENV=$ROOT/.venv
+CACHE=$ROOT/.cache
+LOCAL=$ROOT/.local
+PG_PORT=${AMAZON_FEEDS_PG_PORT:-55432}
+REDIS_PORT=${AMAZON_FEEDS_REDIS_PORT:-56379}
+
+log() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+saleor_present() { [ -f "$SALEOR_SRC/uv.lock" ] && [ -d "$SALEOR_SRC/saleor" ]; }
+
+ensure_uv() {
+  if command -v uv >/dev/null 2>&1; then UV=$(command -v uv); return; fi
+  UV=$CACHE/uv-venv/bin/uv
+  if [ ! -x "$UV" ]; then
+    log "installing uv into $CACHE/uv-venv"
+    mkdir -p "$CACHE"
+    python3 -m venv "$CACHE/uv-venv"
+    "$CACHE/uv-venv/bin/pip" install --quiet uv
+  fi
+}
+
+find_python312() {
+  local candidate
+  for candidate in \
+    "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12*/bin/python3.12 \
+    /usr/bin/python3.12 /usr/local/bin/python3.12; do
+    if [ -x "$candidate" ] && "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
+      echo "$candidate"; return
+    fi
+  done
+  if candidate=$("$UV" python find --python-preference only-system 3.12 2>/dev/null); then
+    echo "$candidate"; return
+  fi
+  log "no Python 3.12 found; asking uv to download one"
+  "$UV" python install 3.12 >&2
+  "$UV" python find 3.12
+}
+
+file_hash() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+
+step_saleor() {
+  if saleor_present; then return; fi
+  if command -v git >/dev/null 2>&1 &&
+    timeout 20 git ls-remote --exit-code "$SALEOR_GIT" "refs/tags/$SALEOR_VERSION" >/dev/null 2>&1; then
+    log "cloning Saleor $SALEOR_VERSION into $SALEOR_SRC"
+    mkdir -p "$(dirname "$SALEOR_SRC")"
+    git clone --quiet --depth 1 --branch "$SALEOR_VERSION" "$SALEOR_GIT" "$SALEOR_SRC"
+  else
+    log "no Saleor tree at $SALEOR_SRC and $SALEOR_GIT is unreachable: the Saleor suite will be skipped"
+  fi
+}
+
+step_venv() {
+  ensure_uv
+  mkdir -p "$CACHE"
+  if [ ! -x "$VENV/bin/python" ] ||
+    ! "$VENV/bin/python" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then
+    local py
+    py=$(find_python312)
+    log "creating $VENV with $py"
+    rm -rf "$VENV"
+    "$UV" venv --quiet --python "$py" "$VENV"
+  fi
+  local site stamp
+  site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  mkdir -p "$VENV/.stamps"
+
+  if saleor_present; then
+    stamp=$(file_hash "$SALEOR_SRC/uv.lock")
+    if [ "$(cat "$VENV/.stamps/saleor-deps" 2>/dev/null)" != "$stamp" ]; then
+      log "installing Saleor's locked dependencies from $SALEOR_SRC/uv.lock"
+      "$UV" export --quiet --frozen --project "$SALEOR_SRC" --all-groups --no-hashes \
+        --no-emit-project --format requirements-txt -o "$CACHE/saleor-requirements.txt"
+      "$UV" pip install --quiet --python "$VENV/bin/python" -r "$CACHE/saleor-requirements.txt"
+      echo "$stamp" >"$VENV/.stamps/saleor-deps"
+      rm -f "$VENV/.stamps/plugin"
+    fi
+    # Saleor is not a distributable package (its pyproject says `package = false`):
+    # it is used in place from its source tree.
+    echo "$SALEOR_SRC" >"$site/saleor_src.pth"
+  else
+    rm -f "$site/saleor_src.pth"
+  fi
+
+  stamp=$(file_hash "$ROOT/setup.cfg" "$ROOT/pyproject.toml" "$VENV/.stamps/saleor-deps")
+  if [ "$(cat "$VENV/.stamps/plugin" 2>/dev/null)" != "$stamp" ]; then
+    log "installing saleor-amazon-feeds (editable) with its test extras"
+    "$UV" pip install --quiet --python "$VENV/bin/python" -e "$ROOT[test]"
+    echo "$stamp" >"$VENV/.stamps/plugin"
+  fi
+}
+
+pg_bindir() {
+  local dir
+  if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
+    pg_config --bindir; return
+  fi
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [ -x "$dir/initdb" ] && { echo "$dir"; return; }
+  done
+  for dir in /usr/local/bin /opt/homebrew/bin /usr/bin; do
+    [ -x "$dir/initdb" ] && { echo "$dir"; return; }
+  done
+  return 1
+}
+
+# PostgreSQL refuses to run as root: run its tools as the `postgres` system user then.
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then
+    if command -v runuser >/dev/null 2>&1; then runuser -u postgres -- "$@"; else su postgres -s /bin/sh -c "$(printf '%q ' "$@")"; fi
+  else
+    "$@"
+  fi
+}
+
+step_db_up() {
+  if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; return; fi
+  if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432 &&
+    psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
+    echo "postgres://postgres@127.0.0.1:5432/saleor_amazon_feeds"; return
+  fi
+  local bindir data=$LOCAL/pg
+  bindir=$(pg_bindir) || { log "PostgreSQL 15+ is needed: install it or set DATABASE_URL"; exit 1; }
+  mkdir -p "$LOCAL"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    log "initialising a throwaway PostgreSQL cluster in $data"
+    mkdir -p "$data"
+    [ "$(id -u)" = 0 ] && chown postgres "$data" && chmod 700 "$data"
+    as_pg_owner "$bindir/initdb" -D "$data" -U postgres -A trust >/dev/null
+  fi
+  if ! as_pg_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    as_pg_owner "$bindir/pg_ctl" -D "$data" -w -l "$data/server.log" \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $data -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null
+    touch "$LOCAL/pg.started-by-us"
+  fi
+  echo "postgres://postgres@127.0.0.1:$PG_PORT/saleor_amazon_feeds"
+}
+
+step_db_down() {
+  [ -f "$LOCAL/pg.started-by-us" ] || return 0
+  local bindir
+  bindir=$(pg_bindir) || return 0
+  as_pg_owner "$bindir/pg_ctl" -D "$LOCAL/pg" -m fast stop >/dev/null 2>&1 || true
+  rm -f "$LOCAL/pg.started-by-us"
+}
+
+redis_answers() {
+  "$VENV/bin/python" - "$1" <<'PY' 2>/dev/null
+import sys, redis
+redis.Redis.from_url(sys.argv[1], socket_connect_timeout=1).ping()
+PY
+}
+
+step_redis_up() {
+  local url=${AMAZON_FEEDS_REDIS_URL:-${REDIS_URL:-redis://127.0.0.1:6379/0}}
+  if redis_answers "$url"; then echo "$url"; return; fi
+  command -v redis-server >/dev/null 2>&1 || { log "Redis is needed: install redis-server or set AMAZON_FEEDS_REDIS_URL"; exit 1; }
+  mkdir -p "$LOCAL/redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
+    --dir "$LOCAL/redis" --pidfile "$LOCAL/redis/redis.pid" --logfile "$LOCAL/redis/redis.log" >&2
+  touch "$LOCAL/redis.started-by-us"
+  url="redis://127.0.0.1:$REDIS_PORT/0"
+  for _ in $(seq 50); do redis_answers "$url" && break; sleep 0.1; done
+  echo "$url"
+}
+
+step_redis_down() {
+  [ -f "$LOCAL/redis.started-by-us" ] || return 0
+  kill "$(cat "$LOCAL/redis/redis.pid" 2>/dev/null)" 2>/dev/null || true
+  rm -f "$LOCAL/redis.started-by-us"
+}
+
+case "${1:-}" in
+  venv) step_saleor; step_venv ;;
+  saleor) step_saleor ;;
+  db-up) step_db_up ;;
+  db-down) step_db_down ;;
+  redis-up) step_redis_up ;;
+  redis-down) step_redis_down ;;
+  saleor-src) saleor_present && echo "$SALEOR_SRC" ;;
+  *) echo "usage: $0 venv|saleor|db-up|db-down|redis-up|redis-down|saleor-src" >&2; exit 2 ;;
+esac
