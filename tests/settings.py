@@ -1,3 +1,3 @@
-"""Saleor's own test settings; the plugin joins INSTALLED_APPS through its entry point."""
+"""Saleor's test settings; the plugin joins INSTALLED_APPS via its entry point."""
 
 from saleor.tests.settings import *  # noqa: F403

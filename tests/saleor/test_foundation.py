@@ -118,3 +118,14 @@ def test_legacy_route_answers_when_active(client, amazon_feeds_plugin):
     response = client.get(f"/plugins/{PLUGIN_ID}/health/")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_initial_migration_applied():
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    applied = MigrationRecorder(connection).applied_migrations()
+    assert ("amazon_feeds", "0001_initial") in applied
+    tables = connection.introspection.table_names()
+    assert "amazon_feeds_amazonaccount" in tables
+    assert "amazon_feeds_amazonmarketplace" in tables

@@ -1,0 +1,9 @@
+from .accounts import AmazonAccount, AmazonMarketplace
+from .mappings import AmazonFieldMapping, AmazonShippingMapping
+
+__all__ = [
+    "AmazonAccount",
+    "AmazonFieldMapping",
+    "AmazonMarketplace",
+    "AmazonShippingMapping",
+]
