@@ -247,6 +247,10 @@ def error_from_response(
         if isinstance(errors, list) and errors and isinstance(errors[0], dict):
             code = errors[0].get("code")
             message = errors[0].get("message")
+            extra = errors[0].get("details")
+            if extra and isinstance(extra, str) and extra not in (message or ""):
+                # Amazon puts the useful part ("which field") in details.
+                message = f"{message}: {extra}" if message else extra
             details = errors
         else:
             code = data.get("code") or data.get("error")

@@ -56,11 +56,13 @@ local burst = tonumber(ARGV[2])
 local scale = tonumber(ARGV[3])
 local max_wait = tonumber(ARGV[4])
 local consume = ARGV[5] == '1'
+rate = rate * scale
 if ARGV[6] == '1' then
+  -- What Amazon reports is the rate really applied, in wall-clock seconds:
+  -- time_scale only speeds up the published table, never an observed rate.
   local learned = redis.call('GET', KEYS[2])
   if learned then rate = tonumber(learned) end
 end
-rate = rate * scale
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(state[1])
 local ts = tonumber(state[2])
@@ -180,13 +182,18 @@ class RateLimiter:
         )
 
     def effective_rate(self, seller_id: str, operation: str) -> Rate:
-        """The rate the bucket uses now (unscaled)."""
+        """The rate the bucket applies now, in wall-clock seconds.
+
+        An override or the published default times ``time_scale``, unless
+        Amazon reported another rate (never scaled: it is what Amazon applies).
+        """
         configured = self.configured_rate(operation)
+        scaled = Rate(configured.rate * self.time_scale, configured.burst)
         if operation in self._overrides:
-            return configured
+            return scaled
         learned = self.redis.get(self.learned_key(seller_id, operation))
         if learned is None:
-            return configured
+            return scaled
         return Rate(float(learned), configured.burst)
 
     def _run_bucket(

@@ -97,6 +97,16 @@ def test_learns_rate_from_amazons_header(make_limiter):
     assert overridden.effective_rate(SELLER, "getFeed") == Rate(3, 2)
 
 
+def test_learned_rate_is_not_time_scaled(make_limiter):
+    limiter = make_limiter(time_scale=100)
+    assert limiter.effective_rate(SELLER, "getFeed") == Rate(200, 15)
+    limiter.learn_from_header(SELLER, "getFeed", "4")
+    assert limiter.effective_rate(SELLER, "getFeed") == Rate(4, 15)
+    for _ in range(15):
+        assert limiter.try_acquire(SELLER, "getFeed")
+    assert limiter.wait_time(SELLER, "getFeed") == pytest.approx(0.25, rel=0.05)
+
+
 def test_feed_quota_allows_five_then_reports_the_next_slot(make_limiter):
     limiter = make_limiter()
     before = datetime.now(UTC)
