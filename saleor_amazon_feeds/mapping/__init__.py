@@ -1,0 +1,1 @@
+"""Field mapping: which Saleor data feeds which Amazon listing attribute (pure)."""
