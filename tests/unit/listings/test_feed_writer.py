@@ -1,0 +1,167 @@
+import gc
+import tracemalloc
+from decimal import Decimal
+
+import pytest
+
+from saleor_amazon_feeds.listings.feed_writer import (
+    MAX_MESSAGES_PER_FEED,
+    FeedDocumentWriter,
+    iter_feed_documents,
+)
+from saleor_amazon_feeds.listings.messages import (
+    FeedMessage,
+    MessageKind,
+    delete_message,
+    inventory_patch,
+    listing_update,
+    localized,
+    price_patch,
+)
+from saleor_amazon_feeds.spapi_spec import load_json
+
+from .conftest import parse_feed, requires_spec
+
+DE = "A1PA6795UKMFR9"
+
+
+def _mixed_messages(count: int):
+    for n in range(count):
+        sku = f"SKU-{n}"
+        match n % 4:
+            case 0:
+                yield listing_update(
+                    sku,
+                    "SAMPLE_PRODUCT",
+                    {
+                        "item_name": localized(
+                            f"Ärmel {n} 👕", marketplace_id=DE, language_tag="de_DE"
+                        )
+                    },
+                )
+            case 1:
+                yield inventory_patch(sku, "SAMPLE_PRODUCT", n, handling_time_days=2)
+            case 2:
+                yield price_patch(
+                    sku,
+                    "SAMPLE_PRODUCT",
+                    Decimal("9.99"),
+                    marketplace_id=DE,
+                    currency="EUR",
+                    compare_at_price=Decimal("12.50"),
+                )
+            case _:
+                yield delete_message(sku)
+
+
+def test_documents_split_and_validate(feed_validator, message_validator):
+    docs = list(
+        iter_feed_documents(
+            _mixed_messages(11),
+            seller_id="A1SELLER",
+            issue_locale="de_DE",
+            max_messages=4,
+        )
+    )
+    assert [d.message_count for d in docs] == [4, 4, 3]
+    skus = []
+    for doc in docs:
+        feed = parse_feed(doc.content)
+        feed_validator.validate(feed)
+        assert feed["header"] == {
+            "sellerId": "A1SELLER",
+            "version": "2.0",
+            "issueLocale": "de_DE",
+        }
+        ids = [m["messageId"] for m in feed["messages"]]
+        assert ids == list(range(1, doc.message_count + 1))
+        for message in feed["messages"]:
+            message_validator.validate(message)
+            assert doc.correlation[message["messageId"]][0] == message["sku"]
+        skus += [m["sku"] for m in feed["messages"]]
+    assert skus == [f"SKU-{n}" for n in range(11)]
+    assert docs[0].correlation[2] == ("SKU-1", "inventory")
+    assert docs[0].correlation[4] == ("SKU-3", "delete")
+    # Amounts come out as exact JSON numbers, with the currency's decimals.
+    assert b'"value_with_tax":9.99' in docs[0].content
+    assert b'"value_with_tax":12.50' in docs[0].content
+    assert "👕".encode() in docs[0].content  # UTF-8, not \\u escapes
+
+
+def test_exact_multiple_of_limit_and_empty_input():
+    docs = list(iter_feed_documents(_mixed_messages(8), seller_id="S", max_messages=4))
+    assert [d.message_count for d in docs] == [4, 4]
+    assert list(iter_feed_documents(iter(()), seller_id="S")) == []
+
+
+def test_included_data_header(feed_validator):
+    (doc,) = iter_feed_documents(
+        _mixed_messages(1), seller_id="S", included_data=["issues", "attributes"]
+    )
+    feed = parse_feed(doc.content)
+    feed_validator.validate(feed)
+    assert feed["header"]["report"] == {
+        "includedData": ["issues", "attributes"],
+        "apiVersion": "2021-08-01",
+    }
+    assert "issueLocale" not in feed["header"]
+
+
+def test_bad_message_does_not_corrupt_document():
+    import io
+
+    buffer = io.BytesIO()
+    writer = FeedDocumentWriter(buffer, seller_id="S", max_messages=2)
+    writer.add(delete_message("A"))
+    broken = FeedMessage(
+        "B",
+        MessageKind.LISTING,
+        {"operationType": "UPDATE", "attributes": {"x": object()}},
+    )
+    with pytest.raises(TypeError):
+        writer.add(broken)
+    writer.add(delete_message("C"))
+    with pytest.raises(OverflowError):
+        writer.add(delete_message("D"))
+    writer.close()
+    feed = parse_feed(buffer.getvalue())
+    assert [m["sku"] for m in feed["messages"]] == ["A", "C"]
+    assert writer.correlation == {1: ("A", "delete"), 2: ("C", "delete")}
+    with pytest.raises(ValueError):
+        FeedDocumentWriter(io.BytesIO(), seller_id="S", max_messages=25_001)
+
+
+@requires_spec
+def test_amazon_sample_feed_validates(feed_validator):
+    # Guards the validator fixture itself: Amazon's own sample must pass.
+    feed_validator.validate(load_json("samples/sample-json-listings-feed.de.json"))
+
+
+def test_real_limit_streams_in_bounded_memory(feed_validator):
+    body = "x" * 300
+    total = MAX_MESSAGES_PER_FEED + 10
+
+    def messages():
+        for n in range(total):
+            yield listing_update(
+                f"S{n}", "P", {"item_name": [{"value": body, "marketplace_id": DE}]}
+            )
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        counts, largest = [], 0
+        for doc in iter_feed_documents(messages(), seller_id="S"):
+            counts.append(doc.message_count)
+            largest = max(largest, len(doc.content))
+            if doc.message_count == 10:
+                feed_validator.validate(parse_feed(doc.content))
+            del doc
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert counts == [MAX_MESSAGES_PER_FEED, 10]
+    # Holding the 25,000 message dicts alone would need several times the
+    # document's size; streaming needs the buffer, its copy and the id map.
+    assert largest > 25_000 * 300
+    assert peak < 2 * largest + 6_000_000, (peak, largest)
