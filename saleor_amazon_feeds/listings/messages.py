@@ -46,8 +46,10 @@ class FeedMessage:
 
 # ISO 4217 minor units for currencies Amazon marketplaces use; two is the default.
 _MINOR_UNITS = {"JPY": 0, "KRW": 0, "CLP": 0, "HUF": 2, "KWD": 3, "BHD": 3}
+# Dropped from variation parents, which are never buyable. condition_type stays:
+# product types list it as required for every item, parents included.
 OFFER_ATTRIBUTES = frozenset(
-    {"purchasable_offer", "fulfillment_availability", "list_price", "condition_type"}
+    {"purchasable_offer", "fulfillment_availability", "list_price"}
 )
 
 

@@ -1,0 +1,405 @@
+"""Validate listing attributes against an Amazon product type definition schema.
+
+Product type schemas are JSON Schema 2019-09 plus Amazon's meta-schema
+vocabulary. Of that vocabulary only ``maxUniqueItems``/``minUniqueItems`` (with
+``selectors``) and ``maxUtf8ByteLength``/``minUtf8ByteLength`` constrain data;
+``editable`` and ``hidden`` are presentation hints and are ignored here.
+
+Numbers are compared as Decimals: with floats, ``19.99`` fails
+``multipleOf: 0.01`` and a valid price would be reported as wrong.
+"""
+
+import base64
+import hashlib
+import json
+import re
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from jsonschema import Draft201909Validator, FormatChecker, ValidationError, validators
+
+_REQUIRED = frozenset({"required", "dependentRequired"})
+
+
+class IssueCode(StrEnum):
+    MISSING_REQUIRED = "MISSING_REQUIRED"
+    INVALID_VALUE = "INVALID_VALUE"
+    INVALID_TYPE = "INVALID_TYPE"
+    TOO_LONG = "TOO_LONG"
+    TOO_SHORT = "TOO_SHORT"
+    TOO_MANY_VALUES = "TOO_MANY_VALUES"
+    TOO_FEW_VALUES = "TOO_FEW_VALUES"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    UNKNOWN_FIELD = "UNKNOWN_FIELD"
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationIssue:
+    attribute: str  # top-level attribute, "" when the issue is about the whole item
+    path: str  # JSON pointer into the attributes, e.g. "/item_name/0/value"
+    code: IssueCode
+    message: str
+
+
+# Format checks matter for validity, not just annotation: Amazon uses
+# oneOf[date, date-time], which every string would match twice without them.
+_FORMATS = FormatChecker(["date", "email", "regex", "uuid", "ipv4", "ipv6"])
+_DATE_TIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+@_FORMATS.checks("date-time", raises=ValueError)
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _DATE_TIME.match(value):
+        return False
+    date.fromisoformat(value[:10])
+    hour, minute, second = (int(p) for p in (value[11:13], value[14:16], value[17:19]))
+    return hour < 24 and minute < 60 and second < 61
+
+
+def _is_integer(checker, instance) -> bool:
+    if isinstance(instance, Decimal):
+        return instance.is_finite() and instance == instance.to_integral_value()
+    return Draft201909Validator.TYPE_CHECKER.is_type(instance, "integer")
+
+
+_TYPES = Draft201909Validator.TYPE_CHECKER.redefine("integer", _is_integer)
+
+
+def _utf8_len(value: str) -> int:
+    return len(value.encode("utf-8", "surrogatepass"))
+
+
+def _max_utf8(validator, limit, instance, schema):
+    if isinstance(instance, str) and _utf8_len(instance) > limit:
+        yield ValidationError(f"is {_utf8_len(instance)} bytes, at most {limit}")
+
+
+def _min_utf8(validator, limit, instance, schema):
+    if isinstance(instance, str) and _utf8_len(instance) < limit:
+        yield ValidationError(f"is {_utf8_len(instance)} bytes, at least {limit}")
+
+
+class ProductTypeSchema:
+    """One product type definition schema, ready to validate attributes."""
+
+    def __init__(self, schema: Mapping[str, Any], *, checksum: str | None = None):
+        if not isinstance(schema, Mapping) or not isinstance(
+            schema.get("properties"), Mapping
+        ):
+            raise ValueError("Not a product type schema: no 'properties'.")
+        self.schema: dict[str, Any] = _decimals(schema)
+        self.checksum = checksum
+        self._validator = self._validator_class()(self.schema, format_checker=_FORMATS)
+
+    @property
+    def attribute_names(self) -> frozenset[str]:
+        return frozenset(self.schema["properties"])
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Attributes required unconditionally (``allOf`` conditions add more)."""
+        return tuple(self.schema.get("required", ()))
+
+    def title(self, attribute: str) -> str:
+        prop = self.schema["properties"].get(attribute)
+        if isinstance(prop, Mapping) and isinstance(prop.get("title"), str):
+            return prop["title"]
+        return attribute
+
+    def enum_values(self, attribute: str, field: str = "value") -> list[Any]:
+        """Allowed values of an attribute's field, e.g. variation theme names."""
+        items = self.schema["properties"].get(attribute, {}).get("items", {})
+        prop = self._resolve(items.get("properties", {}).get(field, {}))
+        return list(prop.get("enum", ()))
+
+    def validate(
+        self,
+        attributes: Mapping[str, Any],
+        *,
+        enforce_requirements: bool = True,
+        only: Iterable[str] | None = None,
+    ) -> list[ValidationIssue]:
+        """Return every issue, in a stable order (by path, then code).
+
+        ``enforce_requirements=False`` is Amazon's NOT_ENFORCED mode: required and
+        conditionally required attributes are not demanded, the values given are
+        still checked. ``only`` validates just those attributes (for a PATCH).
+        """
+        instance = _decimals(attributes)
+        if only is not None:
+            keep = set(only)
+            instance = {k: v for k, v in instance.items() if k in keep}
+            enforce_requirements = False
+        issues: dict[tuple[str, str, str], ValidationIssue] = {}
+        for error in self._validator.iter_errors(instance):
+            top_level_requirement = error.validator in _REQUIRED and not list(
+                error.absolute_path
+            )
+            if top_level_requirement and not enforce_requirements:
+                continue
+            for issue in self._issues(error):
+                issues.setdefault((issue.path, issue.code, issue.message), issue)
+        return sorted(issues.values(), key=lambda i: (i.attribute, i.path, i.code))
+
+    def is_valid(self, attributes: Mapping[str, Any], **kwargs: Any) -> bool:
+        return not self.validate(attributes, **kwargs)
+
+    # -- internals ----------------------------------------------------------
+
+    def _validator_class(self):
+        def max_unique(validator, limit, instance, schema):
+            if not isinstance(instance, list):
+                return
+            groups = Counter(self._selector_key(schema, item) for item in instance)
+            for key, count in groups.items():
+                if count > limit:
+                    yield ValidationError(
+                        f"has {count} values{_describe(key)}, at most {limit}"
+                    )
+
+        def min_unique(validator, limit, instance, schema):
+            if not isinstance(instance, list) or not instance:
+                return
+            groups = {self._selector_key(schema, item) for item in instance}
+            if len(groups) < limit:
+                yield ValidationError(
+                    f"has {len(groups)} distinct values, at least {limit}"
+                )
+
+        return validators.extend(
+            Draft201909Validator,
+            {
+                "maxUtf8ByteLength": _max_utf8,
+                "minUtf8ByteLength": _min_utf8,
+                "maxUniqueItems": max_unique,
+                "minUniqueItems": min_unique,
+            },
+            type_checker=_TYPES,
+        )
+
+    def _selector_key(self, schema: Mapping, item: Any) -> tuple:
+        # Amazon fills a missing selector (marketplace_id, language_tag) with
+        # its schema default, so an item without it is the default one.
+        selectors = schema.get("selectors") or ()
+        if not isinstance(item, Mapping):
+            return (("", json.dumps(item, sort_keys=True, default=str)),)
+        if not selectors:
+            return (("", json.dumps(item, sort_keys=True, default=str)),)
+        props = schema.get("items", {}).get("properties", {})
+        key = []
+        for name in selectors:
+            value = item.get(name)
+            if value is None:
+                value = self._resolve(props.get(name, {})).get("default")
+            key.append((name, json.dumps(value, sort_keys=True, default=str)))
+        return tuple(key)
+
+    def _resolve(self, node: Any) -> Mapping:
+        seen = 0
+        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if not ref.startswith("#/") or seen > 20:
+                return {}
+            node = self.schema
+            for part in ref[2:].split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                node = node.get(part, {}) if isinstance(node, Mapping) else {}
+            seen += 1
+        return node if isinstance(node, Mapping) else {}
+
+    def _issues(self, error: ValidationError) -> list[ValidationIssue]:
+        path = list(error.absolute_path)
+        kind = error.validator
+        if kind in _REQUIRED:
+            missing = (
+                [p for p in error.validator_value if p not in error.instance]
+                if kind == "required" and isinstance(error.instance, Mapping)
+                else []
+            ) or [_quoted(error.message)]
+            return [self._missing(path, name) for name in missing]
+        attribute = str(path[0]) if path else ""
+        pointer = _pointer(path)
+        label = self._label(attribute, error.schema, path)
+        value = error.instance
+        code, text = IssueCode.INVALID_VALUE, f"{label}: {error.message}."
+        match kind:
+            case "maxLength":
+                code = IssueCode.TOO_LONG
+                text = (
+                    f"{label} is too long: {len(value)} characters, "
+                    f"at most {error.validator_value} allowed."
+                )
+            case "maxUtf8ByteLength":
+                code = IssueCode.TOO_LONG
+                text = (
+                    f"{label} is too long: {_utf8_len(value)} bytes in UTF-8, at most "
+                    f"{error.validator_value} allowed (accented letters, symbols and "
+                    "emoji take several bytes)."
+                )
+            case "minLength" | "minUtf8ByteLength":
+                code = IssueCode.TOO_SHORT
+                text = f"{label} is too short or empty."
+            case "maxItems" | "maxUniqueItems":
+                code = IssueCode.TOO_MANY_VALUES
+                text = f"{label} {error.message} allowed."
+            case "minItems" | "minUniqueItems":
+                code = IssueCode.TOO_FEW_VALUES
+                text = f"{label} needs at least {error.validator_value} value(s)."
+            case "type":
+                code = IssueCode.INVALID_TYPE
+                text = f"{label} must be {_type_name(error.validator_value)}."
+            case "enum":
+                allowed = ", ".join(str(v) for v in list(error.validator_value)[:10])
+                more = ", ..." if len(error.validator_value) > 10 else ""
+                text = f"{label}: {value!r} is not allowed; use one of {allowed}{more}."
+            case "const":
+                text = f"{label} must be {error.validator_value!r}."
+            case "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum":
+                code = IssueCode.OUT_OF_RANGE
+                bound = {"minimum": "at least", "maximum": "at most"}.get(
+                    kind, "above" if kind == "exclusiveMinimum" else "below"
+                )
+                text = f"{label} must be {bound} {error.validator_value}, not {value}."
+            case "multipleOf":
+                text = f"{label} must be a multiple of {error.validator_value}."
+            case "additionalProperties" | "unevaluatedProperties":
+                code = IssueCode.UNKNOWN_FIELD
+                text = f"{label}: {error.message}."
+            case "anyOf" | "oneOf":
+                text = f"{label}: {value!r} is not an accepted value."
+            case "format":
+                text = f"{label}: {value!r} is not a valid {error.validator_value}."
+        return [ValidationIssue(attribute, pointer, code, text)]
+
+    def _missing(self, path: list, name: str) -> ValidationIssue:
+        if not path:
+            return ValidationIssue(
+                name,
+                _pointer([name]),
+                IssueCode.MISSING_REQUIRED,
+                f"{self.title(name)} ({name}) is required.",
+            )
+        attribute = str(path[0])
+        return ValidationIssue(
+            attribute,
+            _pointer([*path, name]),
+            IssueCode.MISSING_REQUIRED,
+            f"{self.title(attribute)}: '{name}' is missing (at {_pointer(path)}).",
+        )
+
+    def _label(self, attribute: str, schema: Mapping, path: list) -> str:
+        base = self.title(attribute) if attribute else "Listing"
+        field = schema.get("title") if isinstance(schema, Mapping) else None
+        if len(path) > 2 and field and field != base:
+            return f"{base} ({field})"
+        return base
+
+
+class SchemaCache:
+    """Product type schemas by checksum: Amazon changes the checksum on change.
+
+    ``loader`` fetches a schema document by URL (the link getDefinitionsProductType
+    returns) and may return bytes, text or parsed JSON; the cache keeps the
+    ``maxsize`` most recently used schemas. Safe to share between threads.
+    """
+
+    def __init__(
+        self,
+        loader: Callable[[str], bytes | str | Mapping[str, Any]],
+        *,
+        maxsize: int = 32,
+        verify_checksum: bool = False,
+    ) -> None:
+        if maxsize < 1:
+            raise ValueError("maxsize must be at least 1.")
+        self._loader = loader
+        self._maxsize = maxsize
+        self._verify = verify_checksum
+        self._entries: OrderedDict[str, ProductTypeSchema] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, checksum: str) -> bool:
+        return checksum in self._entries
+
+    def get(self, url: str, checksum: str) -> ProductTypeSchema:
+        with self._lock:
+            if checksum in self._entries:
+                self._entries.move_to_end(checksum)
+                return self._entries[checksum]
+        # Loaded outside the lock: a slow download must not block cache hits.
+        raw = self._loader(url)
+        if isinstance(raw, bytes | str):
+            data = raw.encode("utf-8") if isinstance(raw, str) else raw
+            if self._verify and not checksum_matches(data, checksum):
+                raise ValueError(
+                    f"Schema from {url} does not match checksum {checksum}."
+                )
+            raw = json.loads(data, parse_float=Decimal)
+        schema = ProductTypeSchema(raw, checksum=checksum)
+        with self._lock:
+            self._entries[checksum] = schema
+            self._entries.move_to_end(checksum)
+            while len(self._entries) > self._maxsize:
+                self._entries.popitem(last=False)
+        return schema
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def checksum_matches(data: bytes, checksum: str) -> bool:
+    """Amazon documents the checksum as Base64 MD5; hex is accepted too."""
+    digest = hashlib.md5(data, usedforsecurity=False).digest()
+    return checksum in (base64.b64encode(digest).decode(), digest.hex())
+
+
+def _decimals(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, Mapping):
+        return {k: _decimals(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_decimals(v) for v in value]
+    return value
+
+
+def _pointer(path: Iterable[Any]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _quoted(message: str) -> str:
+    match = re.match(r"^'([^']*)'", message)
+    return match.group(1) if match else message
+
+
+def _describe(key: tuple) -> str:
+    shown = [f"{name}={json.loads(value)}" for name, value in key if name]
+    return f" for {', '.join(shown)}" if shown else ""
+
+
+def _type_name(expected: Any) -> str:
+    names = {
+        "string": "text",
+        "number": "a number",
+        "integer": "a whole number",
+        "boolean": "true or false",
+        "array": "a list",
+        "object": "an object",
+    }
+    if isinstance(expected, list):
+        return " or ".join(names.get(t, t) for t in expected)
+    return names.get(expected, str(expected))
