@@ -1,4 +1,4 @@
-.PHONY: test venv lint format demo serve bench clean
+.PHONY: test venv lint format demo serve bench clean schema
 
 test:
 	scripts/run-tests.sh $(PYTEST_ARGS)
@@ -17,3 +17,7 @@ demo serve bench:
 
 clean:
 	scripts/bootstrap.sh db-down; scripts/bootstrap.sh redis-down; rm -rf .venv .cache .local
+
+schema: venv
+	DJANGO_SETTINGS_MODULE=tests.settings DATABASE_URL=$${DATABASE_URL:-postgres://localhost/unused} \
+		.venv/bin/python -m saleor_amazon_feeds.graphql.print_schema

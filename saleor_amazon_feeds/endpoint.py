@@ -59,3 +59,7 @@ def health(plugin: "AmazonFeedsPlugin", request: HttpRequest) -> HttpResponse:
             "saleor": {"version": saleor.__version__},
         }
     )
+
+
+# Routes defined in other modules register themselves on import.
+from .graphql import view as _graphql_view  # noqa: E402, F401

@@ -254,6 +254,14 @@ class AmazonClient:
     def close(self) -> None:
         self._api.close()
 
+    def forget_access_token(self) -> None:
+        """Make the next call exchange the refresh token with LWA again.
+
+        Access tokens stay valid for up to an hour after a seller revokes the
+        authorisation, so a credentials check must not trust a cached one.
+        """
+        self._api.invalidate_token()
+
     def __enter__(self) -> AmazonClient:
         return self
 

@@ -48,3 +48,14 @@ def test_parse_sources_keeps_order_and_rejects_duplicates():
         parse_sources(["product.name", "product.name"])
     with pytest.raises(SourceError, match="at least one"):
         parse_sources([])
+
+
+def test_amazon_attribute_names():
+    from saleor_amazon_feeds.mapping.amazon_attributes import attribute_problem
+
+    assert attribute_problem("item_name") is None
+    assert attribute_problem("other_product_image_locator_3") is None
+    assert "Unknown Amazon attribute 'item_nam'" in attribute_problem("item_nam")
+    assert "not an Amazon attribute name" in attribute_problem("Item Name")
+    assert "set by the plugin" in attribute_problem("purchasable_offer")
+    assert attribute_problem("apparel_size", frozenset({"apparel_size"})) is None

@@ -1,0 +1,1 @@
+"""Django-side services: where the plugin's models meet Amazon and Saleor."""
