@@ -1,0 +1,257 @@
+"""Resolve Amazon attribute values for one listing from a plain snapshot.
+
+Mappings exist at three levels: marketplace, category, product. For each
+Amazon attribute the most specific level that maps it decides its whole source
+list; lower levels are not consulted for that attribute even if every source
+comes out empty, so a product can deliberately override a category default.
+Within the list the first source with a non-empty value wins. Values from
+different sources are never concatenated: a title made of two half-right
+fields is worse than a missing one, which Amazon reports clearly.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
+
+from saleor_amazon_feeds.listings.editorjs import Description, editorjs_to_description
+
+from .gtin import normalize_gtin
+from .sources import Source, SourceError, parse_source
+
+
+class Level(StrEnum):
+    PRODUCT = "product"
+    CATEGORY = "category"
+    MARKETPLACE = "marketplace"
+
+
+# Most specific first: the order precedence is checked in.
+LEVELS = (Level.PRODUCT, Level.CATEGORY, Level.MARKETPLACE)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceValue:
+    value: str | Decimal
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    value: Decimal
+    unit: str
+
+
+AttributeValues = Mapping[str, Sequence[SourceValue]]
+
+
+@dataclass(frozen=True)
+class VariantSnapshot:
+    sku: str
+    name: str = ""
+    external_reference: str | None = None
+    weight: Measure | None = None
+    attributes: AttributeValues = field(default_factory=dict)
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProductSnapshot:
+    """What a Django layer reads from Saleor for one product (and one variant)."""
+
+    name: str
+    slug: str = ""
+    description: object = None  # EditorJS JSON as stored by Saleor
+    seo_title: str | None = None
+    seo_description: str | None = None
+    product_type: str = ""
+    category: str | None = None
+    weight: Measure | None = None
+    media: Sequence[str] = ()
+    attributes: AttributeValues = field(default_factory=dict)
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    variant: VariantSnapshot | None = None
+
+    @cached_property
+    def parsed_description(self) -> Description:
+        return editorjs_to_description(self.description)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedAttribute:
+    attribute: str
+    values: tuple[SourceValue, ...]
+    level: Level
+    source: str  # the expression that produced the values
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionWarning:
+    attribute: str
+    level: Level | None
+    source: str | None
+    message: str
+
+
+@dataclass
+class Resolution:
+    values: dict[str, ResolvedAttribute] = field(default_factory=dict)
+    # Attributes mapped somewhere but with no non-empty source: level that decided.
+    unresolved: dict[str, Level] = field(default_factory=dict)
+    warnings: list[ResolutionWarning] = field(default_factory=list)
+
+    def first(self, attribute: str) -> str | Decimal | None:
+        resolved = self.values.get(attribute)
+        return resolved.values[0].value if resolved else None
+
+
+Mappings = Mapping[str, Sequence[str | Source]]
+
+
+def resolve_attributes(
+    snapshot: ProductSnapshot,
+    *,
+    marketplace: Mappings | None = None,
+    category: Mappings | None = None,
+    product: Mappings | None = None,
+) -> Resolution:
+    """Values plus provenance for every attribute mapped at any level."""
+    by_level = {
+        Level.PRODUCT: product or {},
+        Level.CATEGORY: category or {},
+        Level.MARKETPLACE: marketplace or {},
+    }
+    result = Resolution()
+    attributes = sorted({name for mapping in by_level.values() for name in mapping})
+    for attribute in attributes:
+        level = next(lv for lv in LEVELS if attribute in by_level[lv])
+        sources = by_level[level][attribute]
+        if isinstance(sources, str | Source):
+            sources = [sources]
+        resolved = _first_non_empty(
+            snapshot, attribute, level, sources, result.warnings
+        )
+        if resolved is None:
+            result.unresolved[attribute] = level
+        else:
+            result.values[attribute] = resolved
+    return result
+
+
+def _first_non_empty(snapshot, attribute, level, sources, warnings):
+    for item in sources:
+        try:
+            source = item if isinstance(item, Source) else parse_source(item)
+        except SourceError as exc:
+            warnings.append(ResolutionWarning(attribute, level, str(item), str(exc)))
+            continue
+        values = evaluate_source(
+            source,
+            snapshot,
+            warn=lambda message, source=source: warnings.append(
+                ResolutionWarning(attribute, level, source.expression, message)
+            ),
+        )
+        if values:
+            return ResolvedAttribute(attribute, tuple(values), level, source.expression)
+    return None
+
+
+def evaluate_source(
+    source: Source,
+    snapshot: ProductSnapshot,
+    *,
+    warn: Callable[[str], None] = lambda message: None,
+) -> list[SourceValue]:
+    """Values one source yields for the snapshot; blanks are dropped."""
+    variant = snapshot.variant
+    kind, key = source.kind, source.key
+    raw: list[SourceValue]
+    match kind:
+        case "product.name":
+            raw = _text(snapshot.name)
+        case "product.description":
+            raw = _text(snapshot.parsed_description.text)
+        case "product.description_bullets":
+            raw = [SourceValue(b) for b in snapshot.parsed_description.bullets]
+        case "product.seo_title":
+            raw = _text(snapshot.seo_title)
+        case "product.seo_description":
+            raw = _text(snapshot.seo_description)
+        case "product.slug":
+            raw = _text(snapshot.slug)
+        case "product.weight":
+            raw = _measure(snapshot.weight)
+        case "product.type":
+            raw = _text(snapshot.product_type)
+        case "product.category":
+            raw = _text(snapshot.category)
+        case "product.media":
+            raw = [SourceValue(url) for url in snapshot.media]
+        case "variant.name":
+            raw = _text(variant.name if variant else None)
+        case "variant.sku":
+            raw = _text(variant.sku if variant else None)
+        case "variant.weight":
+            raw = _measure(
+                variant.weight if variant and variant.weight else snapshot.weight
+            )
+        case "variant.external_reference":
+            raw = _text(variant.external_reference if variant else None)
+        case "attribute":
+            raw = list(_variant_attr(variant, key)) or list(
+                snapshot.attributes.get(key, ())
+            )
+        case "product_attribute":
+            raw = list(snapshot.attributes.get(key, ()))
+        case "variant_attribute":
+            raw = list(_variant_attr(variant, key))
+        case "metadata":
+            raw = _text(snapshot.metadata.get(key))
+        case "variant_metadata":
+            raw = _text(variant.metadata.get(key) if variant else None)
+        case "gtin":
+            raw = _gtins(
+                list(_variant_attr(variant, key))
+                or list(snapshot.attributes.get(key, ())),
+                key,
+                warn,
+            )
+        case "literal":
+            raw = _text(key)
+        case _:
+            warn(f"Source {source.expression} is not supported.")
+            raw = []
+    return [v for v in raw if not (isinstance(v.value, str) and not v.value.strip())]
+
+
+def _variant_attr(variant: VariantSnapshot | None, key: str) -> Sequence[SourceValue]:
+    return variant.attributes.get(key, ()) if variant else ()
+
+
+def _text(value: object) -> list[SourceValue]:
+    if value is None:
+        return []
+    text = str(value).strip()
+    return [SourceValue(text)] if text else []
+
+
+def _measure(measure: Measure | None) -> list[SourceValue]:
+    return [SourceValue(measure.value, measure.unit)] if measure else []
+
+
+def _gtins(values: list[SourceValue], key: str, warn) -> list[SourceValue]:
+    valid = []
+    for item in values:
+        code = normalize_gtin(
+            item.value if isinstance(item.value, str) else str(item.value)
+        )
+        if code:
+            valid.append(SourceValue(code))
+        else:
+            warn(
+                f"Attribute '{key}' value {item.value!r} is not a valid "
+                "GTIN-8/12/13/14."
+            )
+    return valid[:1]
