@@ -134,7 +134,10 @@ def test_bad_message_does_not_corrupt_document():
 @requires_spec
 def test_amazon_sample_feed_validates(feed_validator):
     # Guards the validator fixture itself: Amazon's own sample must pass.
-    feed_validator.validate(load_json("samples/sample-json-listings-feed.de.json"))
+    sample = load_json("samples/sample-json-listings-feed.de.json")
+    assert list(feed_validator.iter_errors(sample)) == []
+    broken = {**sample, "messages": [{**sample["messages"][2], "productType": "X"}]}
+    assert not feed_validator.is_valid(broken)
 
 
 def test_real_limit_streams_in_bounded_memory(feed_validator):
