@@ -42,7 +42,7 @@ from .types import (
 MANAGE_CHANNELS = ChannelPermissions.MANAGE_CHANNELS
 
 
-class Query(graphene.ObjectType):
+class AccountQueries(graphene.ObjectType):
     amazon_accounts = graphene.Field(
         graphene.NonNull(AmazonAccountConnection),
         description="Registered Amazon seller accounts (MANAGE_CHANNELS).",
@@ -121,7 +121,7 @@ class Query(graphene.ObjectType):
         ]
 
 
-class Mutation(graphene.ObjectType):
+class AccountMutations(graphene.ObjectType):
     amazon_account_create = AmazonAccountCreate.Field()
     amazon_account_update = AmazonAccountUpdate.Field()
     amazon_account_delete = AmazonAccountDelete.Field()
@@ -133,6 +133,15 @@ class Mutation(graphene.ObjectType):
     amazon_field_mapping_delete = AmazonFieldMappingDelete.Field()
     amazon_shipping_mapping_create = AmazonShippingMappingCreate.Field()
     amazon_shipping_mapping_bulk_delete = AmazonShippingMappingBulkDelete.Field()
+
+
+# Each feature contributes a Query and a Mutation mixin.
+class Query(AccountQueries, graphene.ObjectType):
+    pass
+
+
+class Mutation(AccountMutations, graphene.ObjectType):
+    pass
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
