@@ -1,0 +1,1 @@
+"""Catalog export: Saleor products -> Amazon listing feed messages (Django side)."""

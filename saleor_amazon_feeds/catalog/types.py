@@ -1,0 +1,60 @@
+"""What the catalog builder hands to the submission service."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..listings.messages import FeedMessage
+from ..listings.schema_validation import ProductTypeSchema
+
+
+class FeedKind(StrEnum):
+    """What a merchant can submit (X-Cart's feed checkboxes)."""
+
+    LISTINGS = "LISTINGS"
+    INVENTORY = "INVENTORY"
+    PRICES = "PRICES"
+    DELETIONS = "DELETIONS"
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltMessage:
+    """One feed message plus where it came from.
+
+    ``digest`` is a stable hash of the message payload: the submission service
+    compares it with the last accepted digest for (sku, marketplace, kind) and
+    sends only what changed.
+    """
+
+    product_id: int
+    variant_id: int | None  # None for a variation parent
+    message: FeedMessage
+    feed_kind: FeedKind
+    digest: str
+    # Values worth showing the merchant as "last sent" (e.g. quantity, price).
+    summary: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A product or variant left out of the feed, with the reason why."""
+
+    product_id: int
+    variant_id: int | None
+    sku: str | None
+    reason: str
+    # "error" blocks the listing (missing price, invalid attributes...);
+    # "info" is a deliberate omission (excluded from Amazon).
+    severity: str = "error"
+    attribute: str | None = None
+
+
+@dataclass
+class Batch:
+    messages: list[BuiltMessage] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+# Given (amazon product type), return its schema for local validation, or None
+# when it cannot be had (then validation is skipped, not failed).
+SchemaProvider = Callable[[str], ProductTypeSchema | None]
