@@ -1,8 +1,20 @@
 from .accounts import AmazonAccount, AmazonMarketplace
+from .feeds import (
+    AmazonFeedIssue,
+    AmazonFeedSubmission,
+    AmazonListingProblem,
+    AmazonListingState,
+    AmazonProductTypeDefinition,
+)
 from .mappings import AmazonFieldMapping, AmazonShippingMapping
 
 __all__ = [
     "AmazonAccount",
+    "AmazonFeedIssue",
+    "AmazonFeedSubmission",
+    "AmazonListingProblem",
+    "AmazonListingState",
+    "AmazonProductTypeDefinition",
     "AmazonFieldMapping",
     "AmazonMarketplace",
     "AmazonShippingMapping",

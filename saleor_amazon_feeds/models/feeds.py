@@ -1,0 +1,174 @@
+from django.db import models
+from django.utils import timezone
+
+from ..catalog.types import FeedKind
+from .accounts import AmazonMarketplace
+
+FEED_KIND_CHOICES = [(kind.value, kind.value.title()) for kind in FeedKind]
+
+
+class SubmissionStatus(models.TextChoices):
+    # Built and recorded, nothing sent yet (or waiting for Amazon's feed quota).
+    PENDING = "PENDING", "Pending"
+    # Document uploaded; createFeed not yet confirmed.
+    UPLOADED = "UPLOADED", "Uploaded"
+    IN_QUEUE = "IN_QUEUE", "In queue at Amazon"
+    IN_PROGRESS = "IN_PROGRESS", "Processing at Amazon"
+    DONE = "DONE", "Done"
+    FATAL = "FATAL", "Rejected by Amazon"
+    CANCELLED = "CANCELLED", "Cancelled"
+    ERROR = "ERROR", "Failed"
+    EMPTY = "EMPTY", "Nothing to send"
+
+
+OPEN_STATUSES = (
+    SubmissionStatus.PENDING,
+    SubmissionStatus.UPLOADED,
+    SubmissionStatus.IN_QUEUE,
+    SubmissionStatus.IN_PROGRESS,
+)
+
+
+class AmazonFeedSubmission(models.Model):
+    """One JSON_LISTINGS_FEED document sent (or to be sent) to Amazon."""
+
+    marketplace = models.ForeignKey(
+        AmazonMarketplace, related_name="feed_submissions", on_delete=models.CASCADE
+    )
+    kind = models.CharField(max_length=16, choices=FEED_KIND_CHOICES)
+    trigger = models.CharField(max_length=16, default="MANUAL")
+    status = models.CharField(
+        max_length=16,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.PENDING,
+    )
+    feed_id = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    document_id = models.CharField(max_length=256, blank=True, default="")
+    result_document_id = models.CharField(max_length=256, blank=True, default="")
+    message_count = models.PositiveIntegerField(default=0)
+    accepted_count = models.PositiveIntegerField(default=0)
+    invalid_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    # messageId -> [sku, message kind, variant id, digest]: ties report issues
+    # and acceptance back to variants without keeping the document.
+    correlation = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-pk",)
+        indexes = [models.Index(fields=["status", "next_check_at"])]
+
+
+class IssueSeverity(models.TextChoices):
+    ERROR = "ERROR", "Error"
+    WARNING = "WARNING", "Warning"
+    INFO = "INFO", "Info"
+
+
+class AmazonFeedIssue(models.Model):
+    """A per-SKU issue from Amazon's processing report."""
+
+    submission = models.ForeignKey(
+        AmazonFeedSubmission, related_name="issues", on_delete=models.CASCADE
+    )
+    message_id = models.PositiveIntegerField(null=True, blank=True)
+    sku = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    variant_id = models.IntegerField(null=True, blank=True)
+    code = models.CharField(max_length=64, blank=True, default="")
+    severity = models.CharField(max_length=16, choices=IssueSeverity.choices)
+    message = models.TextField()
+    attribute = models.CharField(max_length=128, blank=True, default="")
+
+    class Meta:
+        ordering = ("pk",)
+
+
+class ListingStatus(models.TextChoices):
+    PENDING = "PENDING", "Sent, waiting for Amazon"
+    ACCEPTED = "ACCEPTED", "Accepted"
+    REJECTED = "REJECTED", "Rejected"
+    DELETED = "DELETED", "Deleted"
+
+
+class AmazonListingState(models.Model):
+    """What was last sent and last accepted for one SKU, feed kind and marketplace.
+
+    A resubmission compares the newly built message's digest with the accepted
+    one, so only what changed since Amazon last accepted it is sent again.
+    """
+
+    marketplace = models.ForeignKey(
+        AmazonMarketplace, related_name="listing_states", on_delete=models.CASCADE
+    )
+    sku = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, choices=FEED_KIND_CHOICES)
+    product_id = models.IntegerField(db_index=True)
+    variant_id = models.IntegerField(null=True, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=ListingStatus.choices, default=ListingStatus.PENDING
+    )
+    sent_digest = models.CharField(max_length=64, blank=True, default="")
+    sent_summary = models.JSONField(default=dict, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_submission = models.ForeignKey(
+        AmazonFeedSubmission, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    accepted_digest = models.CharField(max_length=64, blank=True, default="")
+    accepted_summary = models.JSONField(default=dict, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("pk",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["marketplace", "sku", "kind"],
+                name="amazon_feeds_listing_state_unique",
+            )
+        ]
+
+
+class AmazonListingProblem(models.Model):
+    """Why a product or variant was left out of the last feed build."""
+
+    marketplace = models.ForeignKey(
+        AmazonMarketplace, related_name="listing_problems", on_delete=models.CASCADE
+    )
+    product_id = models.IntegerField(db_index=True)
+    variant_id = models.IntegerField(null=True, blank=True)
+    sku = models.CharField(max_length=64, blank=True, default="")
+    kind = models.CharField(max_length=16, choices=FEED_KIND_CHOICES)
+    severity = models.CharField(max_length=16, default="error")
+    reason = models.TextField()
+    attribute = models.CharField(max_length=128, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("pk",)
+
+
+class AmazonProductTypeDefinition(models.Model):
+    """A product type's JSON schema, cached by Amazon's checksum."""
+
+    marketplace_id = models.CharField(max_length=32)
+    product_type = models.CharField(max_length=128)
+    requirements = models.CharField(max_length=32, default="LISTING")
+    display_name = models.CharField(max_length=256, blank=True, default="")
+    version = models.CharField(max_length=128, blank=True, default="")
+    checksum = models.CharField(max_length=128)
+    schema = models.JSONField()
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["marketplace_id", "product_type", "requirements"],
+                name="amazon_feeds_product_type_definition_unique",
+            )
+        ]
