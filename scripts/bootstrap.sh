@@ -52,7 +52,7 @@ find_python312() {
   "$UV" python find 3.12
 }
 
-file_hash() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+file_hash() { { cat "$@" 2>/dev/null || true; } | sha256sum | cut -c1-16; }
 
 step_saleor() {
   if saleor_present; then return; fi
