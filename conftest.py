@@ -52,7 +52,12 @@ if SALEOR_UNAVAILABLE is None:
     _module = importlib.util.module_from_spec(_spec)
     sys.modules["saleor_root_conftest"] = _module
     _spec.loader.exec_module(_module)
-    pytest_plugins += ["saleor_root_conftest", "tests.fixtures.saleor"]
+    pytest_plugins += [
+        "saleor_root_conftest",
+        "tests.fixtures.saleor",
+        "tests.fixtures.catalog",
+        "tests.fixtures.orders",
+    ]
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
