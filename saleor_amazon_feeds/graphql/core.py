@@ -152,7 +152,14 @@ def connection_args() -> dict[str, Any]:
     }
 
 
-def paginate(connection_type, queryset: QuerySet, first: int | None, after: str | None):
+def paginate(
+    connection_type,
+    queryset: QuerySet,
+    first: int | None,
+    after: str | None,
+    *,
+    descending: bool = False,
+):
     """Keyset pagination by primary key: stable under inserts, one query a page."""
     if first is None:
         first = 20
@@ -162,9 +169,10 @@ def paginate(connection_type, queryset: QuerySet, first: int | None, after: str 
             AmazonFeedsErrorCode.INVALID.value,
             f"'first' must be between 0 and {MAX_PAGE_SIZE}.",
         )
-    queryset = queryset.order_by("pk")
+    queryset = queryset.order_by("-pk" if descending else "pk")
     if after:
-        queryset = queryset.filter(pk__gt=_decode_cursor(after))
+        cursor = _decode_cursor(after)
+        queryset = queryset.filter(**{"pk__lt" if descending else "pk__gt": cursor})
     rows = list(queryset[: first + 1])
     has_next = len(rows) > first
     rows = rows[:first]

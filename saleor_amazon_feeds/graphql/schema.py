@@ -9,6 +9,7 @@ from saleor.permission.enums import ChannelPermissions
 
 from ..models import accounts as models
 from ..services.marketplaces import available_marketplaces
+from .catalog import CatalogMutations, CatalogQueries
 from .core import (
     connection_args,
     get_by_global_id,
@@ -136,11 +137,11 @@ class AccountMutations(graphene.ObjectType):
 
 
 # Each feature contributes a Query and a Mutation mixin.
-class Query(AccountQueries, graphene.ObjectType):
+class Query(AccountQueries, CatalogQueries, graphene.ObjectType):
     pass
 
 
-class Mutation(AccountMutations, graphene.ObjectType):
+class Mutation(AccountMutations, CatalogMutations, graphene.ObjectType):
     pass
 
 

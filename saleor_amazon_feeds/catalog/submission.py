@@ -1,0 +1,519 @@
+"""Send built feed messages to Amazon and read back what it accepted.
+
+Flow per feed kind: stream the builder's batches, drop messages whose digest
+Amazon already accepted, write documents of at most 25,000 messages, and for
+each document record the submission *before* talking to Amazon, then upload,
+createFeed, and record the feed id. Polling reads the processing report into
+per-SKU issues and moves listing states to ACCEPTED or REJECTED.
+"""
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from saleor.product.models import Product, ProductVariant
+
+from ..amazon.client import AmazonClient
+from ..amazon.errors import AmazonError
+from ..amazon.rates import JSON_LISTINGS_FEED
+from ..listings.feed_writer import FeedDocument, iter_feed_documents
+from ..listings.messages import delete_message
+from ..listings.report import ReportError, parse_processing_report
+from ..mapping.options import options_from_metadata
+from ..models import (
+    AmazonFeedIssue,
+    AmazonFeedSubmission,
+    AmazonListingProblem,
+    AmazonListingState,
+    AmazonMarketplace,
+)
+from ..models.accounts import SyncScope
+from ..models.feeds import ListingStatus, SubmissionStatus
+from ..services.amazon_clients import client_for
+from .product_types import SchemaProvider
+from .types import Batch, BuiltMessage, FeedKind
+
+log = logging.getLogger(__name__)
+
+KIND_ORDER = (
+    FeedKind.DELETIONS,
+    FeedKind.LISTINGS,
+    FeedKind.PRICES,
+    FeedKind.INVENTORY,
+)
+INVENTORY_SCOPE_KINDS = frozenset(
+    {FeedKind.INVENTORY, FeedKind.PRICES, FeedKind.DELETIONS}
+)
+POLL_INTERVAL = timedelta(seconds=30)
+STATE_BATCH = 1000
+
+
+def _scaled(delta: timedelta) -> timedelta:
+    from .. import conf
+
+    return delta / conf.time_scale()
+
+
+def allowed_kinds(
+    marketplace: AmazonMarketplace, kinds: Iterable[str]
+) -> list[FeedKind]:
+    wanted = {FeedKind(k) for k in kinds}
+    if marketplace.sync_scope == SyncScope.INVENTORY:
+        wanted &= INVENTORY_SCOPE_KINDS
+    return [k for k in KIND_ORDER if k in wanted]
+
+
+def submit_feeds(
+    marketplace: AmazonMarketplace,
+    kinds: Iterable[str],
+    *,
+    trigger: str = "MANUAL",
+    product_ids: Iterable[int] | None = None,
+    client: AmazonClient | None = None,
+) -> list[AmazonFeedSubmission]:
+    """Build and send one feed kind after the other; return the submissions."""
+    product_ids = list(product_ids) if product_ids is not None else None
+    own_client = client is None
+    client = client or client_for(marketplace.account)
+    try:
+        submissions: list[AmazonFeedSubmission] = []
+        for kind in allowed_kinds(marketplace, kinds):
+            submissions.extend(
+                _submit_kind(client, marketplace, kind, trigger, product_ids)
+            )
+        return submissions
+    finally:
+        if own_client:
+            client.close()
+
+
+def next_submission_at(client: AmazonClient, marketplace: AmazonMarketplace):
+    return client.limiter.next_feed_submission_at(
+        marketplace.account.seller_id, marketplace.account.region, JSON_LISTINGS_FEED
+    )
+
+
+def _submit_kind(
+    client: AmazonClient,
+    marketplace: AmazonMarketplace,
+    kind: FeedKind,
+    trigger: str,
+    product_ids: list[int] | None,
+) -> list[AmazonFeedSubmission]:
+    next_at = next_submission_at(client, marketplace)
+    if next_at > timezone.now():
+        # Checked before building: a feed built now could not be sent anyway.
+        return [
+            AmazonFeedSubmission.objects.create(
+                marketplace=marketplace,
+                kind=kind,
+                trigger=trigger,
+                status=SubmissionStatus.ERROR,
+                error=_quota_message(marketplace, next_at),
+                next_check_at=next_at,
+            )
+        ]
+    problems = _ProblemRecorder(marketplace, kind, product_ids)
+    if kind == FeedKind.DELETIONS:
+        source = _deletion_messages(marketplace, product_ids)
+    else:
+        source = _changed_messages(
+            marketplace,
+            kind,
+            _batches(client, marketplace, kind, product_ids),
+            problems,
+        )
+    built: list[BuiltMessage] = []
+
+    def messages():
+        for item in source:
+            built.append(item)
+            yield item.message
+
+    submissions = []
+    for document in iter_feed_documents(
+        messages(), seller_id=marketplace.account.seller_id
+    ):
+        in_document, built[:] = (
+            built[: document.message_count],
+            built[document.message_count :],
+        )
+        submission = _send_document(
+            client, marketplace, kind, trigger, document, in_document
+        )
+        submission.skipped_count = problems.count
+        submission.save(update_fields=["skipped_count"])
+        submissions.append(submission)
+        if submission.status == SubmissionStatus.ERROR:
+            break
+    if not submissions:
+        submissions.append(
+            AmazonFeedSubmission.objects.create(
+                marketplace=marketplace,
+                kind=kind,
+                trigger=trigger,
+                status=SubmissionStatus.EMPTY,
+                skipped_count=problems.count,
+                finished_at=timezone.now(),
+            )
+        )
+    return submissions
+
+
+def _batches(client, marketplace, kind, product_ids) -> Iterator[Batch]:
+    from .builder import iter_batches
+
+    schema_provider = (
+        SchemaProvider(client, marketplace) if kind == FeedKind.LISTINGS else None
+    )
+    return iter_batches(
+        marketplace, [kind], product_ids=product_ids, schema_provider=schema_provider
+    )
+
+
+class _ProblemRecorder:
+    """Replaces the recorded reasons for what a build left out."""
+
+    def __init__(self, marketplace, kind, product_ids):
+        self.marketplace = marketplace
+        self.kind = kind
+        self.count = 0
+        existing = AmazonListingProblem.objects.filter(
+            marketplace=marketplace, kind=kind
+        )
+        if product_ids is not None:
+            existing = existing.filter(product_id__in=product_ids)
+        existing.delete()
+
+    def record(self, batch: Batch) -> None:
+        if not batch.skipped:
+            return
+        self.count += len(batch.skipped)
+        AmazonListingProblem.objects.bulk_create(
+            AmazonListingProblem(
+                marketplace=self.marketplace,
+                product_id=s.product_id,
+                variant_id=s.variant_id,
+                sku=s.sku or "",
+                kind=self.kind,
+                severity=s.severity,
+                reason=s.reason,
+                attribute=s.attribute or "",
+            )
+            for s in batch.skipped
+        )
+
+
+def _changed_messages(
+    marketplace, kind, batches: Iterable[Batch], problems: _ProblemRecorder
+) -> Iterator[BuiltMessage]:
+    """Messages whose content Amazon has not already accepted (one query a batch)."""
+    for batch in batches:
+        problems.record(batch)
+        skus = [m.message.sku for m in batch.messages]
+        accepted = dict(
+            AmazonListingState.objects.filter(
+                marketplace=marketplace,
+                kind=kind,
+                sku__in=skus,
+                status=ListingStatus.ACCEPTED,
+            ).values_list("sku", "accepted_digest")
+        )
+        for built in batch.messages:
+            if accepted.get(built.message.sku) != built.digest:
+                yield built
+
+
+def _deletion_messages(marketplace, product_ids) -> Iterator[BuiltMessage]:
+    """DELETE for listed SKUs whose variant or product is gone or excluded."""
+    states = AmazonListingState.objects.filter(
+        marketplace=marketplace, kind=FeedKind.LISTINGS
+    ).exclude(status=ListingStatus.DELETED)
+    if product_ids is not None:
+        states = states.filter(product_id__in=product_ids)
+    last_pk = 0
+    while True:
+        rows = list(
+            states.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .values("pk", "sku", "product_id", "variant_id")[:STATE_BATCH]
+        )
+        if not rows:
+            return
+        last_pk = rows[-1]["pk"]
+        variant_ids = {r["variant_id"] for r in rows if r["variant_id"]}
+        existing_variants = set(
+            ProductVariant.objects.filter(pk__in=variant_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        products = dict(
+            Product.objects.filter(pk__in={r["product_id"] for r in rows}).values_list(
+                "pk", "private_metadata"
+            )
+        )
+        excluded = {
+            pk
+            for pk, metadata in products.items()
+            if options_from_metadata(metadata or {})[0].exclude
+        }
+        for row in rows:
+            gone = row["product_id"] not in products or (
+                row["variant_id"] and row["variant_id"] not in existing_variants
+            )
+            if gone or row["product_id"] in excluded:
+                message = delete_message(row["sku"])
+                yield BuiltMessage(
+                    product_id=row["product_id"],
+                    variant_id=row["variant_id"],
+                    message=message,
+                    feed_kind=FeedKind.DELETIONS,
+                    digest=hashlib.sha256(b"DELETE").hexdigest(),
+                    summary={"reason": "deleted" if gone else "excluded"},
+                )
+
+
+def _quota_message(marketplace, next_at) -> str:
+    return (
+        "Amazon accepts 5 listing feeds per 5 minutes in region "
+        f"{marketplace.account.region}; the next submission is possible at "
+        f"{next_at.isoformat(timespec='seconds')}."
+    )
+
+
+def _send_document(
+    client: AmazonClient,
+    marketplace: AmazonMarketplace,
+    kind: FeedKind,
+    trigger: str,
+    document: FeedDocument,
+    built: list[BuiltMessage],
+) -> AmazonFeedSubmission:
+    correlation = {
+        str(message_id): [sku, message_kind, item.variant_id, item.digest]
+        for (message_id, (sku, message_kind)), item in zip(
+            sorted(document.correlation.items()), built, strict=True
+        )
+    }
+    # Recorded before Amazon hears of it, so a crash leaves a trace to recover.
+    submission = AmazonFeedSubmission.objects.create(
+        marketplace=marketplace,
+        kind=kind,
+        trigger=trigger,
+        status=SubmissionStatus.PENDING,
+        message_count=document.message_count,
+        correlation=correlation,
+    )
+    account = marketplace.account
+    try:
+        client.limiter.acquire_feed_submission(
+            account.seller_id, account.region, JSON_LISTINGS_FEED, timeout=0
+        )
+        upload = client.create_feed_document()
+        client.upload_feed_document(upload["url"], document.content)
+        submission.document_id = upload["feedDocumentId"]
+        submission.status = SubmissionStatus.UPLOADED
+        submission.save(update_fields=["document_id", "status"])
+        feed = client.create_feed(
+            JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
+        )
+    except AmazonError as exc:
+        submission.status = SubmissionStatus.ERROR
+        submission.error = exc.merchant_message
+        submission.next_check_at = exc.retry_at
+        submission.finished_at = timezone.now()
+        submission.save(
+            update_fields=["status", "error", "next_check_at", "finished_at"]
+        )
+        log.warning(
+            "Feed submission %s for marketplace %s failed: %s",
+            submission.pk,
+            marketplace.marketplace_id,
+            exc.code,
+        )
+        return submission
+    now = timezone.now()
+    submission.feed_id = str(feed["feedId"])
+    submission.status = SubmissionStatus.IN_QUEUE
+    submission.submitted_at = now
+    submission.next_check_at = now
+    submission.save(
+        update_fields=["feed_id", "status", "submitted_at", "next_check_at"]
+    )
+    _mark_sent(marketplace, kind, submission, built, now)
+    return submission
+
+
+def _mark_sent(marketplace, kind, submission, built: list[BuiltMessage], now) -> None:
+    for start in range(0, len(built), STATE_BATCH):
+        AmazonListingState.objects.bulk_create(
+            [
+                AmazonListingState(
+                    marketplace=marketplace,
+                    sku=item.message.sku,
+                    kind=kind,
+                    product_id=item.product_id,
+                    variant_id=item.variant_id,
+                    status=ListingStatus.PENDING,
+                    sent_digest=item.digest,
+                    sent_summary=item.summary,
+                    sent_at=now,
+                    last_submission=submission,
+                )
+                for item in built[start : start + STATE_BATCH]
+            ],
+            update_conflicts=True,
+            unique_fields=["marketplace", "sku", "kind"],
+            update_fields=[
+                "product_id",
+                "variant_id",
+                "status",
+                "sent_digest",
+                "sent_summary",
+                "sent_at",
+                "last_submission",
+            ],
+        )
+
+
+# -- polling -------------------------------------------------------------------
+
+
+def poll_open_submissions(limit: int = 50) -> int:
+    """Check submissions that are due; returns how many were checked."""
+    due = list(
+        AmazonFeedSubmission.objects.filter(
+            status__in=(SubmissionStatus.IN_QUEUE, SubmissionStatus.IN_PROGRESS),
+            next_check_at__lte=timezone.now(),
+        )
+        .select_related("marketplace__account")
+        .order_by("next_check_at")[:limit]
+    )
+    for submission in due:
+        try:
+            with client_for(submission.marketplace.account) as client:
+                poll_submission(submission, client)
+        except AmazonError as exc:
+            submission.attempts += 1
+            submission.error = exc.merchant_message
+            submission.next_check_at = timezone.now() + _scaled(
+                POLL_INTERVAL * min(2**submission.attempts, 32)
+            )
+            submission.save(update_fields=["attempts", "error", "next_check_at"])
+    return len(due)
+
+
+def poll_submission(submission: AmazonFeedSubmission, client: AmazonClient) -> None:
+    feed = client.get_feed(submission.feed_id)
+    status = feed.get("processingStatus")
+    now = timezone.now()
+    if status in ("IN_QUEUE", "IN_PROGRESS"):
+        submission.status = status
+        submission.next_check_at = now + _scaled(POLL_INTERVAL)
+        submission.save(update_fields=["status", "next_check_at"])
+        return
+    submission.finished_at = now
+    submission.next_check_at = None
+    submission.result_document_id = feed.get("resultFeedDocumentId") or ""
+    if status == "CANCELLED":
+        submission.status = SubmissionStatus.CANCELLED
+        submission.save()
+        return
+    report = None
+    if submission.result_document_id:
+        try:
+            raw = client.download_feed_document(submission.result_document_id)
+            report = parse_processing_report(
+                raw,
+                correlation={
+                    int(k): (v[0], v[1]) for k, v in submission.correlation.items()
+                },
+            )
+        except ReportError as exc:
+            submission.error = f"Amazon's processing report could not be read: {exc}"
+    if status == "FATAL":
+        submission.status = SubmissionStatus.FATAL
+        if report is not None:
+            reasons = "; ".join(i.message for i in report.feed_level_issues) or (
+                "; ".join(i.message for i in report.issues[:3])
+            )
+            submission.error = f"Amazon rejected the whole feed: {reasons}"
+        elif not submission.error:
+            submission.error = "Amazon rejected the whole feed (FATAL)."
+        with transaction.atomic():
+            submission.save()
+            if report is not None:
+                _store_issues(submission, report)
+            _reject_all(submission)
+        return
+    if report is None:
+        # DONE without a readable report: nothing is known to be accepted, so
+        # the states stay unaccepted and the next sync sends them again.
+        submission.status = SubmissionStatus.ERROR
+        submission.error = submission.error or "Amazon returned no processing report."
+        submission.save()
+        return
+    submission.status = SubmissionStatus.DONE
+    summary = report.summary
+    submission.accepted_count = summary.messages_accepted
+    submission.invalid_count = summary.messages_invalid
+    submission.error_count = summary.errors
+    submission.warning_count = summary.warnings
+    with transaction.atomic():
+        submission.save()
+        _store_issues(submission, report)
+        _apply_acceptance(submission, report.failed_message_ids(), now)
+
+
+def _store_issues(submission, report) -> None:
+    correlation = submission.correlation
+    AmazonFeedIssue.objects.bulk_create(
+        AmazonFeedIssue(
+            submission=submission,
+            message_id=issue.message_id,
+            sku=(issue.sku or "")[:64],
+            variant_id=(correlation.get(str(issue.message_id)) or [None] * 3)[2],
+            code=(issue.code or "")[:64],
+            severity=issue.severity
+            if issue.severity in ("ERROR", "WARNING", "INFO")
+            else "ERROR",
+            message=issue.message,
+            attribute=", ".join(issue.attribute_names)[:128],
+        )
+        for issue in report.issues
+    )
+
+
+def _apply_acceptance(submission, failed_ids: frozenset[int], now) -> None:
+    failed_skus = {
+        submission.correlation[str(i)][0]
+        for i in failed_ids
+        if str(i) in submission.correlation
+    }
+    # Only states still pointing at this submission: a newer send supersedes.
+    mine = AmazonListingState.objects.filter(last_submission=submission)
+    mine.filter(sku__in=failed_skus).update(status=ListingStatus.REJECTED)
+    accepted = mine.exclude(sku__in=failed_skus)
+    if submission.kind == FeedKind.DELETIONS:
+        skus = list(accepted.values_list("sku", flat=True))
+        AmazonListingState.objects.filter(
+            marketplace_id=submission.marketplace_id, sku__in=skus
+        ).update(status=ListingStatus.DELETED, accepted_digest="", accepted_at=now)
+        return
+    from django.db.models import F
+
+    accepted.update(
+        status=ListingStatus.ACCEPTED,
+        accepted_digest=F("sent_digest"),
+        accepted_summary=F("sent_summary"),
+        accepted_at=now,
+    )
+
+
+def _reject_all(submission) -> None:
+    AmazonListingState.objects.filter(last_submission=submission).update(
+        status=ListingStatus.REJECTED
+    )

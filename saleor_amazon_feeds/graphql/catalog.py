@@ -1,0 +1,568 @@
+"""Catalog export API: options in metadata, product types, feeds and listings."""
+
+import graphene
+from django.db import transaction
+from saleor.graphql.meta.mutations.utils import update_private_metadata
+from saleor.permission.enums import ProductPermissions
+from saleor.product.models import Category, Product
+
+from ..amazon.marketplaces import get_marketplace
+from ..catalog import product_types
+from ..catalog.types import FeedKind
+from ..mapping.amazon_attributes import attribute_problem
+from ..mapping.options import (
+    ANY_MARKETPLACE,
+    AmazonOptions,
+    options_from_metadata,
+    serialize_options,
+)
+from ..models import (
+    AmazonFeedSubmission,
+    AmazonListingProblem,
+    AmazonListingState,
+    AmazonMarketplace,
+)
+from ..services.amazon_clients import client_for
+from .core import (
+    AmazonFeedsErrorCode,
+    BaseMutation,
+    CountableConnection,
+    InputError,
+    connection_args,
+    get_by_global_id,
+    global_id,
+    paginate,
+    permission_required,
+)
+from .mutations.mappings import validate_sources
+from .types import AmazonMarketplace as AmazonMarketplaceType
+
+MANAGE_PRODUCTS = ProductPermissions.MANAGE_PRODUCTS
+
+AmazonFeedKind = graphene.Enum(
+    "AmazonFeedKind",
+    [(k.value, k.value) for k in FeedKind],
+    description="Which feed: full listings, inventory, prices or deletions.",
+)
+
+
+def _marketplace(value: str, field: str = "marketplaceId") -> AmazonMarketplace:
+    return get_by_global_id(
+        AmazonMarketplace.objects.select_related("account", "channel"),
+        value,
+        "AmazonMarketplace",
+        field,
+    )
+
+
+# -- options stored in Saleor private metadata -----------------------------------
+
+
+class AmazonProductTypeChoice(graphene.ObjectType):
+    marketplace_id = graphene.String(
+        required=True, description="Amazon marketplace ID, or '*' for all."
+    )
+    product_type = graphene.String(required=True)
+
+
+class AmazonAttributeMapping(graphene.ObjectType):
+    amazon_attribute = graphene.String(required=True)
+    sources = graphene.List(graphene.NonNull(graphene.String), required=True)
+
+
+class AmazonOptionsIssue(graphene.ObjectType):
+    field = graphene.String(required=True)
+    message = graphene.String(required=True)
+
+
+class AmazonCatalogOptions(graphene.ObjectType):
+    """Amazon options of a category or product (stored in its private metadata)."""
+
+    product_types = graphene.List(
+        graphene.NonNull(AmazonProductTypeChoice), required=True
+    )
+    mappings = graphene.List(graphene.NonNull(AmazonAttributeMapping), required=True)
+    exclude = graphene.Boolean(required=True)
+    issues = graphene.List(
+        graphene.NonNull(AmazonOptionsIssue),
+        required=True,
+        description="Problems with what another client wrote into the metadata.",
+    )
+
+    @staticmethod
+    def from_metadata(private_metadata) -> "AmazonCatalogOptions":
+        options, issues = options_from_metadata(private_metadata)
+        return AmazonCatalogOptions(
+            product_types=[
+                AmazonProductTypeChoice(marketplace_id=k, product_type=v)
+                for k, v in sorted(options.product_type.items())
+            ],
+            mappings=[
+                AmazonAttributeMapping(amazon_attribute=k, sources=list(v))
+                for k, v in sorted(options.mappings.items())
+            ],
+            exclude=options.exclude,
+            issues=[
+                AmazonOptionsIssue(field=i.field, message=i.message) for i in issues
+            ],
+        )
+
+
+class AmazonProductTypeChoiceInput(graphene.InputObjectType):
+    marketplace_id = graphene.String(
+        required=True, description="Amazon marketplace ID, or '*' for all."
+    )
+    product_type = graphene.String(required=True, description="e.g. SHIRT")
+
+
+class AmazonAttributeMappingInput(graphene.InputObjectType):
+    amazon_attribute = graphene.String(required=True)
+    sources = graphene.List(graphene.NonNull(graphene.String), required=True)
+
+
+class AmazonCatalogOptionsInput(graphene.InputObjectType):
+    product_types = graphene.List(
+        graphene.NonNull(AmazonProductTypeChoiceInput),
+        description="Replaces the product type choices when given.",
+    )
+    mappings = graphene.List(
+        graphene.NonNull(AmazonAttributeMappingInput),
+        description="Replaces the mappings at this level when given.",
+    )
+    exclude = graphene.Boolean(description="Keep it off Amazon.")
+
+
+def _validated_options(current: AmazonOptions, data: dict) -> AmazonOptions:
+    product_type = dict(current.product_type)
+    if data.get("product_types") is not None:
+        product_type = {}
+        for index, choice in enumerate(data["product_types"]):
+            field = f"productTypes[{index}]"
+            market = choice["marketplace_id"].strip()
+            name = choice["product_type"].strip().upper()
+            if market != ANY_MARKETPLACE:
+                try:
+                    get_marketplace(market)
+                except Exception as exc:
+                    raise InputError.single(
+                        f"{field}.marketplaceId",
+                        AmazonFeedsErrorCode.UNKNOWN_MARKETPLACE.value,
+                        f"'{market}' is not an Amazon marketplace ID (or '*').",
+                    ) from exc
+            if not name or not name.replace("_", "").isalnum() or len(name) > 100:
+                raise InputError.single(
+                    f"{field}.productType",
+                    AmazonFeedsErrorCode.INVALID.value,
+                    f"'{choice['product_type']}' is not an Amazon product type name.",
+                )
+            product_type[market] = name
+    mappings = dict(current.mappings)
+    if data.get("mappings") is not None:
+        mappings = {}
+        for index, mapping in enumerate(data["mappings"]):
+            attribute = mapping["amazon_attribute"].strip()
+            problem = attribute_problem(attribute)
+            if problem:
+                raise InputError.single(
+                    f"mappings[{index}].amazonAttribute",
+                    AmazonFeedsErrorCode.UNKNOWN_ATTRIBUTE.value,
+                    problem,
+                )
+            if attribute in mappings:
+                raise InputError.single(
+                    f"mappings[{index}].amazonAttribute",
+                    AmazonFeedsErrorCode.UNIQUE.value,
+                    f"'{attribute}' is mapped twice.",
+                )
+            mappings[attribute] = tuple(
+                validate_sources(mapping["sources"], f"mappings[{index}].sources")
+            )
+    exclude = current.exclude if data.get("exclude") is None else data["exclude"]
+    return AmazonOptions(product_type=product_type, mappings=mappings, exclude=exclude)
+
+
+def _update_options(instance, data: dict) -> None:
+    current, _ = options_from_metadata(instance.private_metadata)
+    options = _validated_options(current, data)
+    # Saleor's own atomic JSONB merge: other metadata keys written concurrently
+    # by other clients survive.
+    update_private_metadata(instance, serialize_options(options))
+
+
+class AmazonCategoryOptionsUpdate(BaseMutation):
+    options = graphene.Field(AmazonCatalogOptions)
+    permissions = (MANAGE_PRODUCTS,)
+
+    class Arguments:
+        category_id = graphene.ID(required=True)
+        input = AmazonCatalogOptionsInput(required=True)
+
+    class Meta:
+        description = (
+            "Amazon product type, mappings and exclusion for a category's products "
+            "(MANAGE_PRODUCTS)."
+        )
+
+    @classmethod
+    def perform(cls, root, info, category_id, input):
+        category = get_by_global_id(
+            Category.objects.all(), category_id, "Category", "categoryId"
+        )
+        _update_options(category, dict(input))
+        return {
+            "options": AmazonCatalogOptions.from_metadata(category.private_metadata)
+        }
+
+
+class AmazonProductOptionsUpdate(BaseMutation):
+    options = graphene.Field(AmazonCatalogOptions)
+    permissions = (MANAGE_PRODUCTS,)
+
+    class Arguments:
+        product_id = graphene.ID(required=True)
+        input = AmazonCatalogOptionsInput(required=True)
+
+    class Meta:
+        description = (
+            "Amazon product type, mappings and exclusion for one product; they win "
+            "over its category's (MANAGE_PRODUCTS)."
+        )
+
+    @classmethod
+    def perform(cls, root, info, product_id, input):
+        product = get_by_global_id(
+            Product.objects.all(), product_id, "Product", "productId"
+        )
+        _update_options(product, dict(input))
+        return {"options": AmazonCatalogOptions.from_metadata(product.private_metadata)}
+
+
+# -- product types --------------------------------------------------------------
+
+
+class AmazonProductType(graphene.ObjectType):
+    name = graphene.String(required=True)
+    display_name = graphene.String(required=True)
+
+
+# -- feeds ----------------------------------------------------------------------
+
+
+class AmazonFeedIssue(graphene.ObjectType):
+    sku = graphene.String(required=True)
+    message_id = graphene.Int()
+    code = graphene.String(required=True)
+    severity = graphene.String(required=True)
+    message = graphene.String(required=True)
+    attribute = graphene.String(required=True)
+
+
+class AmazonFeedSubmissionType(graphene.ObjectType):
+    class Meta:
+        name = "AmazonFeedSubmission"
+
+    id = graphene.ID(required=True)
+    marketplace = graphene.Field(AmazonMarketplaceType, required=True)
+    kind = AmazonFeedKind(required=True)
+    trigger = graphene.String(required=True)
+    status = graphene.String(required=True)
+    feed_id = graphene.String(required=True, description="Amazon's feed ID.")
+    message_count = graphene.Int(required=True)
+    accepted_count = graphene.Int(required=True)
+    invalid_count = graphene.Int(required=True)
+    error_count = graphene.Int(required=True)
+    warning_count = graphene.Int(required=True)
+    skipped_count = graphene.Int(
+        required=True, description="Products or variants left out, with reasons."
+    )
+    error = graphene.String(required=True)
+    created_at = graphene.DateTime(required=True)
+    submitted_at = graphene.DateTime()
+    finished_at = graphene.DateTime()
+    issues = graphene.List(
+        graphene.NonNull(AmazonFeedIssue),
+        required=True,
+        first=graphene.Int(default_value=100),
+        description="Per-SKU issues from Amazon's processing report ('View details').",
+    )
+
+    @staticmethod
+    def resolve_id(root, info):
+        return global_id("AmazonFeedSubmission", root.pk)
+
+    @staticmethod
+    def resolve_issues(root, info, first=100):
+        return root.issues.all()[: max(0, min(first, 1000))]
+
+
+class AmazonFeedSubmissionConnection(CountableConnection):
+    class Meta:
+        node = AmazonFeedSubmissionType
+
+
+class AmazonSubmitFeeds(BaseMutation):
+    marketplaces = graphene.List(graphene.NonNull(AmazonMarketplaceType), required=True)
+    permissions = (MANAGE_PRODUCTS,)
+
+    class Arguments:
+        marketplace_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
+        kinds = graphene.List(graphene.NonNull(AmazonFeedKind), required=True)
+
+    class Meta:
+        description = (
+            "Build and submit the chosen feeds for the chosen marketplaces in the "
+            "background; follow them with amazonFeedSubmissions (MANAGE_PRODUCTS)."
+        )
+
+    @classmethod
+    def perform(cls, root, info, marketplace_ids, kinds):
+        from ..catalog.tasks import submit_feeds_task
+
+        if not marketplace_ids:
+            raise InputError.single(
+                "marketplaceIds",
+                AmazonFeedsErrorCode.REQUIRED.value,
+                "Pick at least one marketplace.",
+            )
+        if not kinds:
+            raise InputError.single(
+                "kinds", AmazonFeedsErrorCode.REQUIRED.value, "Pick at least one feed."
+            )
+        marketplaces = [_marketplace(m, "marketplaceIds") for m in marketplace_ids]
+        kind_values = sorted({str(k) for k in kinds})
+        for marketplace in marketplaces:
+            transaction.on_commit(
+                lambda pk=marketplace.pk: submit_feeds_task.delay(pk, kind_values)
+            )
+        return {"marketplaces": marketplaces}
+
+
+# -- listing state ---------------------------------------------------------------
+
+
+class AmazonListingSku(graphene.ObjectType):
+    sku = graphene.String(required=True)
+    kind = AmazonFeedKind(required=True)
+    variant_id = graphene.ID(description="Saleor variant; null for a parent.")
+    status = graphene.String(required=True)
+    sent_values = graphene.JSONString(required=True)
+    sent_at = graphene.DateTime()
+    accepted_values = graphene.JSONString(required=True)
+    accepted_at = graphene.DateTime()
+    issues = graphene.List(graphene.NonNull(AmazonFeedIssue), required=True)
+
+
+class AmazonListingProblemType(graphene.ObjectType):
+    class Meta:
+        name = "AmazonListingProblem"
+
+    variant_id = graphene.ID()
+    sku = graphene.String(required=True)
+    kind = AmazonFeedKind(required=True)
+    severity = graphene.String(required=True)
+    reason = graphene.String(required=True)
+    attribute = graphene.String(required=True)
+
+
+class AmazonProductListing(graphene.ObjectType):
+    product_id = graphene.ID(required=True)
+    marketplace = graphene.Field(AmazonMarketplaceType, required=True)
+    skus = graphene.List(graphene.NonNull(AmazonListingSku), required=True)
+    problems = graphene.List(
+        graphene.NonNull(AmazonListingProblemType),
+        required=True,
+        description="Why parts of the product were left out of the last feed.",
+    )
+
+
+def _variant_gid(variant_id):
+    return global_id("ProductVariant", variant_id) if variant_id else None
+
+
+def product_listing(product: Product, marketplace: AmazonMarketplace):
+    states = list(
+        AmazonListingState.objects.filter(
+            marketplace=marketplace, product_id=product.pk
+        ).select_related("last_submission")
+    )
+    issues_by_key: dict[tuple[int, str], list] = {}
+    submission_ids = {s.last_submission_id for s in states if s.last_submission_id}
+    from ..models import AmazonFeedIssue as IssueModel
+
+    for issue in IssueModel.objects.filter(
+        submission_id__in=submission_ids, sku__in=[s.sku for s in states]
+    ):
+        issues_by_key.setdefault((issue.submission_id, issue.sku), []).append(issue)
+    skus = [
+        AmazonListingSku(
+            sku=s.sku,
+            kind=s.kind,
+            variant_id=_variant_gid(s.variant_id),
+            status=s.status,
+            sent_values=s.sent_summary,
+            sent_at=s.sent_at,
+            accepted_values=s.accepted_summary,
+            accepted_at=s.accepted_at,
+            issues=issues_by_key.get((s.last_submission_id, s.sku), []),
+        )
+        for s in states
+    ]
+    problems = [
+        AmazonListingProblemType(
+            variant_id=_variant_gid(p.variant_id),
+            sku=p.sku,
+            kind=p.kind,
+            severity=p.severity,
+            reason=p.reason,
+            attribute=p.attribute,
+        )
+        for p in AmazonListingProblem.objects.filter(
+            marketplace=marketplace, product_id=product.pk
+        )
+    ]
+    _, option_issues = options_from_metadata(product.private_metadata)
+    problems += [
+        AmazonListingProblemType(
+            sku="",
+            kind="LISTINGS",
+            severity="error",
+            reason=i.message,
+            attribute=i.field,
+        )
+        for i in option_issues
+        if not any(p.reason == i.message for p in problems)
+    ]
+    return AmazonProductListing(
+        product_id=global_id("Product", product.pk),
+        marketplace=marketplace,
+        skus=skus,
+        problems=problems,
+    )
+
+
+class AmazonValidationIssue(graphene.ObjectType):
+    sku = graphene.String(required=True)
+    code = graphene.String(required=True)
+    severity = graphene.String(required=True)
+    message = graphene.String(required=True)
+    attributes = graphene.List(graphene.NonNull(graphene.String), required=True)
+
+
+class AmazonValidateProduct(BaseMutation):
+    status = graphene.String(
+        description="VALID when Amazon found no errors for any SKU, else INVALID."
+    )
+    issues = graphene.List(graphene.NonNull(AmazonValidationIssue), required=True)
+    permissions = (MANAGE_PRODUCTS,)
+
+    class Arguments:
+        product_id = graphene.ID(required=True)
+        marketplace_id = graphene.ID(required=True)
+
+    class Meta:
+        description = (
+            "Ask Amazon to validate the product's listings without saving them "
+            "(Listings Items VALIDATION_PREVIEW), one SKU at a time (MANAGE_PRODUCTS)."
+        )
+
+    @classmethod
+    def perform(cls, root, info, product_id, marketplace_id):
+        from ..catalog.validation import validate_product
+
+        product = get_by_global_id(
+            Product.objects.all(), product_id, "Product", "productId"
+        )
+        marketplace = _marketplace(marketplace_id)
+        issues = validate_product(product, marketplace)
+        errors = any(i["severity"] == "ERROR" for i in issues)
+        return {
+            "status": "INVALID" if errors else "VALID",
+            "issues": [AmazonValidationIssue(**i) for i in issues],
+        }
+
+
+class CatalogQueries(graphene.ObjectType):
+    amazon_product_types = graphene.List(
+        graphene.NonNull(AmazonProductType),
+        required=True,
+        marketplace_id=graphene.ID(required=True),
+        keywords=graphene.String(),
+        description="Search Amazon's product types (MANAGE_PRODUCTS).",
+    )
+    amazon_feed_submissions = graphene.Field(
+        graphene.NonNull(AmazonFeedSubmissionConnection),
+        marketplace_id=graphene.ID(),
+        description="Feed submissions, newest first (MANAGE_PRODUCTS).",
+        **connection_args(),
+    )
+    amazon_product_listing = graphene.Field(
+        AmazonProductListing,
+        product_id=graphene.ID(required=True),
+        marketplace_id=graphene.ID(required=True),
+        description="A product's listing state on one marketplace (MANAGE_PRODUCTS).",
+    )
+    amazon_category_options = graphene.Field(
+        AmazonCatalogOptions,
+        category_id=graphene.ID(required=True),
+        description="Amazon options of a category (MANAGE_PRODUCTS).",
+    )
+    amazon_product_options = graphene.Field(
+        AmazonCatalogOptions,
+        product_id=graphene.ID(required=True),
+        description="Amazon options of a product (MANAGE_PRODUCTS).",
+    )
+
+    @staticmethod
+    @permission_required(MANAGE_PRODUCTS)
+    def resolve_amazon_product_types(root, info, marketplace_id, keywords=None):
+        marketplace = _marketplace(marketplace_id)
+        with client_for(marketplace.account) as client:
+            found = product_types.search(client, marketplace.marketplace_id, keywords)
+        return [
+            AmazonProductType(name=p["name"], display_name=p.get("displayName") or "")
+            for p in found
+        ]
+
+    @staticmethod
+    @permission_required(MANAGE_PRODUCTS)
+    def resolve_amazon_feed_submissions(
+        root, info, first=None, after=None, marketplace_id=None
+    ):
+        queryset = AmazonFeedSubmission.objects.select_related("marketplace")
+        if marketplace_id:
+            queryset = queryset.filter(marketplace=_marketplace(marketplace_id))
+        # Newest first: keyset on descending pk.
+        return paginate(
+            AmazonFeedSubmissionConnection, queryset, first, after, descending=True
+        )
+
+    @staticmethod
+    @permission_required(MANAGE_PRODUCTS)
+    def resolve_amazon_product_listing(root, info, product_id, marketplace_id):
+        product = get_by_global_id(
+            Product.objects.all(), product_id, "Product", "productId"
+        )
+        return product_listing(product, _marketplace(marketplace_id))
+
+    @staticmethod
+    @permission_required(MANAGE_PRODUCTS)
+    def resolve_amazon_category_options(root, info, category_id):
+        category = get_by_global_id(
+            Category.objects.all(), category_id, "Category", "categoryId"
+        )
+        return AmazonCatalogOptions.from_metadata(category.private_metadata)
+
+    @staticmethod
+    @permission_required(MANAGE_PRODUCTS)
+    def resolve_amazon_product_options(root, info, product_id):
+        product = get_by_global_id(
+            Product.objects.all(), product_id, "Product", "productId"
+        )
+        return AmazonCatalogOptions.from_metadata(product.private_metadata)
+
+
+class CatalogMutations(graphene.ObjectType):
+    amazon_category_options_update = AmazonCategoryOptionsUpdate.Field()
+    amazon_product_options_update = AmazonProductOptionsUpdate.Field()
+    amazon_submit_feeds = AmazonSubmitFeeds.Field()
+    amazon_validate_product = AmazonValidateProduct.Field()
