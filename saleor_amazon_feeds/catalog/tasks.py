@@ -1,6 +1,5 @@
 """Celery tasks for catalog feeds: submit in the background, poll results."""
 
-import logging
 from datetime import timedelta
 
 from celery.utils.log import get_task_logger
@@ -12,7 +11,6 @@ from ..amazon.errors import AmazonError
 from ..models import AmazonMarketplace
 
 log = get_task_logger(__name__)
-logging.getLogger(__name__)
 
 
 @app.task(
