@@ -554,3 +554,60 @@ def test_queries_per_batch_do_not_grow_with_the_catalog(
     assert tail <= 1  # the keyset probe after a full last page
     with django_assert_max_num_queries(setup + 3 * per_batch + 1):
         build(us_marketplace, batch_size=n)
+
+
+def test_family_without_theme_values_sends_no_parent(
+    product_with_two_variants, us_marketplace
+):
+    # Saleor's fixture: variants chosen by Size, but none has a Size value.
+    set_options(product_with_two_variants, productType="SHIRT")
+    messages, skipped = build(us_marketplace)
+    assert not by_kind(messages, FeedKind.LISTINGS)
+    errors = [s for s in skipped if s.severity == "error"]
+    assert {(s.sku, s.attribute) for s in errors} == {
+        ("Product variant #1", "size"),
+        ("Product variant #2", "size"),
+    }
+    assert "has no Size" in errors[0].reason
+    assert set(by_kind(messages, FeedKind.PRICES)) == {
+        "Product variant #1",
+        "Product variant #2",
+    }
+
+
+def test_family_needs_variant_selection_attributes(
+    product_with_two_variants, us_marketplace
+):
+    from saleor.attribute.models import AttributeVariant
+
+    AttributeVariant.objects.filter(
+        product_type=product_with_two_variants.product_type
+    ).update(variant_selection=False)
+    set_options(product_with_two_variants, productType="SHIRT")
+    messages, skipped = build(us_marketplace, [FeedKind.LISTINGS])
+    assert messages == []
+    (error,) = skipped
+    assert "no variant selection attributes" in error.reason
+    assert error.attribute == "variation_theme"
+
+
+def test_child_without_theme_value_is_left_out_alone(
+    catalog_factory, us_marketplace, category
+):
+    from saleor.attribute.models import AssignedVariantAttributeValue
+
+    (product,) = catalog_factory(1, variants=3)
+    set_options(category, productType="SHIRT")
+    lonely = product.variants.order_by("pk").first()
+    AssignedVariantAttributeValue.objects.filter(
+        assignment__variant=lonely, value__attribute__slug="colour"
+    ).delete()
+    messages, skipped = build(us_marketplace, [FeedKind.LISTINGS])
+    (error,) = [s for s in skipped if s.severity == "error"]
+    assert error.variant_id == lonely.pk
+    assert error.attribute == "color"
+    skus = [m.message.sku for m in messages]
+    assert skus[0] == parent_sku(product.slug)
+    assert lonely.sku not in skus
+    assert len(skus) == 3
+    assert_valid_feed(messages)
