@@ -36,3 +36,18 @@ class AmazonFeedsPlugin(BasePlugin):
         if not self.active:
             return HttpResponseNotFound()
         return dispatch(self, request, path)
+
+    # -- orders: confirm shipments of imported orders to Amazon (enqueue only) --
+    def fulfillment_created(
+        self, fulfillment, notify_customer=True, previous_value=None, webhooks=None
+    ):
+        from .orders.tasks import enqueue_shipment_confirmation
+
+        enqueue_shipment_confirmation(fulfillment)
+        return previous_value
+
+    def tracking_number_updated(self, fulfillment, previous_value=None, webhooks=None):
+        from .orders.tasks import enqueue_shipment_confirmation
+
+        enqueue_shipment_confirmation(fulfillment)
+        return previous_value

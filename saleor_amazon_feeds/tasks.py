@@ -5,3 +5,9 @@ them with the worker.
 """
 
 from .catalog.tasks import poll_feed_submissions_task, submit_feeds_task  # noqa: F401
+from .orders.tasks import (  # noqa: F401
+    confirm_shipment_task,
+    import_orders_scheduled_task,
+    import_orders_task,
+    retry_shipments_task,
+)

@@ -7,6 +7,12 @@ from .feeds import (
     AmazonProductTypeDefinition,
 )
 from .mappings import AmazonFieldMapping, AmazonShippingMapping
+from .orders import (
+    AmazonImportedOrder,
+    AmazonOrderCursor,
+    AmazonOrderImportJob,
+    AmazonShipmentConfirmation,
+)
 
 __all__ = [
     "AmazonAccount",
@@ -18,4 +24,8 @@ __all__ = [
     "AmazonFieldMapping",
     "AmazonMarketplace",
     "AmazonShippingMapping",
+    "AmazonImportedOrder",
+    "AmazonOrderCursor",
+    "AmazonOrderImportJob",
+    "AmazonShipmentConfirmation",
 ]

@@ -1,0 +1,112 @@
+"""Celery tasks of the order features (registered by ``saleor_amazon_feeds.tasks``)."""
+
+from datetime import timedelta
+
+from celery.utils.log import get_task_logger
+from django.db import transaction
+from saleor.celeryconf import app
+from saleor.core.db.connection import allow_writer
+
+from .. import schedule
+from ..models import AmazonMarketplace, AmazonOrderImportJob
+from ..models.accounts import MarketplaceStatus
+from ..models.orders import JobStatus, JobTrigger, ShipmentStatus
+
+log = get_task_logger(__name__)
+
+IMPORT_EVERY = timedelta(minutes=5)
+SHIPMENT_MAX_RETRIES = 6
+
+
+@app.task
+@allow_writer()
+def import_orders_task(job_id: int) -> None:
+    from .importer import run_job
+
+    job = AmazonOrderImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.status not in (JobStatus.PENDING, JobStatus.RUNNING):
+        return
+    try:
+        run_job(job)
+    except Exception as exc:
+        log.exception("Amazon order import job %s crashed", job_id)
+        AmazonOrderImportJob.objects.filter(pk=job_id).update(
+            status=JobStatus.FAILED, errors=[{"marketplaceId": "", "message": str(exc)}]
+        )
+        raise
+
+
+@app.task
+@allow_writer()
+def import_orders_scheduled_task() -> None:
+    """Beat: one automatic job over marketplaces with automatic import on."""
+    marketplaces = list(
+        AmazonMarketplace.objects.filter(
+            auto_import_orders=True, status=MarketplaceStatus.CONFIGURED
+        )
+    )
+    if not marketplaces:
+        return
+    job = start_import_job(marketplaces, trigger=JobTrigger.AUTOMATIC, run=False)
+    import_orders_task(job.pk)
+
+
+def start_import_job(
+    marketplaces, trigger=JobTrigger.MANUAL, requested_by: str = "", run: bool = True
+) -> AmazonOrderImportJob:
+    job = AmazonOrderImportJob.objects.create(
+        trigger=trigger, requested_by=requested_by[:256]
+    )
+    job.marketplaces.set(marketplaces)
+    if run:
+        transaction.on_commit(lambda: import_orders_task.delay(job.pk))
+    return job
+
+
+@app.task(bind=True, max_retries=SHIPMENT_MAX_RETRIES)
+@allow_writer()
+def confirm_shipment_task(self, fulfillment_id: int) -> str | None:
+    from .shipments import RetryLater, confirm_fulfillment
+
+    try:
+        return confirm_fulfillment(
+            fulfillment_id, last_attempt=self.request.retries >= self.max_retries
+        )
+    except RetryLater as exc:
+        countdown = exc.countdown or 30 * 2**self.request.retries
+        raise self.retry(countdown=min(countdown, 3600)) from exc
+
+
+@app.task
+@allow_writer()
+def retry_shipments_task() -> None:
+    """Beat: confirmations left PENDING (worker lost, retries exhausted early)."""
+    from ..models import AmazonShipmentConfirmation
+
+    for fulfillment_id in AmazonShipmentConfirmation.objects.filter(
+        status=ShipmentStatus.PENDING
+    ).values_list("fulfillment_id", flat=True)[:100]:
+        confirm_shipment_task.delay(fulfillment_id)
+
+
+def enqueue_shipment_confirmation(fulfillment) -> None:
+    """From the plugin hooks: only orders imported from Amazon, after commit."""
+    order = fulfillment.order
+    if not (order.metadata or {}).get("amazon.order_id"):
+        return
+    if not fulfillment.tracking_number:
+        return
+    fulfillment_id = fulfillment.pk
+    transaction.on_commit(lambda: confirm_shipment_task.delay(fulfillment_id))
+
+
+schedule.register(
+    "orders-import",
+    "saleor_amazon_feeds.orders.tasks.import_orders_scheduled_task",
+    IMPORT_EVERY,
+)
+schedule.register(
+    "orders-shipments-retry",
+    "saleor_amazon_feeds.orders.tasks.retry_shipments_task",
+    timedelta(minutes=15),
+)
