@@ -189,9 +189,34 @@ def _update_options(instance, data: dict) -> None:
     update_private_metadata(instance, serialize_options(options))
 
 
-class AmazonCategoryOptionsUpdate(BaseMutation):
+class _OptionsUpdate(BaseMutation):
+    """Shared by the category and product variants: same options, other model."""
+
     options = graphene.Field(AmazonCatalogOptions)
     permissions = (MANAGE_PRODUCTS,)
+    model: type = Category
+    type_name = ""
+    id_argument = ""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def perform(cls, root, info, input, **ids):
+        ((argument, value),) = ids.items()
+        instance = get_by_global_id(
+            cls.model.objects.all(), value, cls.type_name, cls.id_argument
+        )
+        _update_options(instance, dict(input))
+        return {
+            "options": AmazonCatalogOptions.from_metadata(instance.private_metadata)
+        }
+
+
+class AmazonCategoryOptionsUpdate(_OptionsUpdate):
+    model = Category
+    type_name = "Category"
+    id_argument = "categoryId"
 
     class Arguments:
         category_id = graphene.ID(required=True)
@@ -203,20 +228,11 @@ class AmazonCategoryOptionsUpdate(BaseMutation):
             "(MANAGE_PRODUCTS)."
         )
 
-    @classmethod
-    def perform(cls, root, info, category_id, input):
-        category = get_by_global_id(
-            Category.objects.all(), category_id, "Category", "categoryId"
-        )
-        _update_options(category, dict(input))
-        return {
-            "options": AmazonCatalogOptions.from_metadata(category.private_metadata)
-        }
 
-
-class AmazonProductOptionsUpdate(BaseMutation):
-    options = graphene.Field(AmazonCatalogOptions)
-    permissions = (MANAGE_PRODUCTS,)
+class AmazonProductOptionsUpdate(_OptionsUpdate):
+    model = Product
+    type_name = "Product"
+    id_argument = "productId"
 
     class Arguments:
         product_id = graphene.ID(required=True)
@@ -227,14 +243,6 @@ class AmazonProductOptionsUpdate(BaseMutation):
             "Amazon product type, mappings and exclusion for one product; they win "
             "over its category's (MANAGE_PRODUCTS)."
         )
-
-    @classmethod
-    def perform(cls, root, info, product_id, input):
-        product = get_by_global_id(
-            Product.objects.all(), product_id, "Product", "productId"
-        )
-        _update_options(product, dict(input))
-        return {"options": AmazonCatalogOptions.from_metadata(product.private_metadata)}
 
 
 # -- product types --------------------------------------------------------------
