@@ -409,3 +409,39 @@ def test_catalog_operations_need_manage_products(
     ):
         assert_permission_denied(gql(plugin_staff_client, query, variables))
     assert not AmazonFeedSubmission.objects.exists()
+
+
+def test_deletions_for_excluded_and_deleted_products(
+    catalog_client, us_marketplace, catalog_factory, sandbox
+):
+    excluded, shrinking, kept = catalog_factory(3, variants=1)
+    for listed in (excluded, shrinking, kept):
+        set_product_type(catalog_client, listed)
+    submit(catalog_client, us_marketplace, ["LISTINGS"])
+    wait_for_submissions()
+    sku = {p.pk: p.variants.get().sku for p in (excluded, shrinking, kept)}
+    assert set(sku.values()) <= {item["sku"] for item in sandbox.listings(US)}
+
+    data = gql_data(
+        catalog_client,
+        PRODUCT_OPTIONS_UPDATE,
+        {"id": gid("Product", excluded.pk), "input": {"exclude": True}},
+    )
+    assert data["amazonProductOptionsUpdate"]["errors"] == []
+    shrinking.variants.get().delete()
+
+    submit(catalog_client, us_marketplace, ["DELETIONS"])
+    wait_for_submissions()
+    submission = AmazonFeedSubmission.objects.filter(kind="DELETIONS").get()
+    assert (submission.status, submission.message_count) == ("DONE", 2)
+    remaining = {item["sku"] for item in sandbox.listings(US)}
+    assert sku[excluded.pk] not in remaining
+    assert sku[shrinking.pk] not in remaining
+    assert sku[kept.pk] in remaining
+    deleted = AmazonListingState.objects.filter(status="DELETED")
+    assert {s.sku for s in deleted} == {sku[excluded.pk], sku[shrinking.pk]}
+
+    # Already deleted: nothing more to send.
+    submit(catalog_client, us_marketplace, ["DELETIONS"])
+    latest = AmazonFeedSubmission.objects.filter(kind="DELETIONS").latest("pk")
+    assert latest.status == "EMPTY"
