@@ -445,3 +445,30 @@ def test_deletions_for_excluded_and_deleted_products(
     submit(catalog_client, us_marketplace, ["DELETIONS"])
     latest = AmazonFeedSubmission.objects.filter(kind="DELETIONS").latest("pk")
     assert latest.status == "EMPTY"
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "error"),
+    [
+        ("fatal_feeds", "FATAL", "Amazon rejected the whole feed"),
+        ("broken_reports", "ERROR", "processing report could not be read"),
+    ],
+)
+def test_amazon_faults_degrade_to_clear_statuses(
+    catalog_client, us_marketplace, product, sandbox, fault, status, error
+):
+    set_product_type(catalog_client, product)
+    sandbox.set_faults(**{fault: True})
+    submit(catalog_client, us_marketplace, ["LISTINGS"])
+    wait_for_submissions()
+    submission = AmazonFeedSubmission.objects.get()
+    assert submission.status == status
+    assert error in submission.error
+    # Nothing counts as accepted, so the next submission sends it again.
+    state = AmazonListingState.objects.get()
+    assert state.accepted_digest == ""
+    sandbox.set_faults(**{fault: False})
+    submit(catalog_client, us_marketplace, ["LISTINGS"])
+    wait_for_submissions()
+    assert AmazonFeedSubmission.objects.latest("pk").status == "DONE"
+    assert AmazonListingState.objects.get().status == "ACCEPTED"
