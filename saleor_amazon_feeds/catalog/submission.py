@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from saleor.product.models import Product, ProductVariant
 
+from .. import conf
 from ..amazon.client import AmazonClient
 from ..amazon.errors import AmazonError
 from ..amazon.rates import JSON_LISTINGS_FEED
@@ -52,8 +53,6 @@ STATE_BATCH = 1000
 
 
 def _scaled(delta: timedelta) -> timedelta:
-    from .. import conf
-
     return delta / conf.time_scale()
 
 
@@ -135,7 +134,9 @@ def _submit_kind(
 
     submissions = []
     for document in iter_feed_documents(
-        messages(), seller_id=marketplace.account.seller_id
+        messages(),
+        seller_id=marketplace.account.seller_id,
+        max_messages=conf.max_feed_messages(),
     ):
         in_document, built[:] = (
             built[: document.message_count],
@@ -316,18 +317,28 @@ def _send_document(
         client.upload_feed_document(upload["url"], document.content)
         submission.document_id = upload["feedDocumentId"]
         submission.status = SubmissionStatus.UPLOADED
-        submission.save(update_fields=["document_id", "status"])
+        with transaction.atomic():
+            submission.save(update_fields=["document_id", "status"])
+            # States point at the submission from here on, so whatever becomes
+            # of it (recorded, recovered or failed) settles them.
+            _mark_sent(marketplace, kind, submission, built, timezone.now())
         feed = client.create_feed(
             JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
         )
     except AmazonError as exc:
-        submission.status = SubmissionStatus.ERROR
         submission.error = exc.merchant_message
+        if submission.status == SubmissionStatus.UPLOADED and _maybe_created(exc):
+            # Amazon may have created the feed: recovery finds out, so it is
+            # neither lost nor sent twice.
+            submission.save(update_fields=["error"])
+            return submission
+        submission.status = SubmissionStatus.ERROR
         submission.next_check_at = exc.retry_at
         submission.finished_at = timezone.now()
         submission.save(
             update_fields=["status", "error", "next_check_at", "finished_at"]
         )
+        _reject_all(submission)
         log.warning(
             "Feed submission %s for marketplace %s failed: %s",
             submission.pk,
@@ -345,6 +356,10 @@ def _send_document(
     )
     _mark_sent(marketplace, kind, submission, built, now)
     return submission
+
+
+def _maybe_created(exc: AmazonError) -> bool:
+    return exc.reached_amazon and (exc.status is None or exc.status >= 500)
 
 
 def _mark_sent(marketplace, kind, submission, built: list[BuiltMessage], now) -> None:
@@ -380,6 +395,85 @@ def _mark_sent(marketplace, kind, submission, built: list[BuiltMessage], now) ->
 
 
 # -- polling -------------------------------------------------------------------
+
+
+UPLOAD_GRACE = timedelta(minutes=2)
+
+
+def recover_uploaded_submissions(limit: int = 20) -> int:
+    """Settle submissions whose process died between upload and recording createFeed.
+
+    Amazon's Feed carries no input document id, so a feed we never recorded is
+    recognised as a JSON_LISTINGS_FEED for the marketplace created after our
+    upload that no submission of ours claims. Exactly one such feed: adopt it.
+    None: createFeed never arrived, so it is sent now with the same document.
+    Several: we cannot tell, so nothing is sent twice and the SKUs stay
+    unaccepted for the next sync.
+    """
+    stale = list(
+        AmazonFeedSubmission.objects.filter(
+            status=SubmissionStatus.UPLOADED,
+            created_at__lte=timezone.now() - _scaled(UPLOAD_GRACE),
+        ).select_related("marketplace__account")[:limit]
+    )
+    for submission in stale:
+        marketplace = submission.marketplace
+        try:
+            with client_for(marketplace.account) as client:
+                _recover(client, submission)
+        except AmazonError as exc:
+            submission.attempts += 1
+            submission.error = exc.merchant_message
+            submission.save(update_fields=["attempts", "error"])
+    return len(stale)
+
+
+def _recover(client: AmazonClient, submission: AmazonFeedSubmission) -> None:
+    marketplace = submission.marketplace
+    listed = client.get_feeds(
+        feed_types=[JSON_LISTINGS_FEED],
+        marketplace_ids=[marketplace.marketplace_id],
+        created_since=submission.created_at - timedelta(minutes=1),
+    )
+    candidates = [str(f["feedId"]) for f in listed.get("feeds") or []]
+    known = set(
+        AmazonFeedSubmission.objects.filter(
+            marketplace__account=marketplace.account, feed_id__in=candidates
+        ).values_list("feed_id", flat=True)
+    )
+    unknown = [feed_id for feed_id in candidates if feed_id not in known]
+    if len(unknown) > 1:
+        submission.status = SubmissionStatus.ERROR
+        submission.error = (
+            "The feed was uploaded but its submission was not recorded, and Amazon "
+            "shows several unclaimed feeds since; it is not sent again."
+        )
+        submission.finished_at = timezone.now()
+        submission.save(update_fields=["status", "error", "finished_at"])
+        _reject_all(submission)
+        return
+    if unknown:
+        feed_id = unknown[0]
+    else:
+        client.limiter.acquire_feed_submission(
+            marketplace.account.seller_id,
+            marketplace.account.region,
+            JSON_LISTINGS_FEED,
+            timeout=0,
+        )
+        feed_id = str(
+            client.create_feed(
+                JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
+            )["feedId"]
+        )
+    now = timezone.now()
+    submission.feed_id = feed_id
+    submission.status = SubmissionStatus.IN_QUEUE
+    submission.submitted_at = submission.submitted_at or now
+    submission.next_check_at = now
+    submission.save(
+        update_fields=["feed_id", "status", "submitted_at", "next_check_at"]
+    )
 
 
 def poll_open_submissions(limit: int = 50) -> int:

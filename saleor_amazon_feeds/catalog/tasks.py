@@ -43,8 +43,9 @@ def submit_feeds_task(marketplace_pk: int, kinds: list[str], trigger: str = "MAN
 @app.task
 @allow_writer()
 def poll_feed_submissions_task():
-    from .submission import poll_open_submissions
+    from .submission import poll_open_submissions, recover_uploaded_submissions
 
+    recover_uploaded_submissions()
     return poll_open_submissions()
 
 

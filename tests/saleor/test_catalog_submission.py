@@ -1,13 +1,17 @@
 """Feed submission round trips against the sandbox, driven through GraphQL."""
 
 import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from graphql_relay import to_global_id
 
-from saleor_amazon_feeds.catalog.submission import poll_open_submissions
+from saleor_amazon_feeds.catalog.submission import (
+    poll_open_submissions,
+    recover_uploaded_submissions,
+)
 from saleor_amazon_feeds.models import (
     AmazonAccount,
     AmazonFeedIssue,
@@ -472,3 +476,49 @@ def test_amazon_faults_degrade_to_clear_statuses(
     wait_for_submissions()
     assert AmazonFeedSubmission.objects.latest("pk").status == "DONE"
     assert AmazonListingState.objects.get().status == "ACCEPTED"
+
+
+def _age_uploaded_submissions():
+    AmazonFeedSubmission.objects.filter(status="UPLOADED").update(
+        created_at=timezone.now() - timedelta(minutes=10)
+    )
+
+
+def test_crash_before_create_feed_is_recovered_without_loss(
+    catalog_client, us_marketplace, product, sandbox
+):
+    set_product_type(catalog_client, product)
+    # createFeed fails with a 5xx: Amazon may or may not have the feed.
+    sandbox.set_faults(server_error_next=1, server_error_operations=["createFeed"])
+    submit(catalog_client, us_marketplace, ["LISTINGS"])
+    submission = AmazonFeedSubmission.objects.get()
+    assert submission.status == "UPLOADED"
+    assert sandbox.feeds() == []
+
+    _age_uploaded_submissions()
+    assert recover_uploaded_submissions() == 1
+    wait_for_submissions()
+    submission.refresh_from_db()
+    assert submission.status == "DONE"
+    assert len(sandbox.feeds()) == 1
+    assert AmazonListingState.objects.get().status == "ACCEPTED"
+
+
+def test_crash_after_create_feed_adopts_the_feed_without_doubling(
+    catalog_client, us_marketplace, product, sandbox
+):
+    set_product_type(catalog_client, product)
+    submit(catalog_client, us_marketplace, ["LISTINGS"])
+    # The process died after Amazon created the feed, before it was recorded.
+    AmazonFeedSubmission.objects.update(status="UPLOADED", feed_id="")
+    feeds = sandbox.feeds()
+    assert len(feeds) == 1
+
+    _age_uploaded_submissions()
+    recover_uploaded_submissions()
+    wait_for_submissions()
+    submission = AmazonFeedSubmission.objects.get()
+    assert submission.status == "DONE"
+    assert submission.feed_id == str(feeds[0]["feedId"])
+    assert len(sandbox.feeds()) == 1
+    assert len(sandbox.requests("createFeed")) == 1
