@@ -6,7 +6,7 @@ from saleor.graphql.meta.mutations.utils import update_private_metadata
 from saleor.permission.enums import ProductPermissions
 from saleor.product.models import Category, Product
 
-from ..amazon.marketplaces import get_marketplace
+from ..amazon.marketplaces import UnknownMarketplaceError, get_marketplace
 from ..catalog import product_types
 from ..catalog.types import FeedKind
 from ..mapping.amazon_attributes import attribute_problem
@@ -143,7 +143,7 @@ def _validated_options(current: AmazonOptions, data: dict) -> AmazonOptions:
             if market != ANY_MARKETPLACE:
                 try:
                     get_marketplace(market)
-                except Exception as exc:
+                except UnknownMarketplaceError as exc:
                     raise InputError.single(
                         f"{field}.marketplaceId",
                         AmazonFeedsErrorCode.UNKNOWN_MARKETPLACE.value,

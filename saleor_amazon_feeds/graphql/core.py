@@ -1,6 +1,7 @@
 """Conventions shared by the schema: errors, permissions, global IDs, pagination."""
 
 import base64
+import binascii
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -101,7 +102,7 @@ def resolve_global_id(
         expected_types = (expected_types,)
     try:
         type_name, pk = from_global_id(value)
-    except Exception:
+    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error):
         type_name, pk = "", ""
     if type_name not in expected_types or not pk:
         raise InputError.single(
@@ -139,7 +140,7 @@ def _decode_cursor(cursor: str) -> int:
         if kind != "pk":
             raise ValueError(kind)
         return int(pk)
-    except Exception as exc:
+    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
         raise InputError.single(
             "after", AmazonFeedsErrorCode.INVALID.value, "Invalid cursor."
         ) from exc
