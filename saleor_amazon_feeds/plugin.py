@@ -39,14 +39,21 @@ class AmazonFeedsPlugin(BasePlugin):
 
     # -- orders: confirm shipments of imported orders to Amazon (enqueue only) --
     def fulfillment_created(
-        self, fulfillment, notify_customer=True, previous_value=None, webhooks=None
+        self,
+        fulfillment,
+        notify_customer=True,
+        previous_value=None,
+        webhooks=None,
+        **kwargs,
     ):
         from .orders.tasks import enqueue_shipment_confirmation
 
         enqueue_shipment_confirmation(fulfillment)
         return previous_value
 
-    def tracking_number_updated(self, fulfillment, previous_value=None, webhooks=None):
+    def tracking_number_updated(
+        self, fulfillment, previous_value=None, webhooks=None, **kwargs
+    ):
         from .orders.tasks import enqueue_shipment_confirmation
 
         enqueue_shipment_confirmation(fulfillment)

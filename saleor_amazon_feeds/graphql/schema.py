@@ -33,6 +33,7 @@ from .mutations.marketplaces import (
     AmazonMarketplaceDelete,
     AmazonMarketplaceUpdate,
 )
+from .orders import OrderMutations, OrderQueries
 from .types import (
     AmazonAccountConnection,
     AmazonAvailableMarketplace,
@@ -137,11 +138,11 @@ class AccountMutations(graphene.ObjectType):
 
 
 # Each feature contributes a Query and a Mutation mixin.
-class Query(AccountQueries, CatalogQueries, graphene.ObjectType):
+class Query(AccountQueries, CatalogQueries, OrderQueries, graphene.ObjectType):
     pass
 
 
-class Mutation(AccountMutations, CatalogMutations, graphene.ObjectType):
+class Mutation(AccountMutations, CatalogMutations, OrderMutations, graphene.ObjectType):
     pass
 
 

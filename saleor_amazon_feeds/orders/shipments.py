@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from datetime import UTC
 from typing import Any
 
 from django.db import transaction
@@ -85,7 +86,7 @@ def package_detail(fulfillment: Fulfillment) -> dict[str, Any]:
         "packageReferenceId": str(fulfillment.fulfillment_order),
         "carrierCode": code,
         "trackingNumber": fulfillment.tracking_number,
-        "shipDate": fulfillment.created_at.astimezone(timezone.UTC)
+        "shipDate": fulfillment.created_at.astimezone(UTC)
         .replace(microsecond=0)
         .strftime("%Y-%m-%dT%H:%M:%SZ"),
         "orderItems": [{"orderItemId": k, "quantity": v} for k, v in items.items()],
