@@ -57,6 +57,7 @@ if SALEOR_UNAVAILABLE is None:
         "tests.fixtures.saleor",
         "tests.fixtures.catalog",
         "tests.fixtures.orders",
+        "tests.fixtures.sync",
     ]
 
 

@@ -34,3 +34,22 @@ def local_sandbox_url() -> str:
 def participations_max_age() -> float:
     """Seconds a getMarketplaceParticipations answer is reused (quota: 1/minute)."""
     return float(_get("AMAZON_FEEDS_PARTICIPATIONS_MAX_AGE", 300))
+
+
+def sync_settle_seconds() -> float:
+    """Quiet time after the last change before the automatic sync sends a feed.
+
+    Amazon allows 5 listing feeds per 5 minutes per region: a feed per edit
+    would spend the quota on one-message feeds, so changes are gathered first.
+    """
+    return float(_get("AMAZON_FEEDS_SYNC_SETTLE_SECONDS", 30)) / time_scale()
+
+
+def sync_max_delay_seconds() -> float:
+    """Longest a change waits for quiet before it is sent regardless."""
+    return float(_get("AMAZON_FEEDS_SYNC_MAX_DELAY_SECONDS", 300)) / time_scale()
+
+
+def max_feed_messages() -> int:
+    """Messages per feed document (Amazon's ceiling is 25,000)."""
+    return int(_get("AMAZON_FEEDS_MAX_FEED_MESSAGES", 25_000))

@@ -63,3 +63,4 @@ def health(plugin: "AmazonFeedsPlugin", request: HttpRequest) -> HttpResponse:
 
 # Routes defined in other modules register themselves on import.
 from .graphql import view as _graphql_view  # noqa: E402, F401
+from .sync import webhooks as _sync_webhooks  # noqa: E402, F401

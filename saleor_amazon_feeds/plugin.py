@@ -47,8 +47,10 @@ class AmazonFeedsPlugin(BasePlugin):
         **kwargs,
     ):
         from .orders.tasks import enqueue_shipment_confirmation
+        from .sync import hooks as sync_hooks
 
         enqueue_shipment_confirmation(fulfillment)
+        sync_hooks.fulfillment_changed(fulfillment)
         return previous_value
 
     def tracking_number_updated(
@@ -57,4 +59,77 @@ class AmazonFeedsPlugin(BasePlugin):
         from .orders.tasks import enqueue_shipment_confirmation
 
         enqueue_shipment_confirmation(fulfillment)
+        return previous_value
+
+    # -- automatic sync: record changes in the outbox (the drain does the rest) --
+    @classmethod
+    def save_plugin_configuration(cls, plugin_configuration, cleaned_data):
+        configuration = super().save_plugin_configuration(
+            plugin_configuration, cleaned_data
+        )
+        if configuration.active:
+            from .sync.webhooks import ensure_stock_webhook
+
+            # Stock changes only reach the plugin through its App's webhook.
+            ensure_stock_webhook()
+        return configuration
+
+    def product_created(self, product, previous_value=None, webhooks=None):
+        from .sync import hooks as sync_hooks
+
+        sync_hooks.product_changed(product)
+        return previous_value
+
+    def product_updated(self, product, previous_value=None, webhooks=None):
+        from .sync import hooks as sync_hooks
+
+        sync_hooks.product_changed(product)
+        return previous_value
+
+    def product_deleted(self, product, variants, previous_value=None, webhooks=None):
+        from .sync import hooks as sync_hooks
+
+        sync_hooks.product_deleted(product, variants)
+        return previous_value
+
+    def product_variant_created(self, variant, previous_value=None, webhooks=None):
+        from .sync import hooks as sync_hooks
+
+        sync_hooks.variant_changed(variant)
+        return previous_value
+
+    def product_variant_updated(self, variant, previous_value=None, webhooks=None):
+        from .sync import hooks as sync_hooks
+
+        sync_hooks.variant_changed(variant)
+        return previous_value
+
+    def product_variant_deleted(self, variant, previous_value=None, webhooks=None):
+        from .sync import hooks as sync_hooks
+
+        sync_hooks.variant_deleted(variant)
+        return previous_value
+
+    def category_updated(self, category, previous_value=None, webhooks=None):
+        from .sync import hooks as sync_hooks
+
+        sync_hooks.category_changed(category)
+        return previous_value
+
+    def order_created(self, order, previous_value=None, webhooks=None):
+        from .sync import hooks as sync_hooks
+
+        sync_hooks.orders_changed([order])
+        return previous_value
+
+    def order_cancelled(self, order, previous_value=None, webhooks=None):
+        from .sync import hooks as sync_hooks
+
+        sync_hooks.orders_changed([order])
+        return previous_value
+
+    def order_bulk_created(self, orders, previous_value=None, webhooks=None):
+        from .sync import hooks as sync_hooks
+
+        sync_hooks.orders_changed(orders)
         return previous_value

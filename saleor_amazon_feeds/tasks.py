@@ -11,3 +11,9 @@ from .orders.tasks import (  # noqa: F401
     import_orders_task,
     retry_shipments_task,
 )
+from .sync.tasks import (  # noqa: F401
+    drain_outbox_task,
+    reconcile_task,
+    urgent_check_task,
+    urgent_patch_task,
+)

@@ -13,6 +13,7 @@ from .orders import (
     AmazonOrderImportJob,
     AmazonShipmentConfirmation,
 )
+from .sync import AmazonSyncChange, AmazonSyncStatus
 
 __all__ = [
     "AmazonAccount",
@@ -28,4 +29,6 @@ __all__ = [
     "AmazonOrderCursor",
     "AmazonOrderImportJob",
     "AmazonShipmentConfirmation",
+    "AmazonSyncChange",
+    "AmazonSyncStatus",
 ]

@@ -1,0 +1,67 @@
+"""Redis locks and markers shared by the drainer and the urgent stock path."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from functools import lru_cache
+
+import redis
+
+from .. import conf
+
+LOCK_TIMEOUT = 600
+# An urgent PATCH takes a second or two; the marker outlives a crashed worker
+# only briefly.
+URGENT_TTL = 120
+
+
+@lru_cache(maxsize=4)
+def _client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
+def client() -> redis.Redis:
+    return _client(conf.redis_url())
+
+
+def _key(*parts: object) -> str:
+    return ":".join([conf.rate_limit_prefix(), "sync", *map(str, parts)])
+
+
+@contextmanager
+def marketplace_lock(marketplace_pk: int, name: str) -> Iterator[bool]:
+    """Non-blocking: yields False when another worker holds it."""
+    lock = client().lock(
+        _key("lock", name, marketplace_pk), timeout=LOCK_TIMEOUT, blocking=False
+    )
+    acquired = lock.acquire(blocking=False)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            # Expired and taken by another worker: theirs to release now.
+            with suppress(redis.exceptions.LockError):
+                lock.release()
+
+
+def mark_urgent(marketplace_pk: int, product_id: int, sku: str) -> None:
+    key = _key("urgent", marketplace_pk)
+    pipe = client().pipeline()
+    pipe.hset(key, sku, product_id)
+    pipe.expire(key, URGENT_TTL)
+    pipe.execute()
+
+
+def clear_urgent(marketplace_pk: int, sku: str) -> None:
+    client().hdel(_key("urgent", marketplace_pk), sku)
+
+
+def urgent_products(marketplace_pk: int) -> set[int]:
+    values = client().hvals(_key("urgent", marketplace_pk))
+    return {int(v) for v in values}
+
+
+def debounce(name: str, seconds: float) -> bool:
+    """True for the first caller within ``seconds``; later ones are dropped."""
+    return bool(
+        client().set(_key("debounce", name), 1, nx=True, px=max(int(seconds * 1000), 1))
+    )

@@ -1,0 +1,157 @@
+"""Urgent stock: a listed variant that can no longer be sold on the shop is
+PATCHed to quantity 0 through the Listings Items API within seconds, instead
+of waiting for the next feed.
+
+Never both paths at once for a SKU: the PATCH is marked in Redis while in
+flight (the drainer leaves that product for the next feed), and it waits
+while a feed that carries the SKU's quantity is still open at Amazon, since a
+feed built earlier could otherwise overwrite the 0 with an older quantity.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from ..amazon.client import AmazonClient
+from ..catalog.builder import GENERIC_PRODUCT_TYPE
+from ..catalog.types import FeedKind
+from ..listings.messages import fulfillment_availability
+from ..mapping.options import options_from_metadata
+from ..models import AmazonFeedSubmission, AmazonListingState, AmazonMarketplace
+from ..models.feeds import OPEN_STATUSES, ListingStatus
+from . import locks
+from .quantities import sellable_quantity_sql
+
+log = logging.getLogger(__name__)
+
+QUANTITY_KINDS = (FeedKind.INVENTORY.value, FeedKind.LISTINGS.value)
+
+
+@dataclass(frozen=True)
+class UrgentPatch:
+    marketplace_pk: int
+    variant_id: int
+    product_id: int
+    sku: str
+
+
+def unsellable_listed(variant_ids: list[int]) -> list[UrgentPatch]:
+    """Listed variants whose sellable quantity is now 0 on a marketplace that
+    Amazon may still believe has them in stock."""
+    if not variant_ids:
+        return []
+    found: list[UrgentPatch] = []
+    state = AmazonListingState._meta.db_table
+    marketplaces = AmazonMarketplace.objects.filter(
+        auto_sync=True,
+        listing_states__variant_id__in=variant_ids,
+    ).distinct()
+    for marketplace in marketplaces:
+        sql = f"""
+            WITH current AS ({sellable_quantity_sql()})
+            SELECT DISTINCT ON (s.sku) s.variant_id, s.product_id, s.sku
+            FROM {state} s JOIN current c ON c.variant_id = s.variant_id
+            WHERE s.marketplace_id = %(marketplace)s
+              AND s.kind = ANY(%(kinds)s::text[])
+              AND s.status <> %(deleted)s
+              AND c.quantity = 0
+              AND COALESCE((CASE WHEN s.status = %(pending)s
+                                 THEN s.sent_summary
+                                 ELSE s.accepted_summary END)->>'quantity',
+                           '0')::int > 0
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                {
+                    "marketplace": marketplace.pk,
+                    "variants": list(variant_ids),
+                    "kinds": list(QUANTITY_KINDS),
+                    "deleted": ListingStatus.DELETED.value,
+                    "pending": ListingStatus.PENDING.value,
+                },
+            )
+            for variant_id, product_id, sku in cursor.fetchall():
+                found.append(UrgentPatch(marketplace.pk, variant_id, product_id, sku))
+    return found
+
+
+def open_feed_for(marketplace_pk: int, sku: str) -> AmazonFeedSubmission | None:
+    """An open feed that carries this SKU's quantity, if any."""
+    return (
+        AmazonFeedSubmission.objects.filter(
+            marketplace_id=marketplace_pk,
+            status__in=OPEN_STATUSES,
+            pk__in=AmazonListingState.objects.filter(
+                marketplace_id=marketplace_pk, sku=sku, kind__in=QUANTITY_KINDS
+            ).values("last_submission_id"),
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def patch_to_zero(
+    client: AmazonClient, marketplace: AmazonMarketplace, patch: UrgentPatch
+) -> bool:
+    """PATCH quantity 0 now unless a feed for the SKU is open; True if sent.
+
+    Callers retry later when False.
+    """
+    from saleor.product.models import Product
+
+    locks.mark_urgent(marketplace.pk, patch.product_id, patch.sku)
+    try:
+        if open_feed_for(marketplace.pk, patch.sku) is not None:
+            return False
+        product = (
+            Product.objects.select_related("category")
+            .filter(pk=patch.product_id)
+            .first()
+        )
+        product_type = GENERIC_PRODUCT_TYPE
+        if product is not None:
+            own, _ = options_from_metadata(product.private_metadata or {})
+            category_options, _ = options_from_metadata(
+                (product.category.private_metadata if product.category else None) or {}
+            )
+            product_type = (
+                own.product_type_for(marketplace.marketplace_id)
+                or category_options.product_type_for(marketplace.marketplace_id)
+                or GENERIC_PRODUCT_TYPE
+            )
+        client.patch_listings_item(
+            patch.sku,
+            marketplace.marketplace_id,
+            {
+                "productType": product_type,
+                "patches": [
+                    {
+                        "op": "replace",
+                        "path": "/attributes/fulfillment_availability",
+                        "value": fulfillment_availability(
+                            0, handling_time_days=marketplace.handling_time
+                        ),
+                    }
+                ],
+            },
+        )
+        # Amazon now holds 0: a reconciliation must not see the older value.
+        now = timezone.now()
+        for state in AmazonListingState.objects.filter(
+            marketplace=marketplace,
+            sku=patch.sku,
+            kind__in=QUANTITY_KINDS,
+            status=ListingStatus.ACCEPTED,
+        ):
+            state.accepted_summary = {**state.accepted_summary, "quantity": 0}
+            state.accepted_at = now
+            state.save(update_fields=["accepted_summary", "accepted_at"])
+        log.info(
+            "Patched %s to quantity 0 on %s", patch.sku, marketplace.marketplace_id
+        )
+        return True
+    finally:
+        locks.clear_urgent(marketplace.pk, patch.sku)

@@ -1,0 +1,135 @@
+"""Stock changes as Saleor platform webhooks, received at the plugin's endpoint.
+
+Saleor 3.23 has no stock hooks for plugins, so the plugin's own App subscribes
+to the stock events with a webhook pointing back at
+``/plugins/global/<PLUGIN_ID>/sync/stock``. The webhook has no secret key, so
+Saleor signs each payload with its RS256 key; the handler accepts nothing
+without a valid signature.
+"""
+
+import json
+import logging
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from graphql_relay import from_global_id
+
+from ..endpoint import route
+from .outbox import Change, record_variants
+from .signature import verify_saleor_signature
+
+if TYPE_CHECKING:
+    from saleor.webhook.models import Webhook
+
+    from ..plugin import AmazonFeedsPlugin
+
+log = logging.getLogger(__name__)
+
+STOCK_PATH = "sync/stock"
+WEBHOOK_NAME = "Amazon Feeds: stock"
+STOCK_EVENTS = (
+    "product_variant_stock_updated",
+    "product_variant_out_of_stock",
+    "product_variant_back_in_stock",
+)
+
+
+def stock_webhook_url() -> str:
+    from saleor.core.utils import build_absolute_uri
+
+    from ..plugin import PLUGIN_ID
+
+    return build_absolute_uri(f"/plugins/global/{PLUGIN_ID}/{STOCK_PATH}/")
+
+
+def ensure_stock_webhook() -> "Webhook":
+    """The plugin App's stock webhook, created or repaired (idempotent)."""
+    from saleor.webhook.models import Webhook, WebhookEvent
+
+    from ..services.saleor_app import get_or_create_plugin_app
+
+    app = get_or_create_plugin_app()
+    url = stock_webhook_url()
+    with transaction.atomic():
+        webhook = (
+            Webhook.objects.select_for_update()
+            .filter(app=app, name=WEBHOOK_NAME)
+            .order_by("pk")
+            .first()
+        )
+        if webhook is None:
+            webhook = Webhook.objects.create(
+                app=app, name=WEBHOOK_NAME, target_url=url, is_active=True
+            )
+        elif webhook.target_url != url or not webhook.is_active or webhook.secret_key:
+            # A secret key would switch Saleor to HMAC signatures, which the
+            # handler rejects; the payload must be signed with Saleor's key.
+            webhook.target_url, webhook.is_active, webhook.secret_key = url, True, None
+            webhook.save(update_fields=["target_url", "is_active", "secret_key"])
+        have = set(webhook.events.values_list("event_type", flat=True))
+        WebhookEvent.objects.bulk_create(
+            WebhookEvent(webhook=webhook, event_type=event)
+            for event in STOCK_EVENTS
+            if event not in have
+        )
+    return webhook
+
+
+def variant_ids_from_payload(payload: Any) -> list[int]:
+    """Variant pks in a legacy or subscription stock payload."""
+    ids = []
+    for value in _variant_global_ids(payload):
+        try:
+            type_name, pk = from_global_id(value)
+        except (TypeError, ValueError, UnicodeDecodeError):
+            continue
+        if type_name == "ProductVariant" and str(pk).isdigit():
+            ids.append(int(pk))
+    return sorted(set(ids))
+
+
+def _variant_global_ids(node: Any) -> Iterator[str]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _variant_global_ids(item)
+    elif isinstance(node, dict):
+        value = node.get("product_variant_id")
+        if isinstance(value, str):
+            yield value
+        variant = node.get("productVariant")
+        if isinstance(variant, dict) and isinstance(variant.get("id"), str):
+            yield variant["id"]
+        for key, child in node.items():
+            if key not in ("product_variant_id", "productVariant") and isinstance(
+                child, list | dict
+            ):
+                yield from _variant_global_ids(child)
+
+
+@route(STOCK_PATH, methods=("POST",))
+def stock_webhook(plugin: "AmazonFeedsPlugin", request: HttpRequest) -> HttpResponse:
+    body = request.body
+    if not verify_saleor_signature(body, request.headers.get("Saleor-Signature")):
+        log.warning("Rejected a stock webhook with a missing or invalid signature")
+        return JsonResponse(
+            {"error": {"code": "INVALID_SIGNATURE", "message": "Bad signature."}},
+            status=401,
+        )
+    event = (request.headers.get("Saleor-Event") or "").lower()
+    if event and event not in STOCK_EVENTS:
+        return JsonResponse(
+            {"error": {"code": "UNSUPPORTED_EVENT", "message": event}}, status=400
+        )
+    try:
+        payload = json.loads(body or b"null")
+    except ValueError:
+        return JsonResponse(
+            {"error": {"code": "INVALID_PAYLOAD", "message": "Not JSON."}},
+            status=400,
+        )
+    variant_ids = variant_ids_from_payload(payload)
+    with transaction.atomic():
+        written = record_variants(Change.STOCK, variant_ids=variant_ids)
+    return JsonResponse({"variants": len(variant_ids), "recorded": written})
