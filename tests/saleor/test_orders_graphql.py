@@ -293,3 +293,106 @@ def test_failed_confirmation_is_retried_and_visible(
     assert confirmation.carrier_name == "Amazon shipping"
     order.refresh_from_db()
     assert order.metadata["amazon.shipment.1"].startswith("FAILED: ")
+
+
+def test_amazon_server_errors_are_retried_until_confirmed(
+    staff_api_client,
+    permission_group_manage_orders,
+    de_shop,
+    sandbox,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        import_marketplace(de_shop.marketplace)
+    order = Order.objects.get(external_reference=DE_SINGLE)
+    line = order.lines.get()
+    permission_group_manage_orders.user_set.add(staff_api_client.user)
+    sandbox.set_faults(
+        server_error_next=1,
+        server_error_status=503,
+        server_error_operations=["confirmShipment"],
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        gql_data(
+            staff_api_client,
+            ORDER_FULFILL,
+            {
+                "order": to_global_id("Order", order.pk),
+                "input": {
+                    "notifyCustomer": False,
+                    "trackingNumber": "00340434161094042557",
+                    "lines": [
+                        {
+                            "orderLineId": to_global_id("OrderLine", line.pk),
+                            "stocks": [
+                                {
+                                    "quantity": 1,
+                                    "warehouse": to_global_id(
+                                        "Warehouse", de_shop.warehouse.pk
+                                    ),
+                                }
+                            ],
+                        }
+                    ],
+                },
+            },
+        )
+
+    (shipment,) = sandbox.shipments()
+    assert shipment["request"]["packageDetail"]["trackingNumber"] == (
+        "00340434161094042557"
+    )
+    assert len(sandbox.requests("confirmShipment")) >= 2
+    confirmation = AmazonShipmentConfirmation.objects.get()
+    assert confirmation.status == "CONFIRMED"
+    assert confirmation.last_error == ""
+    assert confirmation.carrier_code == "Other"
+    assert confirmation.items == [{"orderItemId": "41520312340017", "quantity": 1}]
+
+
+RETRY = """
+mutation ($ids: [ID!]!, $skip: Boolean) {
+  amazonImportedOrderRetry(ids: $ids, skipAddressValidation: $skip) {
+    importedOrders { amazonOrderId status reason orderId }
+    errors { field code message }
+  }
+}
+"""
+
+
+def test_held_address_is_imported_when_the_merchant_accepts_it(
+    orders_client, us_shop, sandbox, django_capture_on_commit_callbacks
+):
+    from saleor_amazon_feeds.models import AmazonImportedOrder
+
+    order = seed_order("113-7781234-5521006")
+    order["orderId"] = "113-0000000-0000301"
+    order["recipient"]["deliveryAddress"]["postalCode"] = "ABCDE"
+    sandbox.post_orders([order])
+    wait_for_amazon()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_marketplace(us_shop.marketplace)
+    record = AmazonImportedOrder.objects.get(amazon_order_id="113-0000000-0000301")
+    record_id = to_global_id("AmazonImportedOrder", record.pk)
+    assert record.status == "HELD"
+
+    # Retrying as is fails the same way, with the reason.
+    with django_capture_on_commit_callbacks(execute=True):
+        same = gql_data(orders_client, RETRY, {"ids": [record_id], "skip": False})
+    (still,) = same["amazonImportedOrderRetry"]["importedOrders"]
+    assert still["status"] == "HELD"
+    assert "postal_code 'ABCDE' is invalid" in still["reason"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = gql_data(orders_client, RETRY, {"ids": [record_id], "skip": True})
+    (imported,) = done["amazonImportedOrderRetry"]["importedOrders"]
+    assert imported["status"] == "IMPORTED"
+    saleor = Order.objects.get(external_reference="113-0000000-0000301")
+    assert imported["orderId"] == to_global_id("Order", saleor.pk)
+    assert saleor.shipping_address.postal_code == "ABCDE"
+    assert saleor.total_gross_amount == saleor.total_charged_amount
+
+    # Only held orders can be retried.
+    again = gql_data(orders_client, RETRY, {"ids": [record_id]})
+    assert again["amazonImportedOrderRetry"]["errors"][0]["field"] == "ids"

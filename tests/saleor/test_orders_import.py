@@ -422,3 +422,64 @@ def test_importing_twice_creates_each_order_once(
     for amazon_id in (DE_SINGLE, DE_PROMO, DE_FBA, DE_BUSINESS):
         assert Order.objects.filter(external_reference=amazon_id).count() == 1
     assert de_shop.stock("TSHIRT-BLUE-M").quantity_allocated == 21
+
+
+def test_amazon_sale_beyond_saleor_stock_is_still_reserved_and_reported(
+    de_shop, django_capture_on_commit_callbacks
+):
+    stock = de_shop.stock("TSHIRT-BLUE-M")
+    stock.quantity = 5
+    stock.save(update_fields=["quantity"])
+
+    run_import(de_shop.marketplace, django_capture_on_commit_callbacks)
+
+    # 1 + 20 units sold on Amazon, 5 in stock: all reserved, none sold twice.
+    stock.refresh_from_db()
+    assert (stock.quantity, stock.quantity_allocated) == (5, 21)
+    status, reason = records()[DE_BUSINESS]
+    assert status == "IMPORTED"
+    assert "TSHIRT-BLUE-M: 16 unit(s) more than available stock" in reason
+    assert allocated(saleor_order(DE_BUSINESS))[0] == ("TSHIRT-BLUE-M", "acme-de", 20)
+
+
+def test_scheduled_import_covers_marketplaces_with_automatic_import(
+    de_shop, us_shop, django_capture_on_commit_callbacks
+):
+    from saleor_amazon_feeds.models import AmazonOrderImportJob
+    from saleor_amazon_feeds.orders.tasks import import_orders_scheduled_task
+    from saleor_amazon_feeds.schedule import PERIODIC_TASKS
+
+    assert PERIODIC_TASKS["amazon-feeds-orders-import"]["task"] == (
+        "saleor_amazon_feeds.orders.tasks.import_orders_scheduled_task"
+    )
+    us_shop.marketplace.auto_import_orders = False
+    us_shop.marketplace.save(update_fields=["auto_import_orders"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_orders_scheduled_task.delay()
+
+    job = AmazonOrderImportJob.objects.get()
+    assert (job.trigger, job.status) == ("AUTOMATIC", "SUCCESS")
+    assert list(job.marketplaces.all()) == [de_shop.marketplace]
+    assert (job.found, job.imported, job.skipped) == (5, 4, 1)
+    assert not Order.objects.filter(channel=us_shop.channel).exists()
+
+
+def test_address_saleor_rejects_is_held_with_saleors_reason(
+    us_shop, sandbox, django_capture_on_commit_callbacks
+):
+    order = seed_order(US_MFN)
+    order["orderId"] = "113-0000000-0000103"
+    order["recipient"]["deliveryAddress"]["postalCode"] = "ABCDE"
+    assert sandbox.post_orders([order]).status_code == 200
+    wait_for_amazon()
+
+    run_import(us_shop.marketplace, django_capture_on_commit_callbacks)
+
+    status, reason = records()["113-0000000-0000103"]
+    assert status == "HELD"
+    assert reason.startswith("Saleor rejected the order:")
+    assert "shippingAddress: postal_code 'ABCDE' is invalid" in reason
+    assert not Order.objects.filter(external_reference="113-0000000-0000103").exists()
+    # The other orders of the batch were imported all the same.
+    assert records()[US_MFN][0] == "IMPORTED"
