@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -37,6 +38,7 @@ from saleor.order.models import Order
 from saleor.product.models import ProductVariant
 from saleor.shipping.models import ShippingMethod, ShippingZone
 from saleor.tax.models import TaxClass, TaxClassCountryRate
+from saleor.warehouse.models import Stock
 
 from ..amazon.errors import AmazonError
 from ..models import (
@@ -277,6 +279,11 @@ def process_batch(
             .order_by("amazon_order_id")
         }
         to_map: list[tuple[AmazonImportedOrder, dict[str, Any]]] = []
+        existing = dict(
+            Order.objects.filter(external_reference__in=ids).values_list(
+                "external_reference", "pk"
+            )
+        )
         for order_id in ids:
             record, order = records[order_id], newest[order_id]
             _remember(record, order, job)
@@ -285,7 +292,7 @@ def process_batch(
             elif record.status == ImportStatus.CANCELLED:
                 outcome.note("skipped", order_id, record.reason)
             else:
-                _route_new(record, order, outcome, to_map)
+                _route_new(record, order, outcome, to_map, existing)
         if to_map:
             _create_orders(marketplace, to_map, app, outcome, skip_address_validation)
         for record in records.values():
@@ -324,7 +331,7 @@ def _update_existing(record, order, app, outcome: Outcome) -> None:
     outcome.note("skipped", order_id, "Already imported")
 
 
-def _route_new(record, order, outcome: Outcome, to_map) -> None:
+def _route_new(record, order, outcome: Outcome, to_map, existing) -> None:
     order_id = record.amazon_order_id
     status = mapping.status_of(order)
     if status in mapping.PENDING_STATUSES:
@@ -343,10 +350,9 @@ def _route_new(record, order, outcome: Outcome, to_map) -> None:
         record.reason = f"Amazon status {status or 'unknown'} is not imported."
         outcome.note("skipped", order_id, record.reason)
     else:
-        existing = Order.objects.filter(external_reference=order_id).first()
-        if existing is not None:
+        if order_id in existing:
             # Created by an earlier run whose record was lost: link, never duplicate.
-            record.order = existing
+            record.order_id = existing[order_id]
             record.status = ImportStatus.IMPORTED
             record.reason = ""
             outcome.note("skipped", order_id, "Already imported")
@@ -373,6 +379,14 @@ def _create_orders(
     countries = {mapping.destination_country(order) for _, order in to_map} - {""}
     rates = _tax_rates(channel, countries)
     fallback_class = fallback_tax_class()
+    # Variants with a stock record in the marketplace's warehouses: one query.
+    stocked = set(
+        Stock.objects.filter(
+            product_variant_id__in=[v.pk for v in variants.values()],
+            warehouse_id__in=[w.pk for w in warehouses],
+        ).values_list("product_variant_id", flat=True)
+    )
+    methods: dict[tuple[str, str], ShippingMethod] = {}
     mapped: list[tuple[AmazonImportedOrder, mapping.MappedOrder]] = []
     for record, order in to_map:
         record.attempts += 1
@@ -382,32 +396,29 @@ def _create_orders(
                     "The marketplace has no warehouses linked; link one so stock "
                     "can be reserved."
                 )
-            if (
-                order.get("orderItems")
-                and any(
-                    (i.get("product") or {}).get("sellerSku") in variants
-                    and not _has_stock_record(
-                        variants[i["product"]["sellerSku"]], warehouses
-                    )
-                    for i in order["orderItems"]
-                )
-                and mapping.fulfilled_by(order) == "MERCHANT"
-            ):
-                missing = sorted(
-                    i["product"]["sellerSku"]
-                    for i in order["orderItems"]
-                    if i["product"].get("sellerSku") in variants
-                    and not _has_stock_record(
-                        variants[i["product"]["sellerSku"]], warehouses
-                    )
-                )
+            missing = sorted(
+                {
+                    sku
+                    for sku in mapping.skus(order)
+                    if sku in variants
+                    and variants[sku].track_inventory
+                    and variants[sku].pk not in stocked
+                }
+            )
+            if missing and mapping.fulfilled_by(order) == "MERCHANT":
                 raise mapping.HoldOrder(
                     "No stock record in the marketplace's warehouses for SKU(s) "
                     + ", ".join(missing)
                     + "; add stock so the order can be reserved."
                 )
             ctx = _context(
-                marketplace, order, variants, rates, warehouses[0], fallback_class
+                marketplace,
+                order,
+                variants,
+                rates,
+                warehouses[0],
+                fallback_class,
+                methods,
             )
             result = mapping.map_order(order, ctx)
             if skip_address_validation:
@@ -421,6 +432,9 @@ def _create_orders(
     data = execute_saleor_graphql(
         ORDER_BULK_CREATE, {"orders": [m.input for _, m in mapped]}, app=app
     )["orderBulkCreate"]
+    created = Order.objects.in_bulk(
+        [from_global_id(r["order"]["id"])[1] for r in data["results"] if r["order"]]
+    )
     for (record, result_input), result in zip(mapped, data["results"], strict=True):
         if not result["order"]:
             reasons = "; ".join(
@@ -431,7 +445,7 @@ def _create_orders(
                 reasons = f"{reasons} ({details})"
             _hold(record, f"Saleor rejected the order: {reasons}", outcome)
             continue
-        order = Order.objects.get(pk=from_global_id(result["order"]["id"])[1])
+        order = created[UUID(from_global_id(result["order"]["id"])[1])]
         record.order = order
         record.status = ImportStatus.IMPORTED
         record.reason = ""
@@ -495,13 +509,6 @@ def _allocate(order: Order, marketplace, mapped: mapping.MappedOrder) -> list[st
     return allocate_order(order, marketplace, open_quantities)
 
 
-def _has_stock_record(variant: ProductVariant, warehouses: Iterable) -> bool:
-    if not variant.track_inventory:
-        return True
-    ids = [w.pk for w in warehouses]
-    return variant.stocks.filter(warehouse_id__in=ids).exists()
-
-
 def _tax_rates(channel, countries: set[str]) -> dict[str, dict[Any, Decimal]]:
     """{country: {tax class pk or None: rate as a fraction}}; 0 where the
     channel charges no taxes."""
@@ -526,7 +533,7 @@ def _rate_for(rates, country: str, tax_class_id) -> Decimal:
 
 
 def _context(
-    marketplace, order, variants, rates, warehouse, fallback
+    marketplace, order, variants, rates, warehouse, fallback, methods
 ) -> mapping.MappingContext:
     country = mapping.destination_country(order)
     infos = {}
@@ -542,7 +549,10 @@ def _context(
             tax_rate=_rate_for(rates, country, tax_class_id),
             tax_class_id=to_global_id("TaxClass", tax_class_id or fallback.pk),
         )
-    method = shipping_method_for(marketplace, order)
+    key = (mapping.service_level(order), country)
+    if key not in methods:
+        methods[key] = shipping_method_for(marketplace, order)
+    method = methods[key]
     shipping_class = method.tax_class_id or fallback.pk
     return mapping.MappingContext(
         channel_slug=marketplace.channel.slug,

@@ -423,6 +423,17 @@ def test_importing_twice_creates_each_order_once(
         assert Order.objects.filter(external_reference=amazon_id).count() == 1
     assert de_shop.stock("TSHIRT-BLUE-M").quantity_allocated == 21
 
+    # Even with the plugin's records lost, Saleor's externalReference is checked.
+    AmazonImportedOrder.objects.all().delete()
+    AmazonOrderCursor.objects.all().delete()
+    fourth = run_import(de_shop.marketplace, django_capture_on_commit_callbacks)
+    assert fourth.imported == 0
+    assert Order.objects.count() == 4
+    assert AmazonImportedOrder.objects.get(amazon_order_id=DE_SINGLE).order == (
+        saleor_order(DE_SINGLE)
+    )
+    assert de_shop.stock("TSHIRT-BLUE-M").quantity_allocated == 21
+
 
 def test_amazon_sale_beyond_saleor_stock_is_still_reserved_and_reported(
     de_shop, django_capture_on_commit_callbacks
