@@ -289,6 +289,9 @@ def process_batch(
             _remember(record, order, job)
             if record.order_id is not None:
                 _update_existing(record, order, app, outcome)
+            elif record.status == ImportStatus.IMPORTED:
+                # The merchant deleted the Saleor order: never bring it back.
+                outcome.note("skipped", order_id, "The Saleor order was deleted.")
             elif record.status == ImportStatus.CANCELLED:
                 outcome.note("skipped", order_id, record.reason)
             else:

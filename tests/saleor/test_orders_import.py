@@ -494,3 +494,23 @@ def test_address_saleor_rejects_is_held_with_saleors_reason(
     assert not Order.objects.filter(external_reference="113-0000000-0000103").exists()
     # The other orders of the batch were imported all the same.
     assert records()[US_MFN][0] == "IMPORTED"
+
+
+def test_a_deleted_saleor_order_is_not_imported_again(
+    de_shop, django_capture_on_commit_callbacks
+):
+    run_import(de_shop.marketplace, django_capture_on_commit_callbacks)
+    order = saleor_order(DE_SINGLE)
+    order.payment_transactions.all().delete()
+    order.delete()
+    AmazonOrderCursor.objects.all().delete()
+
+    outcome = run_import(de_shop.marketplace, django_capture_on_commit_callbacks)
+
+    assert outcome.imported == 0
+    assert not Order.objects.filter(external_reference=DE_SINGLE).exists()
+    assert {
+        "amazonOrderId": DE_SINGLE,
+        "status": "skipped",
+        "reason": "The Saleor order was deleted.",
+    } in outcome.details
