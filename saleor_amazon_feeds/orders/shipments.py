@@ -4,8 +4,10 @@ One :class:`AmazonShipmentConfirmation` per fulfillment, its
 ``packageReferenceId`` the fulfillment's number within the order (stable, so a
 retry after a crash never confirms a second package). The row is locked while
 Amazon is called; Amazon answering "already confirmed" for that reference
-counts as success. The outcome is also written to the order's metadata
-(``amazon.shipment.<n>``) so it shows on the order in the dashboard.
+counts as success when Amazon's package has the same tracking number, and moves
+to the next free reference when the package was confirmed elsewhere. The
+outcome is also written to the order's metadata (``amazon.shipment.<n>``) so it
+shows on the order in the dashboard.
 """
 
 from __future__ import annotations
@@ -130,6 +132,8 @@ def confirm_fulfillment(fulfillment_id: int, last_attempt: bool = True) -> str |
         confirmation = AmazonShipmentConfirmation.objects.select_for_update().get(
             pk=confirmation.pk
         )
+        # A reference chosen by an earlier attempt stays.
+        detail["packageReferenceId"] = confirmation.package_reference_id
         if confirmation.status == ShipmentStatus.CONFIRMED:
             if confirmation.tracking_number != fulfillment.tracking_number:
                 confirmation.last_error = (
@@ -149,16 +153,11 @@ def confirm_fulfillment(fulfillment_id: int, last_attempt: bool = True) -> str |
         try:
             client = client_for(record.marketplace.account)
             try:
-                client.confirm_shipment(
-                    record.amazon_order_id, record.marketplace.marketplace_id, detail
-                )
+                _send(client, record, detail, confirmation)
             finally:
                 client.close()
         except AmazonError as err:
-            text = f"{err.message} {err.details or ''}"
-            if "already confirmed" in text:
-                _confirmed(confirmation)
-            elif err.retryable and not last_attempt:
+            if err.retryable and not last_attempt:
                 confirmation.status = ShipmentStatus.PENDING
                 confirmation.last_error = err.merchant_message
                 retry = RetryLater(err.merchant_message, err.retry_after)
@@ -172,6 +171,52 @@ def confirm_fulfillment(fulfillment_id: int, last_attempt: bool = True) -> str |
     if retry is not None:
         raise retry
     return confirmation.status
+
+
+def _already_confirmed(err: AmazonError) -> bool:
+    return "already confirmed" in f"{err.message} {err.details or ''}"
+
+
+def _send(client, record, detail, confirmation) -> None:
+    """confirmShipment. A packageReferenceId Amazon already has is either ours
+    (same tracking number: an earlier attempt got through) or taken by a package
+    confirmed elsewhere (Seller Central): then the next free number is used."""
+    for _ in range(3):
+        try:
+            client.confirm_shipment(
+                record.amazon_order_id, record.marketplace.marketplace_id, detail
+            )
+            return
+        except AmazonError as err:
+            if err.retryable:
+                raise
+            refused = err
+        # Refused: maybe an earlier attempt got through (then Amazon has our
+        # package and may now refuse for another reason, e.g. "SHIPPED").
+        body = client.get_order(record.amazon_order_id, included_data=["PACKAGES"])
+        packages = (body.get("order", body) or {}).get("packages") or []
+        reference = detail["packageReferenceId"]
+        if any(
+            p.get("packageReferenceId") == reference
+            and p.get("trackingNumber") == detail["trackingNumber"]
+            for p in packages
+        ):
+            return
+        if not _already_confirmed(refused):
+            raise refused
+        used = [
+            int(p["packageReferenceId"])
+            for p in packages
+            if str(p.get("packageReferenceId", "")).isdigit()
+        ]
+        detail["packageReferenceId"] = str(max([*used, int(reference)]) + 1)
+        confirmation.package_reference_id = detail["packageReferenceId"]
+    raise AmazonError(
+        "No free packageReferenceId",
+        code="PackageReferenceConflict",
+        merchant_message="Amazon already has packages with the references tried.",
+        reached_amazon=False,
+    )
 
 
 def _confirmed(confirmation: AmazonShipmentConfirmation) -> None:

@@ -396,3 +396,118 @@ def test_held_address_is_imported_when_the_merchant_accepts_it(
     # Only held orders can be retried.
     again = gql_data(orders_client, RETRY, {"ids": [record_id]})
     assert again["amazonImportedOrderRetry"]["errors"][0]["field"] == "ids"
+
+
+def fulfill(client, order, warehouse, quantities, tracking=None):
+    """Saleor's orderFulfill for {order line: quantity}."""
+    data = {
+        "notifyCustomer": False,
+        "lines": [
+            {
+                "orderLineId": to_global_id("OrderLine", line.pk),
+                "stocks": [
+                    {
+                        "quantity": quantity,
+                        "warehouse": to_global_id("Warehouse", warehouse.pk),
+                    }
+                ],
+            }
+            for line, quantity in quantities.items()
+        ],
+    }
+    if tracking:
+        data["trackingNumber"] = tracking
+    body = gql_data(
+        client, ORDER_FULFILL, {"order": to_global_id("Order", order.pk), "input": data}
+    )
+    assert body["orderFulfill"]["errors"] == []
+    return body["orderFulfill"]["fulfillments"][0]
+
+
+def seller_central_confirm(sandbox, order_id, reference, tracking, item, quantity):
+    response = sandbox.sp(
+        "POST",
+        f"/orders/v0/orders/{order_id}/shipmentConfirmation",
+        json={
+            "marketplaceId": "A1PA6795UKMFR9",
+            "packageDetail": {
+                "packageReferenceId": reference,
+                "carrierCode": "DHL",
+                "trackingNumber": tracking,
+                "shipDate": "2026-03-03T10:00:00Z",
+                "orderItems": [{"orderItemId": item, "quantity": quantity}],
+            },
+        },
+    )
+    assert response.status_code == 204, response.text
+
+
+def test_reference_taken_in_seller_central_moves_to_the_next_free_one(
+    staff_api_client,
+    permission_group_manage_orders,
+    de_shop,
+    sandbox,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        import_marketplace(de_shop.marketplace)
+    order = Order.objects.get(external_reference=DE_PROMO)
+    permission_group_manage_orders.user_set.add(staff_api_client.user)
+    # The merchant shipped the mug from Seller Central as package "1".
+    seller_central_confirm(sandbox, DE_PROMO, "1", "SC-0001", "41520312340022", 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fulfill(
+            staff_api_client,
+            order,
+            de_shop.warehouse,
+            {order.lines.get(product_sku="TSHIRT-RED-L"): 2},
+            tracking="JJD0055",
+        )
+
+    assert [
+        s["request"]["packageDetail"]["packageReferenceId"]
+        for s in (sandbox.shipments())
+    ] == ["1", "2"]
+    ours = sandbox.shipments()[1]["request"]["packageDetail"]
+    assert ours["trackingNumber"] == "JJD0055"
+    assert ours["orderItems"] == [{"orderItemId": "41520312340021", "quantity": 2}]
+    confirmation = AmazonShipmentConfirmation.objects.get()
+    assert (confirmation.status, confirmation.package_reference_id) == (
+        "CONFIRMED",
+        "2",
+    )
+    order.refresh_from_db()
+    assert order.metadata["amazon.shipment.2"] == "CONFIRMED Other JJD0055"
+
+
+def test_a_confirmation_amazon_already_got_is_not_sent_twice(
+    staff_api_client,
+    permission_group_manage_orders,
+    de_shop,
+    sandbox,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        import_marketplace(de_shop.marketplace)
+    order = Order.objects.get(external_reference=DE_SINGLE)
+    permission_group_manage_orders.user_set.add(staff_api_client.user)
+    # A first attempt reached Amazon but its answer was lost (worker crash).
+    seller_central_confirm(sandbox, DE_SINGLE, "1", "TRACK-1", "41520312340017", 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fulfill(
+            staff_api_client,
+            order,
+            de_shop.warehouse,
+            {order.lines.get(): 1},
+            tracking="TRACK-1",
+        )
+
+    assert len(sandbox.shipments()) == 1
+    assert len(sandbox.requests("confirmShipment")) == 2
+    confirmation = AmazonShipmentConfirmation.objects.get()
+    assert (confirmation.status, confirmation.package_reference_id) == (
+        "CONFIRMED",
+        "1",
+    )
