@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MASK = "***"
+# LWA secrets are long (client secrets 64+ characters); shorter registered values
+# would mask ordinary words in log lines.
+MIN_SECRET_LENGTH = 12
 
 # Shapes of LWA secrets: refresh tokens start "Atzr|", access tokens "Atza|",
 # client secrets "amzn1.oa2-cs.v1.".
@@ -49,7 +52,7 @@ class _SecretRegistry:
             for secret in secrets:
                 # Very short values would redact innocent text; they are not
                 # real LWA secrets anyway.
-                if secret and len(secret) >= 6:
+                if secret and len(secret) >= MIN_SECRET_LENGTH:
                     self._items[secret] = None
                     self._items.move_to_end(secret)
             while len(self._items) > self._maxsize:

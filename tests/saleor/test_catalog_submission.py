@@ -116,7 +116,7 @@ def us_marketplace(amazon_sandbox_settings, channel_USD, warehouse):
         environment=Environment.LOCAL_SANDBOX,
         lwa_client_id="amzn1.application-oa2-client.test",
     )
-    account.lwa_client_secret = "secret"
+    account.lwa_client_secret = "amzn1.oa2-cs.v1.catalog-test-secret"
     account.refresh_token = "Atzr|refresh"
     account.save()
     marketplace = AmazonMarketplace.objects.create(
