@@ -514,3 +514,36 @@ def test_a_deleted_saleor_order_is_not_imported_again(
         "status": "skipped",
         "reason": "The Saleor order was deleted.",
     } in outcome.details
+
+
+def test_partially_shipped_order_reserves_only_what_is_left_to_ship(
+    de_shop, sandbox, django_capture_on_commit_callbacks
+):
+    partial = seed_order(DE_PROMO)
+    partial["orderId"] = "302-0000000-0000104"
+    partial["fulfillment"]["fulfillmentStatus"] = "PARTIALLY_SHIPPED"
+    partial["orderItems"][1]["fulfillment"] = {
+        "quantityFulfilled": 1,
+        "quantityUnfulfilled": 0,
+    }
+    partial["packages"] = [
+        {
+            "packageReferenceId": "1",
+            "createdTime": partial["createdTime"],
+            "packageStatus": {"status": "SHIPPED"},
+            "carrier": "DHL",
+            "shipTime": partial["createdTime"],
+            "trackingNumber": "SC-77",
+            "packageItems": [{"orderItemId": "41520312340022", "quantity": 1}],
+        }
+    ]
+    assert sandbox.post_orders([partial]).status_code == 200
+    wait_for_amazon()
+
+    run_import(de_shop.marketplace, django_capture_on_commit_callbacks)
+
+    order = saleor_order("302-0000000-0000104")
+    assert order.status == OrderStatus.PARTIALLY_FULFILLED
+    assert [f.tracking_number for f in order.fulfillments.all()] == ["SC-77"]
+    assert allocated(order) == [("TSHIRT-RED-L", "acme-de", 2)]
+    assert order.total_gross_amount == Decimal("62.22")

@@ -254,3 +254,40 @@ def test_service_levels_match_the_mapping_choices(raw, expected):
     assert mapping.service_level({"fulfillment": {"fulfillmentServiceLevel": raw}}) == (
         expected
     )
+
+
+def test_partially_shipped_merchant_order_keeps_amazons_package():
+    data = order(DE_PROMO)
+    data["fulfillment"]["fulfillmentStatus"] = "PARTIALLY_SHIPPED"
+    data["orderItems"][1]["fulfillment"] = {
+        "quantityFulfilled": 1,
+        "quantityUnfulfilled": 0,
+    }
+    data["packages"] = [
+        {
+            "packageReferenceId": "1",
+            "trackingNumber": "SC-77",
+            "packageItems": [{"orderItemId": "41520312340022", "quantity": 1}],
+        }
+    ]
+    mapped = map_order(data, ctx())
+    assert mapped.status == "PARTIALLY_FULFILLED"
+    assert mapped.input["fulfillments"] == [
+        {
+            "trackingCode": "SC-77",
+            "lines": [
+                {
+                    "variantId": "variant-MUG-CLASSIC-WHITE",
+                    "quantity": 1,
+                    "warehouse": "V2FyZWhvdXNlOjE=",
+                    "orderLineIndex": 1,
+                }
+            ],
+        }
+    ]
+    assert [
+        (line.sku, line.quantity, line.quantity_fulfilled) for line in mapped.lines
+    ] == [
+        ("TSHIRT-RED-L", 2, 0),
+        ("MUG-CLASSIC-WHITE", 1, 1),
+    ]
