@@ -43,16 +43,29 @@ def marketplace_lock(marketplace_pk: int, name: str) -> Iterator[bool]:
                 lock.release()
 
 
-def mark_urgent(marketplace_pk: int, product_id: int, sku: str) -> None:
+def claim_urgent(marketplace_pk: int, product_id: int, sku: str) -> bool:
+    """Mark an urgent PATCH in flight; False if another worker has it.
+
+    Saleor sends several stock events for one change (stock updated, out of
+    stock): only one of them may PATCH.
+    """
+    redis_client = client()
+    if not redis_client.set(
+        _key("urgent-claim", marketplace_pk, sku), 1, nx=True, ex=URGENT_TTL
+    ):
+        return False
     key = _key("urgent", marketplace_pk)
-    pipe = client().pipeline()
+    pipe = redis_client.pipeline()
     pipe.hset(key, sku, product_id)
     pipe.expire(key, URGENT_TTL)
     pipe.execute()
+    return True
 
 
 def clear_urgent(marketplace_pk: int, sku: str) -> None:
-    client().hdel(_key("urgent", marketplace_pk), sku)
+    redis_client = client()
+    redis_client.hdel(_key("urgent", marketplace_pk), sku)
+    redis_client.delete(_key("urgent-claim", marketplace_pk, sku))
 
 
 def urgent_products(marketplace_pk: int) -> set[int]:

@@ -96,16 +96,24 @@ def open_feed_for(marketplace_pk: int, sku: str) -> AmazonFeedSubmission | None:
 def patch_to_zero(
     client: AmazonClient, marketplace: AmazonMarketplace, patch: UrgentPatch
 ) -> bool:
-    """PATCH quantity 0 now unless a feed for the SKU is open; True if sent.
+    """PATCH quantity 0 now unless a feed for the SKU is open.
 
-    Callers retry later when False.
+    True when done (by this call, or found unnecessary or handled by another
+    worker); False means "retry later".
     """
     from saleor.product.models import Product
 
-    locks.mark_urgent(marketplace.pk, patch.product_id, patch.sku)
+    if not locks.claim_urgent(marketplace.pk, patch.product_id, patch.sku):
+        return True
     try:
         if open_feed_for(marketplace.pk, patch.sku) is not None:
             return False
+        still_needed = any(
+            p.sku == patch.sku and p.marketplace_pk == marketplace.pk
+            for p in unsellable_listed([patch.variant_id])
+        )
+        if not still_needed:
+            return True
         product = (
             Product.objects.select_related("category")
             .filter(pk=patch.product_id)

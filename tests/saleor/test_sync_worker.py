@@ -1,0 +1,324 @@
+"""End to end: Saleor serving HTTP (pytest-django's live server), a real
+Celery worker process on Redis (not eager), the sandbox as Amazon.
+
+Path under test: Saleor GraphQL mutation -> plugin hook or Saleor's signed
+stock webhook (delivered by the worker to the plugin's endpoint over HTTP)
+-> outbox -> drain task on the worker -> feed or urgent PATCH -> sandbox.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from django.db import connection
+from django.utils import timezone
+from graphql_relay import to_global_id
+
+from saleor_amazon_feeds import conf
+from saleor_amazon_feeds.catalog.submission import poll_open_submissions
+from saleor_amazon_feeds.models import AmazonFeedSubmission, AmazonSyncChange
+from saleor_amazon_feeds.plugin import PLUGIN_ID
+from saleor_amazon_feeds.sync.drain import drain_marketplace
+from saleor_amazon_feeds.sync.outbox import Change, record_variants
+from saleor_amazon_feeds.sync.webhooks import ensure_stock_webhook
+from tests.fixtures.sandbox import SANDBOX_TIME_SCALE
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+US = "ATVPDKIKX0DER"
+ROOT = Path(__file__).resolve().parents[2]
+E2E_PREFIX = f"amazon_feeds_e2e:{uuid.uuid4().hex}"
+# Scaled by the sandbox time scale (100): two seconds of quiet before a feed.
+SETTLE = 200
+BROKER_DB = 12
+PRIVATE_MEDIA = ROOT / ".cache" / f"e2e-private-media-{os.getpid()}"
+
+PRODUCT_UPDATE = """
+mutation ($id: ID!, $name: String!) {
+  productUpdate(id: $id, input: {name: $name}) { errors { field message } }
+}
+"""
+STOCKS_UPDATE = """
+mutation ($variant: ID!, $warehouse: ID!, $quantity: Int!) {
+  productVariantStocksUpdate(
+    variantId: $variant, stocks: [{warehouse: $warehouse, quantity: $quantity}]
+  ) { errors { field message } }
+}
+"""
+
+
+def _broker_url() -> str:
+    base = conf.redis_url().rsplit("/", 1)[0]
+    return f"{base}/{BROKER_DB}"
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    auth = quote(s["USER"] or "")
+    if s.get("PASSWORD"):
+        auth += ":" + quote(s["PASSWORD"])
+    return (
+        f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    )
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(django_db_setup, django_db_blocker, sandbox_server):
+    """A real worker on the test database, with the sandbox and the prefix."""
+    import redis
+
+    redis.Redis.from_url(_broker_url()).flushdb()
+    with django_db_blocker.unblock():
+        database_url = _database_url()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": _broker_url(),
+        "AMAZON_FEEDS_REDIS_URL": conf.redis_url(),
+        "AMAZON_FEEDS_SANDBOX_URL": sandbox_server.base_url,
+        "AMAZON_FEEDS_TIME_SCALE": str(SANDBOX_TIME_SCALE),
+        "AMAZON_FEEDS_RATE_LIMIT_PREFIX": E2E_PREFIX,
+        "AMAZON_FEEDS_SYNC_SETTLE_SECONDS": str(SETTLE),
+        "PRIVATE_MEDIA_ROOT": str(PRIVATE_MEDIA),
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+        ),
+    }
+    log_path = ROOT / ".cache" / f"e2e-worker-{os.getpid()}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log = open(log_path, "w+b")  # noqa: SIM115 - closed at teardown
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "saleor.celeryconf:app",
+            "worker",
+            "--pool=threads",
+            "--concurrency=4",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 120
+    while b"ready." not in log_path.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("Celery worker did not start:\n" + log_path.read_text()[-4000:])
+        time.sleep(0.5)
+    yield process, log_path
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture
+def real_celery(celery_worker_process, settings, live_server, sync_marketplace):
+    """This process sends tasks to the worker; Saleor serves HTTP."""
+    from django.db import connections
+    from saleor.celeryconf import app
+
+    # The live server's threads open their own connections; Saleor's replica
+    # alias mirrors the test database only in this thread unless told so.
+    replicas = {
+        alias: connections.settings[alias]["NAME"]
+        for alias in connections.settings
+        if alias != "default"
+    }
+    for alias in replicas:
+        connections.settings[alias]["NAME"] = connection.settings_dict["NAME"]
+    settings.AMAZON_FEEDS_RATE_LIMIT_PREFIX = E2E_PREFIX
+    settings.AMAZON_FEEDS_SYNC_SETTLE_SECONDS = SETTLE
+    settings.PUBLIC_URL = live_server.url
+    settings.PRIVATE_MEDIA_ROOT = str(PRIVATE_MEDIA)
+    # Saleor configures Celery from Django settings with the CELERY namespace:
+    # those prefixed names win over Celery's own.
+    keys = ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL")
+    previous = {key: app.conf.get(key) for key in keys}
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=_broker_url())
+    assert app.conf.task_always_eager is False
+    app._pool = None
+    app.amqp._producer_pool = None
+    from saleor_amazon_feeds.services.amazon_clients import limiter
+
+    limiter().clear()
+    ensure_stock_webhook()
+    yield celery_worker_process
+    for alias, name in replicas.items():
+        connections.settings[alias]["NAME"] = name
+    app.conf.update(previous)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def saleor_http(live_server, staff_user, permission_manage_products):
+    from saleor.core.jwt import create_access_token
+
+    staff_user.user_permissions.add(permission_manage_products)
+    token = create_access_token(staff_user)
+    client = httpx.Client(
+        base_url=live_server.url,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+
+    def execute(query, variables):
+        response = client.post(
+            "/graphql/", json={"query": query, "variables": variables}
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body
+        return body["data"]
+
+    yield execute
+    client.close()
+
+
+def wait_until(predicate, timeout, worker, what):
+    deadline = time.monotonic() + timeout
+    while True:
+        # The worker submits; this process plays the poll beat entry.
+        AmazonFeedSubmission.objects.filter(
+            status__in=["IN_QUEUE", "IN_PROGRESS"]
+        ).update(next_check_at=timezone.now())
+        poll_open_submissions()
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            _, log_path = worker
+            pytest.fail(
+                f"Timed out waiting for {what}; worker log:\n"
+                + log_path.read_text(errors="replace")[-6000:]
+            )
+        time.sleep(0.2)
+
+
+def sandbox_listing(sandbox, sku):
+    return {item["sku"]: item for item in sandbox.listings(US)}.get(sku)
+
+
+def initial_sync(marketplace, product, sandbox, worker):
+    record_variants(Change.CONTENT, product_ids=[product.pk])
+    drain_marketplace(marketplace, force=True)
+    wait_until(
+        lambda: not AmazonFeedSubmission.objects.filter(
+            status__in=["IN_QUEUE", "IN_PROGRESS"]
+        ).exists()
+        and sandbox_listing(sandbox, product.variants.get().sku),
+        30,
+        worker,
+        "the initial sync",
+    )
+    AmazonSyncChange.objects.all().delete()
+
+
+def test_stock_update_reaches_amazon_as_inventory_patch_then_urgent_zero(
+    real_celery, saleor_http, sync_marketplace, listable_product, sandbox, warehouse
+):
+    variant = listable_product.variants.get()
+    initial_sync(sync_marketplace, listable_product, sandbox, real_celery)
+    allocated = sum(
+        a.quantity_allocated for a in variant.stocks.get().allocations.all()
+    )
+    ids = {
+        "variant": to_global_id("ProductVariant", variant.pk),
+        "warehouse": to_global_id("Warehouse", warehouse.pk),
+    }
+    last_pk = AmazonFeedSubmission.objects.order_by("-pk").values_list("pk", flat=True)[
+        0
+    ]
+    data = saleor_http(STOCKS_UPDATE, {**ids, "quantity": allocated + 7})
+    assert data["productVariantStocksUpdate"]["errors"] == []
+
+    def quantity():
+        listing = sandbox_listing(sandbox, variant.sku)
+        return listing["attributes"]["fulfillment_availability"][0]["quantity"]
+
+    wait_until(lambda: quantity() == 7, 60, real_celery, "quantity 7 on Amazon")
+    sent = AmazonFeedSubmission.objects.filter(pk__gt=last_pk, feed_id__gt="")
+    assert [(s.kind, s.status, s.message_count, s.trigger) for s in sent] == [
+        ("INVENTORY", "DONE", 1, "AUTO")
+    ]
+    feed = {f["feedId"]: f for f in sandbox.feeds()}[sent[0].feed_id]
+    assert feed["processingStatus"] == "DONE"
+    assert sandbox.requests("patchListingsItem") == []
+
+    # Sold out on the shop: a single Listings Items PATCH, within seconds.
+    started = time.monotonic()
+    data = saleor_http(STOCKS_UPDATE, {**ids, "quantity": allocated})
+    assert data["productVariantStocksUpdate"]["errors"] == []
+    patches = wait_until(
+        lambda: sandbox.requests("patchListingsItem"), 30, real_celery, "urgent PATCH"
+    )
+    elapsed = time.monotonic() - started
+    assert elapsed < 10
+    assert len(patches) == 1
+    wait_until(lambda: quantity() == 0, 30, real_celery, "quantity 0 on Amazon")
+    assert [r for r in sandbox.requests() if r["status"] == 429] == []
+
+
+def test_rename_and_ten_quick_edits_reach_amazon_as_one_listings_update(
+    real_celery, saleor_http, sync_marketplace, listable_product, sandbox
+):
+    variant = listable_product.variants.get()
+    initial_sync(sync_marketplace, listable_product, sandbox, real_celery)
+    feeds_before = len(sandbox.feeds())
+    product_id = to_global_id("Product", listable_product.pk)
+    for i in range(10):
+        data = saleor_http(PRODUCT_UPDATE, {"id": product_id, "name": f"Bag v{i}"})
+        assert data["productUpdate"]["errors"] == []
+
+    def item_name():
+        return sandbox_listing(sandbox, variant.sku)["attributes"]["item_name"][0][
+            "value"
+        ]
+
+    wait_until(lambda: item_name() == "Bag v9", 60, real_celery, "the rename")
+    new_feeds = sandbox.feeds()[feeds_before:]
+    submissions = list(
+        AmazonFeedSubmission.objects.filter(
+            feed_id__in=[f["feedId"] for f in new_feeds]
+        )
+    )
+    assert [(s.kind, s.message_count, s.trigger) for s in submissions] == [
+        ("LISTINGS", 1, "AUTO")
+    ]
+    assert not AmazonSyncChange.objects.exists()
+
+
+def test_stock_webhook_with_bad_signature_is_rejected_over_http(
+    real_celery, live_server, sync_marketplace, listable_product
+):
+    variant = listable_product.variants.get()
+    body = json.dumps(
+        [{"product_variant_id": to_global_id("ProductVariant", variant.pk)}]
+    ).encode()
+    url = f"{live_server.url}/plugins/global/{PLUGIN_ID}/sync/stock/"
+    for signature in (None, "a.b.c", "eyJhbGciOiJIUzI1NiJ9..c2ln"):
+        headers = {"Content-Type": "application/json"}
+        if signature:
+            headers["Saleor-Signature"] = signature
+        response = httpx.post(url, content=body, headers=headers)
+        assert response.status_code == 401
+    assert not AmazonSyncChange.objects.exists()
