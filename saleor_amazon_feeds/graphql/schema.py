@@ -34,6 +34,7 @@ from .mutations.marketplaces import (
     AmazonMarketplaceUpdate,
 )
 from .orders import OrderMutations, OrderQueries
+from .sync import SyncQueries
 from .types import (
     AmazonAccountConnection,
     AmazonAvailableMarketplace,
@@ -138,7 +139,9 @@ class AccountMutations(graphene.ObjectType):
 
 
 # Each feature contributes a Query and a Mutation mixin.
-class Query(AccountQueries, CatalogQueries, OrderQueries, graphene.ObjectType):
+class Query(
+    AccountQueries, CatalogQueries, OrderQueries, SyncQueries, graphene.ObjectType
+):
     pass
 
 

@@ -243,3 +243,48 @@ def test_inventory_scope_records_only_quantity_price_and_deletions(
     sync_marketplace.save(update_fields=["auto_sync"])
     AmazonSyncChange.objects.all().delete()
     assert record_variants(Change.CONTENT, product_ids=[listable_product.pk]) == 0
+
+
+SYNC_STATUS = """
+query ($marketplace: ID) {
+  amazonSyncStatus(marketplaceId: $marketplace) {
+    marketplace { marketplaceId }
+    pendingChanges lastSubmissionAt nextSubmissionAt waitingReason lastError
+  }
+}
+"""
+
+
+def test_sync_status_shows_outbox_and_why_it_waits(
+    plugin_staff_client, permission_manage_products, sync_marketplace, listable_product
+):
+    from saleor_amazon_feeds.services.amazon_clients import limiter
+    from tests.fixtures.sandbox import SELLER_ID
+
+    from .graphql_utils import assert_permission_denied, gql, gql_data
+
+    variables = {"marketplace": to_global_id("AmazonMarketplace", sync_marketplace.pk)}
+    assert_permission_denied(gql(plugin_staff_client, SYNC_STATUS, variables))
+    plugin_staff_client.user.user_permissions.add(permission_manage_products)
+
+    idle = gql_data(plugin_staff_client, SYNC_STATUS, variables)["amazonSyncStatus"]
+    assert idle == [
+        {
+            "marketplace": {"marketplaceId": US},
+            "pendingChanges": 0,
+            "lastSubmissionAt": None,
+            "nextSubmissionAt": None,
+            "waitingReason": "IDLE",
+            "lastError": "",
+        }
+    ]
+
+    for _ in range(5):
+        limiter().acquire_feed_submission(SELLER_ID, "NA", "JSON_LISTINGS_FEED")
+    record_variants(Change.CONTENT, product_ids=[listable_product.pk])
+    waiting = gql_data(plugin_staff_client, SYNC_STATUS, variables)["amazonSyncStatus"][
+        0
+    ]
+    assert waiting["pendingChanges"] == 4
+    assert waiting["waitingReason"] == "QUOTA"
+    assert waiting["nextSubmissionAt"] > timezone.now().isoformat()
