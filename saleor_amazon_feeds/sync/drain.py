@@ -86,37 +86,47 @@ def _drain(marketplace, client, force) -> DrainResult:
     ):
         result.reason, result.next_at = SyncWaitReason.ERROR, status.next_submission_at
         return result
-    for kind in _kinds_due(marketplace, now, force, result):
-        slot_at = next_submission_at(client, marketplace)
-        if slot_at > timezone.now():
-            result.reason, result.next_at = SyncWaitReason.QUOTA, slot_at
-            break
-        rows, product_ids = _chunk(marketplace, kind)
-        if not product_ids:
-            continue
-        try:
-            submissions = submit_feeds(
-                marketplace,
-                [kind],
-                trigger=TRIGGER,
-                product_ids=product_ids,
-                client=client,
-            )
-        except AmazonError as exc:
-            result.reason = SyncWaitReason.ERROR
-            return _record(marketplace, result, exc)
-        failed = [s for s in submissions if s.status not in _SENT]
-        if failed:
-            # Nothing is deleted: the next drain rebuilds and, thanks to the
-            # accepted digests, resends only what Amazon has not accepted.
-            result.reason = SyncWaitReason.ERROR
-            result.next_at = failed[0].next_check_at or timezone.now() + _scaled(
-                ERROR_BACKOFF
-            )
-            return _record(marketplace, result, error=failed[0].error)
-        result.submitted += sum(1 for s in submissions if s.feed_id)
-        result.consumed += _consume(rows)
-        result.kinds.append(str(kind))
+    full, ready = _kinds_due(marketplace, now, force, result)
+    # First only whole feeds of the kinds that fill them, then what is left of
+    # every due kind: scarce submissions go to full feeds first.
+    passes = [(kind, True) for kind in full] + [(kind, False) for kind in ready]
+    for kind, only_full in passes:
+        # A product edited again while its feed was built is sent by the next
+        # drain, not in a loop here.
+        done: set[int] = set()
+        while True:
+            rows, product_ids, is_full = _chunk(marketplace, kind, exclude=done)
+            if not product_ids or (only_full and not is_full):
+                break
+            slot_at = next_submission_at(client, marketplace)
+            if slot_at > timezone.now():
+                result.reason, result.next_at = SyncWaitReason.QUOTA, slot_at
+                return _record(marketplace, result)
+            try:
+                submissions = submit_feeds(
+                    marketplace,
+                    [kind],
+                    trigger=TRIGGER,
+                    product_ids=product_ids,
+                    client=client,
+                )
+            except AmazonError as exc:
+                result.reason = SyncWaitReason.ERROR
+                return _record(marketplace, result, exc)
+            failed = [s for s in submissions if s.status not in _SENT]
+            if failed:
+                # Nothing is deleted: the next drain rebuilds and, thanks to
+                # the accepted digests, resends only what Amazon has not
+                # accepted.
+                result.reason = SyncWaitReason.ERROR
+                result.next_at = failed[0].next_check_at or (
+                    timezone.now() + _scaled(ERROR_BACKOFF)
+                )
+                return _record(marketplace, result, error=failed[0].error)
+            result.submitted += sum(1 for s in submissions if s.feed_id)
+            result.consumed += _consume(rows)
+            result.kinds.append(str(kind))
+            done.update(product_ids)
     if (
         result.reason == SyncWaitReason.IDLE
         and AmazonSyncChange.objects.filter(marketplace=marketplace).exists()
@@ -125,8 +135,11 @@ def _drain(marketplace, client, force) -> DrainResult:
     return _record(marketplace, result)
 
 
-def _kinds_due(marketplace, now, force, result) -> list[FeedKind]:
-    """Kinds worth a feed now: full ones first, then in KIND_ORDER."""
+def _kinds_due(
+    marketplace, now, force, result
+) -> tuple[list[FeedKind], list[FeedKind]]:
+    """Kinds with a whole feed's worth of changes, and kinds due for sending
+    (settled, waited long enough, or forced), each in KIND_ORDER."""
     per_kind = {
         row["kind"]: row
         for row in AmazonSyncChange.objects.filter(marketplace=marketplace)
@@ -146,19 +159,22 @@ def _kinds_due(marketplace, now, force, result) -> list[FeedKind]:
             continue
         if row["n"] >= conf.max_feed_messages():
             full.append(kind)
-        elif force or row["last"] <= now - settle or row["first"] <= now - max_delay:
+        if force or row["last"] <= now - settle or row["first"] <= now - max_delay:
             ready.append(kind)
-        else:
+        elif kind not in full:
             due = min(row["last"] + settle, row["first"] + max_delay)
             if result.next_at is None or due < result.next_at:
                 result.next_at = due
     if per_kind and not (full or ready):
         result.reason = SyncWaitReason.SETTLING
-    return full + ready
+    return full, ready
 
 
-def _chunk(marketplace, kind) -> tuple[list[tuple[int, int]], list[int]]:
-    """Outbox rows (pk, version) and the products they cover, for one feed.
+def _chunk(
+    marketplace, kind, exclude: set[int] = frozenset()
+) -> tuple[list[tuple[int, int]], list[int], bool]:
+    """Outbox rows (pk, version), the products they cover, and whether they
+    fill a whole feed.
 
     Products are taken oldest change first while their messages (variants,
     plus a parent for families) fit one document. A product whose SKU has an
@@ -168,7 +184,7 @@ def _chunk(marketplace, kind) -> tuple[list[tuple[int, int]], list[int]]:
     from saleor.product.models import ProductVariant
 
     budget = conf.max_feed_messages()
-    busy = (
+    busy = set(exclude) | (
         locks.urgent_products(marketplace.pk)
         if kind in (FeedKind.INVENTORY, FeedKind.LISTINGS)
         else set()
@@ -190,22 +206,25 @@ def _chunk(marketplace, kind) -> tuple[list[tuple[int, int]], list[int]]:
         )
         candidates = cursor.fetchall()
     product_ids: list[int] = []
+    is_full = False
     for product_id, _first, variants in candidates:
         if product_id in busy:
             continue
         messages = max(variants, 1) + (1 if variants > 1 else 0)
         if product_ids and messages > budget:
+            is_full = True
             break
         product_ids.append(product_id)
         budget -= messages
         if budget <= 0:
+            is_full = True
             break
     rows = list(
         AmazonSyncChange.objects.filter(
             marketplace=marketplace, kind=kind.value, product_id__in=product_ids
         ).values_list("pk", "version")
     )
-    return rows, product_ids
+    return rows, product_ids, is_full
 
 
 def _consume(rows: list[tuple[int, int]]) -> int:
