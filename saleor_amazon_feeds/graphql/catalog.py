@@ -208,6 +208,14 @@ class _OptionsUpdate(BaseMutation):
             cls.model.objects.all(), value, cls.type_name, cls.id_argument
         )
         _update_options(instance, dict(input))
+        # Saleor fires no hook for this metadata write; exclusion or another
+        # product type must still reach Amazon (DELETE or a new listing).
+        from ..sync import hooks as sync_hooks
+
+        if cls.model is Product:
+            sync_hooks.product_changed(instance)
+        else:
+            sync_hooks.category_changed(instance)
         return {
             "options": AmazonCatalogOptions.from_metadata(instance.private_metadata)
         }
