@@ -9,35 +9,45 @@ variants offer the maximum when there is one. Allocation rows are summed, not
 
 from ..models import AmazonMarketplace
 
+PARAM_VARIANTS = "(SELECT unnest(%(variants)s::int[]) AS variant_id)"
 
-def sellable_quantity_sql(variants: str = "%(variants)s::int[]") -> str:
-    """SQL for a relation (marketplace_id, variant_id, quantity).
 
-    Takes ``%(marketplace)s``; ``variants`` is an SQL int[] expression.
+def sellable_quantity_sql(source: str = PARAM_VARIANTS) -> str:
+    """SQL for ``source``'s rows plus their ``quantity``.
+
+    ``source`` is a relation with a ``variant_id`` column (a CTE name or a
+    subquery); its other columns are passed through. Takes
+    ``%(marketplace)s``.
     """
     from saleor.product.models import ProductVariant
     from saleor.warehouse.models import Allocation, Stock
 
     warehouses = AmazonMarketplace.warehouses.through._meta.db_table
     return f"""
-        SELECT m.id AS marketplace_id, v.id AS variant_id,
+        SELECT vs.*,
           CASE WHEN NOT v.track_inventory AND m.max_quantity IS NOT NULL
                THEN m.max_quantity
                ELSE GREATEST(LEAST(COALESCE(f.free, 0) - m.stock_buffer,
                                    COALESCE(m.max_quantity, 2147483647)), 0)
-          END AS quantity
-        FROM {AmazonMarketplace._meta.db_table} m
-        JOIN {ProductVariant._meta.db_table} v
-          ON v.id = ANY({variants})
-        LEFT JOIN LATERAL (
-          SELECT SUM(GREATEST(s.quantity - COALESCE((
-                   SELECT SUM(a.quantity_allocated)
-                   FROM {Allocation._meta.db_table} a WHERE a.stock_id = s.id
-                 ), 0), 0)) AS free
+          END::int AS quantity
+        FROM {source} vs
+        JOIN {ProductVariant._meta.db_table} v ON v.id = vs.variant_id
+        CROSS JOIN (
+          SELECT max_quantity, stock_buffer
+          FROM {AmazonMarketplace._meta.db_table} WHERE id = %(marketplace)s
+        ) m
+        LEFT JOIN (
+          SELECT s.product_variant_id AS variant_id,
+                 SUM(GREATEST(s.quantity - COALESCE(a.allocated, 0), 0)) AS free
           FROM {Stock._meta.db_table} s
           JOIN {warehouses} mw
-            ON mw.warehouse_id = s.warehouse_id AND mw.amazonmarketplace_id = m.id
-          WHERE s.product_variant_id = v.id
-        ) f ON TRUE
-        WHERE m.id = %(marketplace)s
+            ON mw.warehouse_id = s.warehouse_id
+           AND mw.amazonmarketplace_id = %(marketplace)s
+          LEFT JOIN (
+            SELECT stock_id, SUM(quantity_allocated) AS allocated
+            FROM {Allocation._meta.db_table} GROUP BY stock_id
+          ) a ON a.stock_id = s.id
+          WHERE s.product_variant_id IN (SELECT src.variant_id FROM {source} src)
+          GROUP BY s.product_variant_id
+        ) f ON f.variant_id = vs.variant_id
     """

@@ -32,23 +32,32 @@ _INSERT = """
 
 
 def _listed(value_key: str, kinds: tuple[FeedKind, ...]) -> str:
+    """Per listed variant, the newest accepted value; none while a feed with
+    it is pending. One scan of the states with window functions: no
+    per-variant lookups, so the plan stays linear even without statistics."""
     state = AmazonListingState._meta.db_table
     kind_list = ", ".join(f"'{k.value}'" for k in kinds)
+    accepted = (
+        f"(s.status = '{ListingStatus.ACCEPTED.value}' "
+        f"AND s.accepted_summary ? '{value_key}')"
+    )
     return f"""
         listed AS (
-          SELECT DISTINCT ON (s.variant_id) s.variant_id, s.product_id,
-                 s.accepted_summary->>'{value_key}' AS accepted
-          FROM {state} s
-          WHERE s.marketplace_id = %(marketplace)s AND s.kind IN ({kind_list})
-            AND s.status = '{ListingStatus.ACCEPTED.value}'
-            AND s.variant_id IS NOT NULL AND s.accepted_summary ? '{value_key}'
-            AND NOT EXISTS (
-              SELECT 1 FROM {state} p
-              WHERE p.marketplace_id = s.marketplace_id
-                AND p.variant_id = s.variant_id
-                AND p.kind IN ({kind_list})
-                AND p.status = '{ListingStatus.PENDING.value}')
-          ORDER BY s.variant_id, s.accepted_at DESC NULLS LAST
+          SELECT variant_id, product_id, accepted FROM (
+            SELECT s.variant_id, s.product_id, {accepted} AS usable,
+                   s.accepted_summary->>'{value_key}' AS accepted,
+                   row_number() OVER (
+                     PARTITION BY s.variant_id
+                     ORDER BY {accepted} DESC, s.accepted_at DESC NULLS LAST
+                   ) AS rank,
+                   bool_or(s.status = '{ListingStatus.PENDING.value}') OVER (
+                     PARTITION BY s.variant_id
+                   ) AS pending
+            FROM {state} s
+            WHERE s.marketplace_id = %(marketplace)s AND s.kind IN ({kind_list})
+              AND s.variant_id IS NOT NULL
+          ) ranked
+          WHERE rank = 1 AND usable AND NOT pending
         )"""
 
 
@@ -59,11 +68,10 @@ def reconcile_marketplace(marketplace: AmazonMarketplace) -> dict[str, int]:
     outbox = AmazonSyncChange._meta.db_table
     quantity_sql = f"""
         WITH {_listed("quantity", (FeedKind.INVENTORY, FeedKind.LISTINGS))},
-        current AS ({sellable_quantity_sql("ARRAY(SELECT variant_id FROM listed)")}),
+        current AS ({sellable_quantity_sql("listed")}),
         differences AS (
-          SELECT l.product_id, l.variant_id FROM listed l
-          JOIN current c ON c.variant_id = l.variant_id
-          WHERE l.accepted IS DISTINCT FROM c.quantity::text
+          SELECT c.product_id, c.variant_id FROM current c
+          WHERE c.accepted IS DISTINCT FROM c.quantity::text
         )
         {_INSERT.format(outbox=outbox)}
     """
