@@ -288,3 +288,38 @@ def test_sync_status_shows_outbox_and_why_it_waits(
     assert waiting["pendingChanges"] == 4
     assert waiting["waitingReason"] == "QUOTA"
     assert waiting["nextSubmissionAt"] > timezone.now().isoformat()
+
+
+def test_amazon_outage_keeps_changes_and_backs_off(
+    sync_marketplace, listable_product, sandbox
+):
+    sandbox.set_faults(server_error_rate=1.0, server_error_operations=["createFeed"])
+    record_variants(Change.CONTENT, product_ids=[listable_product.pk])
+    result = drain_marketplace(sync_marketplace, force=True)
+    assert result.reason == "ERROR"
+    assert result.next_at > timezone.now()
+    status = AmazonSyncStatus.objects.get(marketplace=sync_marketplace)
+    assert status.waiting_reason == "ERROR"
+    assert status.last_error
+    # Only the (empty) deletion check was consumed: what failed stays queued.
+    assert set(AmazonSyncChange.objects.values_list("kind", flat=True)) == {
+        "LISTINGS",
+        "PRICES",
+        "INVENTORY",
+    }
+    # Until the backoff expires, a drain does not hammer Amazon.
+    calls = len(sandbox.requests("createFeed"))
+    assert drain_marketplace(sync_marketplace).reason == "ERROR"
+    assert len(sandbox.requests("createFeed")) == calls
+
+    sandbox.set_faults(server_error_rate=0.0, server_error_operations=None)
+    AmazonSyncStatus.objects.filter(marketplace=sync_marketplace).update(
+        next_submission_at=timezone.now()
+    )
+    drain_marketplace(sync_marketplace)
+    wait_for_submissions()
+    assert not AmazonSyncChange.objects.exists()
+    sku = listable_product.variants.get().sku
+    assert listing(sandbox, sku)["attributes"]["item_name"][0]["value"] == (
+        listable_product.name
+    )
