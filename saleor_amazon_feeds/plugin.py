@@ -67,11 +67,13 @@ class AmazonFeedsPlugin(BasePlugin):
         configuration = super().save_plugin_configuration(
             plugin_configuration, cleaned_data
         )
-        if configuration.active:
-            from .sync.webhooks import ensure_stock_webhook
+        from .sync.webhooks import deactivate_stock_webhook, ensure_stock_webhook
 
+        if configuration.active:
             # Stock changes only reach the plugin through its App's webhook.
             ensure_stock_webhook()
+        else:
+            deactivate_stock_webhook()
         return configuration
 
     def product_created(self, product, previous_value=None, webhooks=None):

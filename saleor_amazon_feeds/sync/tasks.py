@@ -8,6 +8,7 @@ stock changes, an urgent check.
 from datetime import timedelta
 
 from celery.utils.log import get_task_logger
+from django.utils import timezone
 from saleor.celeryconf import app
 from saleor.core.db.connection import allow_writer
 
@@ -48,10 +49,15 @@ def drain_outbox_task(marketplace_pk: int | None = None, force: bool = False):
         }
         if result.next_at is not None and not app.conf.task_always_eager:
             # Come back when the quota or the settle window allows, not later
-            # (an eager run cannot wait: the periodic drain covers it).
-            drain_outbox_task.apply_async(
-                kwargs={"marketplace_pk": marketplace.pk}, eta=result.next_at
-            )
+            # (an eager run cannot wait: the periodic drain covers it). One
+            # such wake-up per marketplace and wait, however often beat runs.
+            wait = (result.next_at - timezone.now()).total_seconds()
+            if _debounce(
+                f"wake:{marketplace.pk}:{result.next_at.isoformat()}", max(wait, 1.0)
+            ):
+                drain_outbox_task.apply_async(
+                    kwargs={"marketplace_pk": marketplace.pk}, eta=result.next_at
+                )
     return results
 
 

@@ -77,6 +77,18 @@ def ensure_stock_webhook() -> "Webhook":
     return webhook
 
 
+def deactivate_stock_webhook() -> int:
+    """Stop Saleor sending stock events while the plugin is inactive (its
+    endpoint answers 404 then, and Saleor would retry each delivery)."""
+    from saleor.webhook.models import Webhook
+
+    from ..services.saleor_app import APP_IDENTIFIER
+
+    return Webhook.objects.filter(
+        app__identifier=APP_IDENTIFIER, name=WEBHOOK_NAME, is_active=True
+    ).update(is_active=False)
+
+
 def variant_ids_from_payload(payload: Any) -> list[int]:
     """Variant pks in a legacy or subscription stock payload."""
     ids = []

@@ -36,6 +36,12 @@ mutation ($id: ID!) {
 }
 """
 
+PLUGIN_DEACTIVATE = """
+mutation ($id: ID!) {
+  pluginUpdate(id: $id, input: {active: false}) { errors { field message } }
+}
+"""
+
 
 def wait_for_submissions(timeout=10.0):
     deadline = time.monotonic() + timeout
@@ -93,6 +99,14 @@ def test_activation_creates_the_plugin_app_and_stock_webhook(
     assert webhook.is_active
     assert not webhook.secret_key
     assert set(webhook.events.values_list("event_type", flat=True)) == set(STOCK_EVENTS)
+    # Deactivating the plugin stops the deliveries; activating resumes them.
+    response = staff_api_client.post_graphql(PLUGIN_DEACTIVATE, {"id": PLUGIN_ID})
+    assert response.json()["data"]["pluginUpdate"]["errors"] == []
+    webhook.refresh_from_db()
+    assert not webhook.is_active
+    staff_api_client.post_graphql(PLUGIN_UPDATE, {"id": PLUGIN_ID})
+    webhook.refresh_from_db()
+    assert webhook.is_active
     # Idempotent: a second activation repairs, never duplicates.
     ensure_stock_webhook()
     assert Webhook.objects.filter(app__identifier="saleor.amazon_feeds").count() == 1
