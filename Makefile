@@ -12,8 +12,11 @@ lint: venv
 format: venv
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 
-demo serve bench:
+demo serve:
 	@echo "make $@ arrives with a later issue (see README)." && exit 1
+
+bench:
+	bench/run.sh $(BENCH_ARGS)
 
 clean:
 	scripts/bootstrap.sh db-down; scripts/bootstrap.sh redis-down; rm -rf .venv .cache .local

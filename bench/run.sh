@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `make bench`: bootstrap like `make test`, run bench/bench_figures.py against its
+# own database (test_amazon_feeds_bench, created and migrated by pytest-django,
+# kept between runs), print the figures and write bench-results/bench.{json,png}.
+#
+#   BENCH_SIZES=10000,100000 make bench   catalog sizes in variants (default below)
+#   BENCH_ORDERS=50                       orders imported for the overhead figure
+#   BENCH_FEED_SIZE=10 BENCH_QUOTA_SKUS=105  messages per feed / SKUs of the quota run
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+B=scripts/bootstrap.sh
+
+"$B" venv
+if ! .venv/bin/python -c 'import matplotlib' 2>/dev/null; then
+  UV=$(command -v uv || echo "$ROOT/.cache/uv-venv/bin/uv")
+  echo "[bench] installing the bench extra (matplotlib)" >&2
+  "$UV" pip install --quiet --python .venv/bin/python -e "$ROOT[test,bench]"
+fi
+if ! SALEOR_SRC=$("$B" saleor-src); then
+  echo "[bench] make bench needs a Saleor 3.23.28 tree (see README, Set-up)" >&2
+  exit 1
+fi
+export SALEOR_SRC
+
+cleanup() { "$B" db-down; "$B" redis-down; }
+trap cleanup EXIT
+export AMAZON_FEEDS_REDIS_URL
+AMAZON_FEEDS_REDIS_URL=$("$B" redis-up)
+url=$("$B" db-up)
+export DATABASE_URL="${url%/*}/amazon_feeds_bench"
+# 100k variants take several minutes per side on 2 cores; set BENCH_SIZES for it.
+export BENCH_SIZES=${BENCH_SIZES:-2000,10000}
+
+started=$(date +%s)
+.venv/bin/python -m pytest bench/bench_figures.py --reuse-db -s -q \
+  -o testpaths=bench "$@"
+echo "[bench] make bench took $(($(date +%s) - started))s (BENCH_SIZES=$BENCH_SIZES)" >&2
