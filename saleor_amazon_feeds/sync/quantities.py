@@ -17,7 +17,10 @@ def sellable_quantity_sql(source: str = PARAM_VARIANTS) -> str:
 
     ``source`` is a relation with a ``variant_id`` column (a CTE name or a
     subquery); its other columns are passed through. Takes
-    ``%(marketplace)s``.
+    ``%(marketplace)s``. Per row, index lookups only (variant, its stock
+    in the marketplace's warehouses, their allocations): the cost is linear
+    in the rows of ``source`` whatever the planner's statistics say, where a
+    join against an aggregate could turn quadratic on fresh tables.
     """
     from saleor.product.models import ProductVariant
     from saleor.warehouse.models import Allocation, Stock
@@ -36,18 +39,15 @@ def sellable_quantity_sql(source: str = PARAM_VARIANTS) -> str:
           SELECT max_quantity, stock_buffer
           FROM {AmazonMarketplace._meta.db_table} WHERE id = %(marketplace)s
         ) m
-        LEFT JOIN (
-          SELECT s.product_variant_id AS variant_id,
-                 SUM(GREATEST(s.quantity - COALESCE(a.allocated, 0), 0)) AS free
-          FROM {Stock._meta.db_table} s
-          JOIN {warehouses} mw
-            ON mw.warehouse_id = s.warehouse_id
-           AND mw.amazonmarketplace_id = %(marketplace)s
-          LEFT JOIN (
-            SELECT stock_id, SUM(quantity_allocated) AS allocated
-            FROM {Allocation._meta.db_table} GROUP BY stock_id
-          ) a ON a.stock_id = s.id
-          WHERE s.product_variant_id IN (SELECT src.variant_id FROM {source} src)
-          GROUP BY s.product_variant_id
-        ) f ON f.variant_id = vs.variant_id
+        LEFT JOIN LATERAL (
+          SELECT SUM(GREATEST(s.quantity - COALESCE((
+                   SELECT SUM(a.quantity_allocated)
+                   FROM {Allocation._meta.db_table} a WHERE a.stock_id = s.id
+                 ), 0), 0)) AS free
+          FROM {warehouses} mw
+          JOIN {Stock._meta.db_table} s
+            ON s.warehouse_id = mw.warehouse_id
+           AND s.product_variant_id = vs.variant_id
+          WHERE mw.amazonmarketplace_id = %(marketplace)s
+        ) f ON TRUE
     """
