@@ -10,6 +10,9 @@ from saleor.plugins.base_plugin import BasePlugin
 
 from . import __version__
 from .endpoint import dispatch
+from .orders.tasks import enqueue_shipment_confirmation
+from .sync import hooks as sync_hooks
+from .sync.webhooks import deactivate_stock_webhook, ensure_stock_webhook
 
 PLUGIN_ID = "saleor.amazon_feeds"
 
@@ -46,9 +49,6 @@ class AmazonFeedsPlugin(BasePlugin):
         webhooks=None,
         **kwargs,
     ):
-        from .orders.tasks import enqueue_shipment_confirmation
-        from .sync import hooks as sync_hooks
-
         enqueue_shipment_confirmation(fulfillment)
         sync_hooks.fulfillment_changed(fulfillment)
         return previous_value
@@ -56,8 +56,6 @@ class AmazonFeedsPlugin(BasePlugin):
     def tracking_number_updated(
         self, fulfillment, previous_value=None, webhooks=None, **kwargs
     ):
-        from .orders.tasks import enqueue_shipment_confirmation
-
         enqueue_shipment_confirmation(fulfillment)
         return previous_value
 
@@ -67,8 +65,6 @@ class AmazonFeedsPlugin(BasePlugin):
         configuration = super().save_plugin_configuration(
             plugin_configuration, cleaned_data
         )
-        from .sync.webhooks import deactivate_stock_webhook, ensure_stock_webhook
-
         if configuration.active:
             # Stock changes only reach the plugin through its App's webhook.
             ensure_stock_webhook()
@@ -77,61 +73,41 @@ class AmazonFeedsPlugin(BasePlugin):
         return configuration
 
     def product_created(self, product, previous_value=None, webhooks=None):
-        from .sync import hooks as sync_hooks
-
         sync_hooks.product_changed(product)
         return previous_value
 
     def product_updated(self, product, previous_value=None, webhooks=None):
-        from .sync import hooks as sync_hooks
-
         sync_hooks.product_changed(product)
         return previous_value
 
     def product_deleted(self, product, variants, previous_value=None, webhooks=None):
-        from .sync import hooks as sync_hooks
-
         sync_hooks.product_deleted(product, variants)
         return previous_value
 
     def product_variant_created(self, variant, previous_value=None, webhooks=None):
-        from .sync import hooks as sync_hooks
-
         sync_hooks.variant_changed(variant)
         return previous_value
 
     def product_variant_updated(self, variant, previous_value=None, webhooks=None):
-        from .sync import hooks as sync_hooks
-
         sync_hooks.variant_changed(variant)
         return previous_value
 
     def product_variant_deleted(self, variant, previous_value=None, webhooks=None):
-        from .sync import hooks as sync_hooks
-
         sync_hooks.variant_deleted(variant)
         return previous_value
 
     def category_updated(self, category, previous_value=None, webhooks=None):
-        from .sync import hooks as sync_hooks
-
         sync_hooks.category_changed(category)
         return previous_value
 
     def order_created(self, order, previous_value=None, webhooks=None):
-        from .sync import hooks as sync_hooks
-
         sync_hooks.orders_changed([order])
         return previous_value
 
     def order_cancelled(self, order, previous_value=None, webhooks=None):
-        from .sync import hooks as sync_hooks
-
         sync_hooks.orders_changed([order])
         return previous_value
 
     def order_bulk_created(self, orders, previous_value=None, webhooks=None):
-        from .sync import hooks as sync_hooks
-
         sync_hooks.orders_changed(orders)
         return previous_value
