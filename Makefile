@@ -12,8 +12,8 @@ lint: venv
 format: venv
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 
-demo serve:
-	@echo "make $@ arrives with a later issue (see README)." && exit 1
+demo serve: venv
+	.venv/bin/python -m demo.run $@ $(DEMO_ARGS)
 
 bench:
 	bench/run.sh $(BENCH_ARGS)

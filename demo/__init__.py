@@ -1,0 +1,1 @@
+"""`make demo` and `make serve`: the whole stack, against the bundled sandbox."""

@@ -1,0 +1,52 @@
+"""Saleor's settings plus what the demo stack needs.
+
+Every process of the demo (migrate, uvicorn, Celery worker and beat, the
+orchestrator) uses this module, so secrets and keys must be the same in all of
+them: the orchestrator hands them over through the environment.
+"""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("DEBUG", "True")
+# Saleor draws a random key per process when unset: tokens signed by one
+# process would not verify in another.
+os.environ.setdefault("SECRET_KEY", "amazon-feeds-demo-not-a-secret")
+
+from saleor.settings import *  # noqa: F403
+
+DEMO_DIR = Path(os.environ.get("AMAZON_FEEDS_DEMO_DIR", ".cache/demo")).resolve()
+
+DEBUG = True
+ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+# The worker delivers Saleor's signed stock webhooks to the plugin on 127.0.0.1.
+HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS = True
+_rsa_key_file = os.environ.get("AMAZON_FEEDS_DEMO_RSA_KEY_FILE")
+if _rsa_key_file:
+    RSA_PRIVATE_KEY = Path(_rsa_key_file).read_text()
+
+PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
+MEDIA_ROOT = str(DEMO_DIR / "media")
+PRIVATE_MEDIA_ROOT = str(DEMO_DIR / "private-media")
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+
+AMAZON_FEEDS_SANDBOX_URL = os.environ.get("AMAZON_FEEDS_SANDBOX_URL", "")
+AMAZON_FEEDS_TIME_SCALE = float(os.environ.get("AMAZON_FEEDS_TIME_SCALE", "1"))
+AMAZON_FEEDS_REDIS_URL = os.environ.get(
+    "AMAZON_FEEDS_REDIS_URL", "redis://127.0.0.1:6379/0"
+)
+AMAZON_FEEDS_RATE_LIMIT_PREFIX = os.environ.get(
+    "AMAZON_FEEDS_RATE_LIMIT_PREFIX", "amazon_feeds_demo"
+)
+
+# Saleor's schedules that query the database (search index, promotion webhooks)
+# stay at the top of celery beat's heap while they are not due, and beat then
+# never reaches the entries below them (the plugin's 15 s drain and 30 s feed
+# poll included). The demo does not need them: keep the plain periodic ones.
+CELERY_BEAT_SCHEDULE = {
+    name: entry
+    for name, entry in CELERY_BEAT_SCHEDULE.items()  # noqa: F405
+    if isinstance(entry["schedule"], datetime.timedelta | crontab)  # noqa: F405
+}
