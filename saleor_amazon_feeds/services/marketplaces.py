@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .. import conf
 from ..amazon.errors import AmazonError
-from ..amazon.marketplaces import MARKETPLACES
+from ..amazon.marketplaces import is_known_marketplace
 from ..models.accounts import AmazonAccount, AmazonMarketplace, MarketplaceStatus
 from .amazon_clients import client_for
 
@@ -71,7 +71,7 @@ def available_marketplaces(
                 domain=market.get("domainName", ""),
                 participating=bool(participation.get("isParticipating")),
                 has_suspended_listings=bool(participation.get("hasSuspendedListings")),
-                supported=market.get("id") in MARKETPLACES,
+                supported=is_known_marketplace(market.get("id") or ""),
             )
         )
     return result

@@ -211,6 +211,7 @@ def test_full_configure_flow(
     assert by_id[US]["participating"] is True
     assert by_id[US]["currency"] == "USD"
     assert by_id[US]["configured"] is False
+    assert by_id[US]["supported"] is True
     assert sandbox.requests("getMarketplaceParticipations")
 
     # Saving the marketplace verifies the credentials: CONFIGURED.
