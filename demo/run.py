@@ -354,8 +354,11 @@ class Stack:
                 *celery,
                 "beat",
                 "--loglevel=INFO",
-                # Saleor's own schedules (promotions) can make beat sleep for
-                # minutes; wake up often so the plugin's entries run on time.
+                # Saleor's scheduler, as Saleor runs beat: Celery's default one
+                # stalls on Saleor's database-checked schedules and then never
+                # reaches the plugin's entries.
+                "--scheduler",
+                "saleor.schedulers.schedulers.PersistentScheduler",
                 "--max-interval",
                 "2",
                 "--schedule",

@@ -40,13 +40,3 @@ AMAZON_FEEDS_REDIS_URL = os.environ.get(
 AMAZON_FEEDS_RATE_LIMIT_PREFIX = os.environ.get(
     "AMAZON_FEEDS_RATE_LIMIT_PREFIX", "amazon_feeds_demo"
 )
-
-# Saleor's schedules that query the database (search index, promotion webhooks)
-# stay at the top of celery beat's heap while they are not due, and beat then
-# never reaches the entries below them (the plugin's 15 s drain and 30 s feed
-# poll included). The demo does not need them: keep the plain periodic ones.
-CELERY_BEAT_SCHEDULE = {
-    name: entry
-    for name, entry in CELERY_BEAT_SCHEDULE.items()  # noqa: F405
-    if isinstance(entry["schedule"], datetime.timedelta | crontab)  # noqa: F405
-}
