@@ -570,18 +570,15 @@ class AmazonClient:
     ) -> dict[str, Any]:
         """Create or fully replace a listing; ``mode="VALIDATION_PREVIEW"``
         validates without saving."""
-        return self._call(
+        return self._write_listings_item(
             "putListingsItem",
             "PUT",
-            self._listings_path(sku),
-            params={
-                "marketplaceIds": marketplace_id,
-                "mode": mode,
-                "includedData": _csv(included_data),
-                "issueLocale": issue_locale,
-            },
-            body=body,
-            extra_limits=self._preview_limits(mode),
+            sku,
+            marketplace_id,
+            body,
+            mode,
+            included_data,
+            issue_locale,
         )
 
     def patch_listings_item(
@@ -594,9 +591,31 @@ class AmazonClient:
         included_data: Sequence[str] | None = None,
         issue_locale: str | None = None,
     ) -> dict[str, Any]:
-        return self._call(
+        return self._write_listings_item(
             "patchListingsItem",
             "PATCH",
+            sku,
+            marketplace_id,
+            body,
+            mode,
+            included_data,
+            issue_locale,
+        )
+
+    def _write_listings_item(
+        self,
+        operation: str,
+        method: str,
+        sku: str,
+        marketplace_id: str,
+        body: Mapping[str, Any],
+        mode: str | None,
+        included_data: Sequence[str] | None,
+        issue_locale: str | None,
+    ) -> dict[str, Any]:
+        return self._call(
+            operation,
+            method,
             self._listings_path(sku),
             params={
                 "marketplaceIds": marketplace_id,

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from saleor.product.models import Product, ProductVariant
 
@@ -597,8 +598,6 @@ def _apply_acceptance(submission, failed_ids: frozenset[int], now) -> None:
             marketplace_id=submission.marketplace_id, sku__in=skus
         ).update(status=ListingStatus.DELETED, accepted_digest="", accepted_at=now)
         return
-    from django.db.models import F
-
     accepted.update(
         status=ListingStatus.ACCEPTED,
         accepted_digest=F("sent_digest"),
