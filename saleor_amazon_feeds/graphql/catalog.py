@@ -16,6 +16,7 @@ from ..mapping.options import (
     options_from_metadata,
     serialize_options,
 )
+from ..models import AmazonFeedIssue as FeedIssueModel
 from ..models import (
     AmazonFeedSubmission,
     AmazonListingProblem,
@@ -403,9 +404,7 @@ def product_listing(product: Product, marketplace: AmazonMarketplace):
     )
     issues_by_key: dict[tuple[int, str], list] = {}
     submission_ids = {s.last_submission_id for s in states if s.last_submission_id}
-    from ..models import AmazonFeedIssue as IssueModel
-
-    for issue in IssueModel.objects.filter(
+    for issue in FeedIssueModel.objects.filter(
         submission_id__in=submission_ids, sku__in=[s.sku for s in states]
     ):
         issues_by_key.setdefault((issue.submission_id, issue.sku), []).append(issue)
