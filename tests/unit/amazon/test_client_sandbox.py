@@ -191,25 +191,41 @@ def test_submit_json_listings_feed_consumes_the_region_quota(client, sandbox):
     assert abs(gap.total_seconds()) < 1
 
 
-def test_cancel_feed(client, sandbox):
-    sandbox.set_faults(stuck_feeds=True)
+def _submit_empty_feed(client) -> str:
     doc = client.create_feed_document()
     client.upload_feed_document(doc["url"], b'{"header": {}, "messages": []}')
-    feed_id = client.create_feed("JSON_LISTINGS_FEED", [DE], doc["feedDocumentId"])[
+    return client.create_feed("JSON_LISTINGS_FEED", [DE], doc["feedDocumentId"])[
         "feedId"
     ]
-    status = client.get_feed(feed_id)["processingStatus"]
-    if status == "IN_QUEUE":
-        client.cancel_feed(feed_id)
-        assert client.get_feed(feed_id)["processingStatus"] == "CANCELLED"
-    else:
-        # Only IN_QUEUE feeds can be cancelled: a clear, final error.
-        with pytest.raises(AmazonError) as info:
-            client.cancel_feed(feed_id)
-        assert info.value.status == 400
-        assert not info.value.retryable
-        assert "IN_QUEUE" in info.value.message
-    assert len(_ops(sandbox, "cancelFeed")) == 1
+
+
+def _wait_for_status(client, feed_id: str, wanted: str) -> None:
+    deadline = time.monotonic() + 5
+    while client.get_feed(feed_id)["processingStatus"] != wanted:
+        assert time.monotonic() < deadline, f"feed {feed_id} never reached {wanted}"
+        time.sleep(0.02)
+
+
+def test_cancel_feed(client, sandbox):
+    # Amazon processes one feed per seller at a time: with the first one stuck
+    # IN_PROGRESS, the second stays IN_QUEUE, so both answers are deterministic.
+    sandbox.set_faults(stuck_feeds=True)
+    running = _submit_empty_feed(client)
+    _wait_for_status(client, running, "IN_PROGRESS")
+    queued = _submit_empty_feed(client)
+    assert client.get_feed(queued)["processingStatus"] == "IN_QUEUE"
+
+    client.cancel_feed(queued)
+    assert client.get_feed(queued)["processingStatus"] == "CANCELLED"
+
+    # Only IN_QUEUE feeds can be cancelled: a clear, final error.
+    with pytest.raises(AmazonError) as info:
+        client.cancel_feed(running)
+    assert info.value.status == 400
+    assert not info.value.retryable
+    assert "IN_QUEUE" in info.value.message
+    assert client.get_feed(running)["processingStatus"] == "IN_PROGRESS"
+    assert len(_ops(sandbox, "cancelFeed")) == 2
 
 
 def test_listings_put_preview_patch_delete(client, sandbox):
