@@ -53,7 +53,9 @@ class FeedDocumentWriter:
                 "includedData": list(included_data),
                 "apiVersion": "2021-08-01",
             }
-        self._write('{"header":' + json_encoding.dumps(header) + ',"messages":[')
+        self._fh.write(
+            b'{"header":' + json_encoding.dumps_bytes(header) + b',"messages":['
+        )
         self._closed = False
 
     @property
@@ -67,18 +69,15 @@ class FeedDocumentWriter:
             raise OverflowError(f"A feed document holds {self.max_messages} messages.")
         message_id = len(self.correlation) + 1
         # Serialise before recording, so a bad message leaves the document intact.
-        text = json_encoding.dumps(message.as_dict(message_id))
-        self._write(("," if message_id > 1 else "") + text)
+        text = json_encoding.dumps_bytes(message.as_dict(message_id))
+        self._fh.write(b"," + text if message_id > 1 else text)
         self.correlation[message_id] = (message.sku, str(message.kind))
         return message_id
 
     def close(self) -> None:
         if not self._closed:
-            self._write("]}")
+            self._fh.write(b"]}")
             self._closed = True
-
-    def _write(self, text: str) -> None:
-        self._fh.write(text.encode("utf-8"))
 
 
 def iter_feed_documents(

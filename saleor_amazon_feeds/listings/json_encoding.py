@@ -2,63 +2,44 @@
 
 ``json.dumps`` cannot write a Decimal as a number, and converting to float first
 turns 19.99 into a binary approximation that Amazon's ``multipleOf: 0.01`` checks
-can reject. This writer prints Decimals digit for digit.
+can reject. Decimals are handed to orjson as pre-serialised fragments, digit for
+digit; orjson does the rest, which matters because the feed build writes every
+message of the catalog through here.
 """
 
-import json
-import math
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-_encode_string = json.JSONEncoder(ensure_ascii=False).encode
+import orjson
 
 
 def dumps(value: Any) -> str:
-    """Serialise plain JSON data (dict, list, str, int, bool, None, Decimal)."""
-    parts: list[str] = []
-    _write(value, parts.append)
-    return "".join(parts)
+    """Serialise plain JSON data (dict, list, str, int, bool, None, Decimal).
+
+    Amounts are Decimals throughout the plugin: orjson would write a float NaN
+    as null, so floats are not meant to reach here.
+    """
+    return dumps_bytes(value).decode("utf-8")
 
 
-def _write(value: Any, emit) -> None:
-    if value is None:
-        emit("null")
-    elif value is True:
-        emit("true")
-    elif value is False:
-        emit("false")
-    elif isinstance(value, str):
-        emit(_encode_string(value))
-    elif isinstance(value, int):
-        emit(str(int(value)))
-    elif isinstance(value, Decimal):
+def dumps_bytes(value: Any) -> bytes:
+    """Like ``dumps``, as UTF-8 bytes (what a feed document is made of)."""
+    try:
+        return orjson.dumps(value, default=_default)
+    except orjson.JSONEncodeError as exc:
+        # A non-finite number is a bad value, not a bad type: keep them apart
+        # so callers can tell a wrong amount from a programming error.
+        if isinstance(exc.__cause__, ValueError):
+            raise exc.__cause__ from None
+        raise TypeError(str(exc)) from None
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{value} cannot be written as a JSON number")
-        emit(format(value, "f"))
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{value} cannot be written as a JSON number")
-        emit(repr(value))
-    elif isinstance(value, Mapping):
-        emit("{")
-        first = True
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"JSON object keys must be strings, not {key!r}")
-            if not first:
-                emit(",")
-            first = False
-            emit(_encode_string(key))
-            emit(":")
-            _write(item, emit)
-        emit("}")
-    elif isinstance(value, list | tuple):
-        emit("[")
-        for index, item in enumerate(value):
-            if index:
-                emit(",")
-            _write(item, emit)
-        emit("]")
-    else:
-        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+        return orjson.Fragment(format(value, "f"))
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
