@@ -132,8 +132,15 @@ class Context:
     schema: ProductTypeSchema | None = None
 
 
-def shape_attributes(resolution: Resolution, context: Context) -> ShapedAttributes:
-    """Amazon attributes from a resolution; problems name the attribute."""
+def shape_attributes(
+    resolution: Resolution, context: Context, *, memo: dict | None = None
+) -> ShapedAttributes:
+    """Amazon attributes from a resolution; problems name the attribute.
+
+    ``memo`` may be shared by resolutions under one context: a value resolved
+    the same way (a family's shared title, description, images) is shaped once
+    and its lists are shared, so callers must not mutate them.
+    """
     result = ShapedAttributes()
     for warning in resolution.warnings:
         result.problems.append(
@@ -149,7 +156,21 @@ def shape_attributes(resolution: Resolution, context: Context) -> ShapedAttribut
                 )
             )
             continue
-        values = _values(name, list(resolved.values), resolved.source, context, result)
+        if memo is None:
+            values = _values(
+                name, list(resolved.values), resolved.source, context, result
+            )
+        else:
+            key = (name, resolved.values, resolved.source)
+            cached = memo.get(key)
+            if cached is None:
+                scratch = ShapedAttributes()
+                values = _values(
+                    name, list(resolved.values), resolved.source, context, scratch
+                )
+                cached = memo[key] = (values, scratch.problems)
+            values = cached[0]
+            result.problems.extend(cached[1])
         if values:
             result.attributes[name] = values
     if "condition_type" not in result.attributes:

@@ -46,7 +46,7 @@ from ..listings import messages as msg
 from ..listings.editorjs import Description, editorjs_to_description
 from ..listings.schema_validation import ProductTypeSchema
 from ..mapping.options import AmazonOptions, options_from_metadata
-from ..mapping.resolution import ProductSnapshot, VariantSnapshot, resolve_attributes
+from ..mapping.resolution import MappingPlan, ProductSnapshot, VariantSnapshot
 from ..models import AmazonFieldMapping, AmazonMarketplace
 from ..models.accounts import SyncScope
 from . import loader
@@ -146,6 +146,7 @@ class _Run:
     now: datetime
     # A handful of product types per catalog; not per product.
     schemas: dict[str, ProductTypeSchema | None] = field(default_factory=dict)
+    plans: dict[tuple, MappingPlan] = field(default_factory=dict)
 
     @classmethod
     def for_marketplace(
@@ -176,12 +177,34 @@ class _Run:
             now=loader.now(),
         )
 
+    def plan_for(
+        self,
+        category: Mapping[str, Sequence[str]],
+        product: Mapping[str, Sequence[str]],
+    ) -> MappingPlan:
+        """One parsed plan per distinct set of override mappings.
+
+        Most products have no overrides of their own, so a catalog needs a
+        handful of plans however many products it has.
+        """
+        key = (_mapping_key(category), _mapping_key(product))
+        plan = self.plans.get(key)
+        if plan is None:
+            plan = self.plans[key] = MappingPlan(
+                marketplace=self.mappings, category=category, product=product
+            )
+        return plan
+
     def schema_for(self, product_type: str) -> ProductTypeSchema | None:
         if self.schema_provider is None:
             return None
         if product_type not in self.schemas:
             self.schemas[product_type] = self.schema_provider(product_type)
         return self.schemas[product_type]
+
+
+def _mapping_key(mappings: Mapping[str, Sequence[str]]) -> tuple:
+    return tuple(sorted((k, tuple(v)) for k, v in mappings.items()))
 
 
 def _language_tag(marketplace_id: str) -> str | None:
@@ -214,6 +237,10 @@ class _ProductBuild:
         self.batch = batch
         self.options = AmazonOptions()
         self.category_options = AmazonOptions()
+        # Parent and children of a family share product data: evaluate and
+        # shape it once per product, not once per variant.
+        self._source_memo: dict = {}
+        self._shape_memo: dict = {}
 
     # -- entry -------------------------------------------------------------
 
@@ -406,13 +433,10 @@ class _ProductBuild:
         schema: ProductTypeSchema | None,
     ) -> ShapedAttributes | None:
         """Mapped attributes for the product (variant None) or one variant."""
-        resolution = resolve_attributes(
-            self._snapshot(variant),
-            marketplace=self.run_.mappings,
-            category=self.category_options.mappings,
-            product=self.options.mappings,
+        resolution = self._plan.resolve(self._snapshot(variant), memo=self._source_memo)
+        shaped = shape_attributes(
+            resolution, self._context(schema), memo=self._shape_memo
         )
-        shaped = shape_attributes(resolution, self._context(schema))
         for problem in shaped.problems:
             self._skip(
                 problem.message,
@@ -589,6 +613,10 @@ class _ProductBuild:
                     return amazon_attribute
         name = re.sub(r"[^a-z0-9]+", "_", slug.lower()).strip("_")
         return _THEME_ALIASES.get(name, name)
+
+    @cached_property
+    def _plan(self) -> MappingPlan:
+        return self.run_.plan_for(self.category_options.mappings, self.options.mappings)
 
     @cached_property
     def _description(self) -> Description:

@@ -108,6 +108,83 @@ class Resolution:
 
 Mappings = Mapping[str, Sequence[str | Source]]
 
+# Sources whose value depends on the product only, never on the variant: a
+# family's parent and children can share one evaluation.
+PRODUCT_ONLY_KINDS = frozenset(
+    {
+        "product.name",
+        "product.description",
+        "product.description_bullets",
+        "product.seo_title",
+        "product.seo_description",
+        "product.slug",
+        "product.weight",
+        "product.type",
+        "product.category",
+        "product.media",
+        "product_attribute",
+        "metadata",
+        "literal",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    attribute: str
+    level: Level
+    # Parsed sources in order; a SourceError stands where an expression is bad,
+    # so it is still reported at its place in the list.
+    sources: tuple[Source | tuple[str, SourceError], ...]
+
+
+class MappingPlan:
+    """The mappings of all levels merged and parsed once, for many snapshots.
+
+    The feed build resolves the same mappings for every variant of the
+    catalog; parsing and precedence are decided here once instead.
+    """
+
+    def __init__(
+        self,
+        *,
+        marketplace: Mappings | None = None,
+        category: Mappings | None = None,
+        product: Mappings | None = None,
+    ) -> None:
+        by_level = {
+            Level.PRODUCT: product or {},
+            Level.CATEGORY: category or {},
+            Level.MARKETPLACE: marketplace or {},
+        }
+        planned = []
+        for attribute in sorted({n for mapping in by_level.values() for n in mapping}):
+            level = next(lv for lv in LEVELS if attribute in by_level[lv])
+            sources = by_level[level][attribute]
+            if isinstance(sources, str | Source):
+                sources = [sources]
+            planned.append(
+                _Planned(attribute, level, tuple(_parsed(item) for item in sources))
+            )
+        self._planned = tuple(planned)
+
+    def resolve(
+        self, snapshot: "ProductSnapshot", *, memo: dict | None = None
+    ) -> Resolution:
+        """Values plus provenance for every mapped attribute.
+
+        ``memo`` may be shared by snapshots of one product (same product data,
+        different variants): variant-independent sources are evaluated once.
+        """
+        result = Resolution()
+        for planned in self._planned:
+            resolved = _first_non_empty(snapshot, planned, result.warnings, memo)
+            if resolved is None:
+                result.unresolved[planned.attribute] = planned.level
+            else:
+                result.values[planned.attribute] = resolved
+        return result
+
 
 def resolve_attributes(
     snapshot: ProductSnapshot,
@@ -117,42 +194,39 @@ def resolve_attributes(
     product: Mappings | None = None,
 ) -> Resolution:
     """Values plus provenance for every attribute mapped at any level."""
-    by_level = {
-        Level.PRODUCT: product or {},
-        Level.CATEGORY: category or {},
-        Level.MARKETPLACE: marketplace or {},
-    }
-    result = Resolution()
-    attributes = sorted({name for mapping in by_level.values() for name in mapping})
-    for attribute in attributes:
-        level = next(lv for lv in LEVELS if attribute in by_level[lv])
-        sources = by_level[level][attribute]
-        if isinstance(sources, str | Source):
-            sources = [sources]
-        resolved = _first_non_empty(
-            snapshot, attribute, level, sources, result.warnings
-        )
-        if resolved is None:
-            result.unresolved[attribute] = level
-        else:
-            result.values[attribute] = resolved
-    return result
+    plan = MappingPlan(marketplace=marketplace, category=category, product=product)
+    return plan.resolve(snapshot)
 
 
-def _first_non_empty(snapshot, attribute, level, sources, warnings):
-    for item in sources:
-        try:
-            source = item if isinstance(item, Source) else parse_source(item)
-        except SourceError as exc:
-            warnings.append(ResolutionWarning(attribute, level, str(item), str(exc)))
+def _parsed(item: str | Source) -> Source | tuple[str, SourceError]:
+    if isinstance(item, Source):
+        return item
+    try:
+        return parse_source(item)
+    except SourceError as exc:
+        return (str(item), exc)
+
+
+def _first_non_empty(snapshot, planned: _Planned, warnings, memo):
+    attribute, level = planned.attribute, planned.level
+    for source in planned.sources:
+        if isinstance(source, tuple):
+            expression, error = source
+            warnings.append(ResolutionWarning(attribute, level, expression, str(error)))
             continue
-        values = evaluate_source(
-            source,
-            snapshot,
-            warn=lambda message, source=source: warnings.append(
-                ResolutionWarning(attribute, level, source.expression, message)
-            ),
-        )
+        if memo is not None and source.kind in PRODUCT_ONLY_KINDS:
+            values = memo.get(source)
+            if values is None:
+                # Product-only sources never warn: nothing is lost by caching.
+                values = memo[source] = evaluate_source(source, snapshot)
+        else:
+            values = evaluate_source(
+                source,
+                snapshot,
+                warn=lambda message, source=source: warnings.append(
+                    ResolutionWarning(attribute, level, source.expression, message)
+                ),
+            )
         if values:
             return ResolvedAttribute(attribute, tuple(values), level, source.expression)
     return None

@@ -165,3 +165,24 @@ def test_control_characters_and_block_tags_in_inline_html():
     assert inline_html_to_text("<p>a</p><p>b</p>c<div>d</div>e") == "a\nb\nc\nd\ne"
     assert inline_html_to_text("e\u0301") == "é"  # NFC
     assert inline_html_to_text("   ") == ""
+
+
+@pytest.mark.parametrize(
+    ("fragment", "text"),
+    [
+        ("A <b>cotton</b> shirt.", "A cotton shirt."),
+        (
+            '<a href="https://x.y/?a=1&amp;b=2" target="_blank">link</a> &amp; co',
+            "link & co",
+        ),
+        ('x <span style="color: red">red</span>', "x red"),
+        ("<B>Bold</B>&nbsp;x", "Bold x"),
+        ('<a title="a>b">t</a>', "t"),
+        ("x <i>y</i> <u>z</u> &lt;tag&gt;", "x y z <tag>"),
+        # Not inline-only: lxml decides (line break, dropped script).
+        ("a<b>b</b><br>c", "ab\nc"),
+        ("<b>y</b><script>x</script>", "y"),
+    ],
+)
+def test_inline_fast_path_matches_html_parsing(fragment, text):
+    assert inline_html_to_text(fragment) == text
