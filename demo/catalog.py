@@ -209,6 +209,12 @@ def build_sample_shop() -> SampleShop:
             type=AttributeType.PRODUCT_TYPE,
             input_type=AttributeInputType.DROPDOWN,
         )
+        ean = Attribute.objects.create(
+            slug="ean",
+            name="EAN",
+            type=AttributeType.PRODUCT_TYPE,
+            input_type=AttributeInputType.PLAIN_TEXT,
+        )
         colour_values = {
             n: AttributeValue.objects.create(attribute=colour, name=n, slug=n.lower())
             for n in COLOURS
@@ -239,6 +245,14 @@ def build_sample_shop() -> SampleShop:
         goods = ProductType.objects.create(
             name="Goods", slug="goods", has_variants=False
         )
+        # Amazon matches or creates catalog items by GTIN; every product type
+        # it offers here requires one (or an exemption).
+        ean_sel = {
+            product_type.pk: AttributeVariant.objects.create(
+                attribute=ean, product_type=product_type, sort_order=2
+            )
+            for product_type in (apparel, goods)
+        }
         for slug, name in (
             ("t-shirts", "T-Shirts"),
             ("mugs", "Mugs"),
@@ -352,6 +366,25 @@ def build_sample_shop() -> SampleShop:
                 strict=True,
             )
         )
+        ean_assignments = AssignedVariantAttribute.objects.bulk_create(
+            AssignedVariantAttribute(
+                variant=v, assignment=ean_sel[v.product.product_type_id]
+            )
+            for v in variants
+        )
+        ean_values = AttributeValue.objects.bulk_create(
+            AttributeValue(
+                attribute=ean,
+                name=demo_ean(v.pk),
+                slug=f"ean-{v.pk}",
+                plain_text=demo_ean(v.pk),
+            )
+            for v in variants
+        )
+        AssignedVariantAttributeValue.objects.bulk_create(
+            AssignedVariantAttributeValue(assignment=a, variant=a.variant, value=value)
+            for a, value in zip(ean_assignments, ean_values, strict=True)
+        )
         stocks = []
         for n, v in enumerate(variants):
             stocks += [
@@ -375,6 +408,13 @@ def build_sample_shop() -> SampleShop:
     shop.products = products
     shop.variant_count = len(variants)
     return shop
+
+
+def demo_ean(n: int) -> str:
+    """A well-formed EAN-13 (GS1 Germany prefix, valid check digit), unique per n."""
+    body = f"400{n:09d}"
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
 
 
 def describe(shop: SampleShop) -> str:

@@ -443,6 +443,7 @@ def merchant_day(stack, shop) -> None:
         ("bullet_point", ["product.description_bullets"]),
         ("main_product_image_locator", ["product.media"]),
         ("country_of_origin", ["literal:PT"]),
+        ("externally_assigned_product_identifier", ["gtin:ean"]),
     ):
         data = client.amazon(
             FIELD_MAPPING_CREATE,
