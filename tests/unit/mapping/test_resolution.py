@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from saleor_amazon_feeds.mapping.resolution import (
     Level,
+    MappingPlan,
     Measure,
     ProductSnapshot,
     SourceValue,
@@ -181,3 +182,29 @@ def test_nothing_mapped():
     assert result.values == {}
     assert result.unresolved == {}
     assert result.first("brand") is None
+
+
+def test_plan_shares_product_values_across_variants_but_not_variant_ones():
+    plan = MappingPlan(
+        marketplace={
+            "item_name": ["product.name"],
+            "color": ["attribute:color"],
+            "brand": ["not-a-source", "literal:Acme"],
+        }
+    )
+    memo: dict = {}
+    red = plan.resolve(snapshot(), memo=memo)
+    # A second variant of the same product: the memo answers product-only
+    # sources (a changed name here would only show if they were re-read) ...
+    blue_variant = VariantSnapshot(
+        sku="SHIRT-L", attributes={"color": [SourceValue("Blau")]}
+    )
+    blue = plan.resolve(snapshot(name="Other", variant=blue_variant), memo=memo)
+    assert red.first("item_name") == blue.first("item_name") == "Shirt"
+    # ... while variant attributes are always read from the variant.
+    assert (red.first("color"), blue.first("color")) == ("Rot", "Blau")
+    # A bad expression is reported by every resolution, at its place.
+    for result in (red, blue):
+        assert [w.source for w in result.warnings] == ["not-a-source"]
+        assert result.first("brand") == "Acme"
+    assert plan.resolve(snapshot(name="Other")).first("item_name") == "Other"
