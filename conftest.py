@@ -58,6 +58,7 @@ if SALEOR_UNAVAILABLE is None:
         "tests.fixtures.catalog",
         "tests.fixtures.orders",
         "tests.fixtures.sync",
+        "tests.fixtures.security",
     ]
 
 

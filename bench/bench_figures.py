@@ -243,6 +243,9 @@ def reconcile_figures(marketplace, variants: int) -> None:
     for i, (variant_id, product_id) in enumerate(rows.iterator(chunk_size=10_000)):
         stale = i % 10 == 0  # Amazon holds an outdated price for every tenth
         for kind, summary in (
+            # Accepted listings: reconciliation compares only what passes the
+            # listing gate.
+            ("LISTINGS", {"productType": "SHIRT"}),
             ("INVENTORY", {"quantity": None}),
             ("PRICES", {"price": "19.00" if stale else "20.00"}),
         ):

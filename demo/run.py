@@ -189,7 +189,9 @@ class Stack:
             "AMAZON_FEEDS_DEMO_DIR": str(CACHE),
             "AMAZON_FEEDS_DEMO_RSA_KEY_FILE": str(key_file),
             "PUBLIC_URL": self.saleor_url,
-            "DEBUG": "True",
+            # demo.settings forces both; said here too so that no child process
+            # of the stack ever starts Saleor with its internet-bound default.
+            "SEND_USAGE_TELEMETRY": "False",
             "PYTHONUNBUFFERED": "1",
         }
         os.environ.update(self.env)

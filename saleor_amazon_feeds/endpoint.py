@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 
 if TYPE_CHECKING:
@@ -12,6 +13,10 @@ if TYPE_CHECKING:
 Handler = Callable[["AmazonFeedsPlugin", HttpRequest], HttpResponse]
 
 _ROUTES: list[tuple[re.Pattern[str], frozenset[str], Handler]] = []
+
+# Every body the endpoint takes (GraphQL operations, Saleor's stock webhooks)
+# fits easily; anything larger is refused before it is read.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def route(pattern: str, methods: tuple[str, ...] = ("GET",)):
@@ -34,6 +39,16 @@ def dispatch(
                 request.method == "OPTIONS" and "OPTIONS" in methods
             ):
                 return HttpResponseNotAllowed(sorted(methods))
+            if _body_too_large(request):
+                return JsonResponse(
+                    {
+                        "error": {
+                            "code": "BODY_TOO_LARGE",
+                            "message": f"The body exceeds {MAX_BODY_BYTES} bytes.",
+                        }
+                    },
+                    status=413,
+                )
             return handler(plugin, request)
     return JsonResponse(
         {"error": {"code": "NOT_FOUND", "message": f"No route for '/{normalized}'."}},
@@ -41,12 +56,48 @@ def dispatch(
     )
 
 
+def _body_too_large(request: HttpRequest) -> bool:
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        return True
+    try:
+        # Reads the body once (Django caches it); a body without a length
+        # header is measured here. Django refuses beyond its own upload limit.
+        return len(request.body) > MAX_BODY_BYTES
+    except RequestDataTooBig:
+        return True
+
+
 @route("health")
 def health(plugin: "AmazonFeedsPlugin", request: HttpRequest) -> HttpResponse:
+    """Liveness for anyone; the exact plugin and Saleor versions for staff only.
+
+    Exact versions tell an attacker which published vulnerabilities apply, so
+    they need a staff JWT. A token that does not authenticate (expired, forged,
+    revoked) is treated as no token rather than refused: probes carry whatever
+    headers their proxy adds, and a health check must not fail over them.
+    """
+    import jwt
     import saleor
+    from django.core.exceptions import PermissionDenied
+    from saleor.graphql.context import get_context_value
 
     from . import __version__
 
+    # Authenticated as the plugin's GraphQL view does (graphql/context.py):
+    # Saleor's own context resolves staff and dashboard-extension JWTs.
+    request.dataloaders = {}
+    request.allow_replica = False
+    try:
+        user = get_context_value(request).user
+        is_staff = bool(user) and user.is_active and user.is_staff
+    except (jwt.PyJWTError, PermissionDenied):
+        is_staff = False
+    if not is_staff:
+        return JsonResponse({"status": "ok"})
     return JsonResponse(
         {
             "status": "ok",

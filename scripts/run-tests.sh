@@ -22,6 +22,8 @@ if saleor_src=$("$B" saleor-src); then
   # CI asks for a fresh one so a database left by half-finished local work can
   # never make it pass or fail.
   args+=(--reuse-db)
+  # Saleor's conftest skips tests marked slow unless asked; ours must run.
+  args+=(--run-slow)
   [ -n "${AMAZON_FEEDS_FRESH_DB:-}" ] && args+=(--create-db)
 fi
 

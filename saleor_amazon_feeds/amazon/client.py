@@ -24,6 +24,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -169,6 +170,27 @@ def _iso(value: datetime | str | None) -> str | None:
 
 def _clean(params: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if v is not None}
+
+
+def json_body(value: Any) -> Any:
+    """``value`` with Decimals as numbers the library's ``json.dumps`` writes.
+
+    Amounts are Decimals everywhere in the plugin; the library cannot
+    serialise them. A float prints as the shortest text that reads back as the
+    same float, so an amount with up to 15 significant digits (every price)
+    goes out digit for digit, as the feed writer sends it; one that would not
+    is refused rather than rounded.
+    """
+    if isinstance(value, Decimal):
+        number = float(value)
+        if not value.is_finite() or Decimal(repr(number)) != value:
+            raise ValueError("An amount cannot be sent to Amazon exactly.")
+        return number
+    if isinstance(value, Mapping):
+        return {key: json_body(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_body(item) for item in value]
+    return value
 
 
 class AmazonClient:
@@ -317,7 +339,10 @@ class AmazonClient:
                         hint = self.backoff.delay(attempt)
                         err.retry_after = hint
                         err.retry_at = datetime.now(UTC) + timedelta(seconds=hint)
-                    log.warning(
+                    # "Not found" answers a lookup (getListingsItem, a product
+                    # type); it is a failure only for the caller to judge.
+                    log.log(
+                        logging.INFO if err.status == 404 else logging.WARNING,
                         "Amazon %s failed after %d attempt(s): status=%s code=%s",
                         operation,
                         attempt + 1,
@@ -355,7 +380,7 @@ class AmazonClient:
                 path,
                 params={**query, "method": method},
                 # A copy: the library pops a "method" key out of the body.
-                data=dict(body) if body is not None else None,
+                data=json_body(body) if body is not None else None,
                 add_marketplace=False,
             )
             self._learn(operation, response.headers)

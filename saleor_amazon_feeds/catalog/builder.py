@@ -25,9 +25,14 @@ Decisions worth knowing:
   mapping source that could not be used.
 * ``condition_type`` defaults to ``new_new`` (every product type requires it);
   map it to sell used goods.
-* Quantity and price patches need a product type; when none is chosen they use
-  Amazon's generic ``PRODUCT``, which Amazon accepts for offer-only patches, so
-  an INVENTORY-scope marketplace works without choosing product types.
+* Quantity and price patches go only through the listing gate
+  (``listings.gate``): to SKUs whose listing is built in this run or that
+  Amazon is known to have, with the product type Amazon knows the listing
+  by. A patch for a SKU Amazon lacks would create an empty listing there, so
+  the others are left out with the reason. The gate is asked once per page.
+* A variant that does not track inventory offers the marketplace's
+  ``untracked_quantity`` (capped by ``max_quantity``); Saleor sells it
+  without limit, Amazon needs a number.
 """
 
 import hashlib
@@ -44,6 +49,7 @@ import orjson
 from ..amazon.marketplaces import get_marketplace
 from ..listings import messages as msg
 from ..listings.editorjs import Description, editorjs_to_description
+from ..listings.gate import OfferDecision
 from ..listings.schema_validation import ProductTypeSchema
 from ..mapping.options import AmazonOptions, options_from_metadata
 from ..mapping.resolution import MappingPlan, ProductSnapshot, VariantSnapshot
@@ -51,10 +57,11 @@ from ..models import AmazonFieldMapping, AmazonMarketplace
 from ..models.accounts import SyncScope
 from . import loader
 from .attributes import Context, ShapedAttributes, offer_only, shape_attributes
+from .gate import ListingGate
 from .types import Batch, BuiltMessage, FeedKind, SchemaProvider, Skipped
 
-GENERIC_PRODUCT_TYPE = "PRODUCT"
 MAX_SKU = 40
+OFFER_KINDS = frozenset({FeedKind.INVENTORY, FeedKind.PRICES})
 _PARENT_SUFFIX = "-parent"
 # Saleor slugs spelled differently from Amazon's attribute names.
 _THEME_ALIASES = {"colour": "color", "sizes": "size", "colours": "color"}
@@ -67,12 +74,18 @@ def iter_batches(
     product_ids: Iterable[int] | None = None,
     batch_size: int = 200,
     schema_provider: SchemaProvider | None = None,
+    gate: ListingGate | None = None,
 ) -> Iterator[Batch]:
-    """One batch of built messages and skipped items per page of products."""
+    """One batch of built messages and skipped items per page of products.
+
+    ``gate`` decides which SKUs get quantity and price messages; without one
+    only the database is asked (no getListingsItem lookups).
+    """
     wanted = effective_kinds(marketplace, kinds)
     if not wanted:
         return
     context = _Run.for_marketplace(marketplace, wanted, schema_provider)
+    gate = gate or ListingGate(marketplace)
     options = loader.LoadOptions(
         channel_id=marketplace.channel_id,
         warehouse_ids=context.warehouse_ids,
@@ -83,8 +96,18 @@ def iter_batches(
         options, product_ids=product_ids, batch_size=batch_size
     ):
         batch = Batch()
+        offers: list[tuple[_ProductBuild, loader.VariantRow]] = []
         for product in page.products:
-            _ProductBuild(context, page, product, batch).run()
+            build = _ProductBuild(context, page, product, batch)
+            offers += [(build, variant) for variant in build.run()]
+        if offers:
+            # After every listing of the page: a listing built here lets its
+            # offers through, and the gate reads the other SKUs at once.
+            gate.prepare(v.sku for b, v in offers if b.listed_as(v) is None)
+            for build, variant in offers:
+                build.offers(
+                    variant, gate.decide(variant.sku, build.listed_as(variant))
+                )
         yield batch
 
 
@@ -94,8 +117,9 @@ def effective_kinds(
     """Kinds this builder produces for the marketplace.
 
     Deletions come from the submission service's listing state; an
-    INVENTORY-scope marketplace never gets full listings (asking is not an
-    error, a manual "submit all feeds" asks for everything).
+    INVENTORY-scope marketplace never gets full listings (the submission
+    service refuses or records such a request visibly, see
+    ``submission.scope_refusal``).
     """
     wanted = {FeedKind(k) for k in kinds} - {FeedKind.DELETIONS}
     if marketplace.sync_scope == SyncScope.INVENTORY:
@@ -141,6 +165,7 @@ class _Run:
     mappings: dict[str, list[str]]
     stock_buffer: int
     max_quantity: int | None
+    untracked_quantity: int
     handling_time: int | None
     schema_provider: SchemaProvider | None
     now: datetime
@@ -172,6 +197,7 @@ class _Run:
             mappings=mappings,
             stock_buffer=marketplace.stock_buffer,
             max_quantity=marketplace.max_quantity,
+            untracked_quantity=marketplace.untracked_quantity,
             handling_time=marketplace.handling_time,
             schema_provider=schema_provider,
             now=loader.now(),
@@ -241,10 +267,17 @@ class _ProductBuild:
         # shape it once per product, not once per variant.
         self._source_memo: dict = {}
         self._shape_memo: dict = {}
+        # SKU -> product type of the listing messages built for this product.
+        self._listed: dict[str, str] = {}
 
     # -- entry -------------------------------------------------------------
 
-    def run(self) -> None:
+    def run(self) -> list[loader.VariantRow]:
+        """Build the listings; return the variants that want offers.
+
+        Offers are decided by the caller, through the listing gate, once every
+        product of the page has been built.
+        """
         self._read_options()
         if self.options.exclude or self.category_options.exclude:
             where = "product" if self.options.exclude else "category"
@@ -253,21 +286,28 @@ class _ProductBuild:
                 f"'exclude' on its {where}).",
                 severity="info",
             )
-            return
+            return []
         if not self._sellable_in_channel():
-            return
+            return []
         variants = self._usable_variants()
         product_type = self.options.product_type_for(
             self.run_.marketplace_id
         ) or self.category_options.product_type_for(self.run_.marketplace_id)
         if FeedKind.LISTINGS in self.run_.kinds:
             self._listings(product_type, variants)
-        patch_type = product_type or GENERIC_PRODUCT_TYPE
-        for variant in variants:
-            if FeedKind.INVENTORY in self.run_.kinds:
-                self._inventory(variant, patch_type)
-            if FeedKind.PRICES in self.run_.kinds:
-                self._price(variant, patch_type)
+        return variants if OFFER_KINDS & self.run_.kinds else []
+
+    def listed_as(self, variant: loader.VariantRow) -> str | None:
+        return self._listed.get(variant.sku)
+
+    def offers(self, variant: loader.VariantRow, decision: OfferDecision) -> None:
+        if not decision.allowed:
+            self._skip(decision.reason, variant=variant)
+            return
+        if FeedKind.INVENTORY in self.run_.kinds:
+            self._inventory(variant, decision.product_type)
+        if FeedKind.PRICES in self.run_.kinds:
+            self._price(variant, decision.product_type)
 
     # -- gates -------------------------------------------------------------
 
@@ -338,11 +378,12 @@ class _ProductBuild:
 
     def _quantity(self, variant: loader.VariantRow) -> int:
         run = self.run_
-        if not variant.track_inventory and run.max_quantity is not None:
-            # Saleor sells untracked variants without limit; offer the cap.
-            return run.max_quantity
         return msg.sellable_quantity(
-            variant.stocks, buffer=run.stock_buffer, maximum=run.max_quantity
+            variant.stocks,
+            buffer=run.stock_buffer,
+            maximum=run.max_quantity,
+            track_inventory=variant.track_inventory,
+            untracked_quantity=run.untracked_quantity,
         )
 
     def _list_price(self, variant: loader.VariantRow) -> Decimal | None:
@@ -471,6 +512,7 @@ class _ProductBuild:
             variant.sku, product_type, attributes, requirements=requirements
         )
         self._emit_listing(variant, message, self._offer_summary(variant))
+        self._listed[variant.sku] = product_type
 
     def _family(
         self,
@@ -578,6 +620,7 @@ class _ProductBuild:
             if self._valid(schema, child.payload["attributes"], variant):
                 summary = {"parentSku": sku, **self._offer_summary(variant)}
                 self._emit_listing(variant, child, summary)
+                self._listed[variant.sku] = product_type
 
     def _valid(
         self,

@@ -5,12 +5,18 @@ Amazon already accepted, write documents of at most 25,000 messages, and for
 each document record the submission *before* talking to Amazon, then upload,
 createFeed, and record the feed id. Polling reads the processing report into
 per-SKU issues and moves listing states to ACCEPTED or REJECTED.
+
+A message whose exact content Amazon's report rejected is not sent again
+until something in it changes (its digest differs): the same message would
+only be rejected again. Failures of the whole submission (upload errors,
+FATAL feeds, reports that cannot be read) are not rejections of a message
+and are retried unchanged.
 """
 
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -35,8 +41,9 @@ from ..models import (
 from ..models.accounts import SyncScope
 from ..models.feeds import ListingStatus, SubmissionStatus
 from ..services.amazon_clients import client_for
+from .gate import ListingGate, amazon_lookup, forget_lookups
 from .product_types import SchemaProvider
-from .types import Batch, BuiltMessage, FeedKind
+from .types import Batch, BuiltMessage, FeedKind, Skipped
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +57,7 @@ INVENTORY_SCOPE_KINDS = frozenset(
     {FeedKind.INVENTORY, FeedKind.PRICES, FeedKind.DELETIONS}
 )
 POLL_INTERVAL = timedelta(seconds=30)
+CLOCK_SLACK = timedelta(milliseconds=1)
 STATE_BATCH = 1000
 
 
@@ -66,6 +74,31 @@ def allowed_kinds(
     return [k for k in KIND_ORDER if k in wanted]
 
 
+def out_of_scope(
+    marketplace: AmazonMarketplace, kinds: Iterable[str]
+) -> list[FeedKind]:
+    """Requested kinds the marketplace's sync scope does not send."""
+    wanted = {FeedKind(k) for k in kinds}
+    return [
+        k for k in KIND_ORDER if k in wanted - set(allowed_kinds(marketplace, wanted))
+    ]
+
+
+def scope_refusal(marketplace: AmazonMarketplace, kinds: Iterable[str]) -> str:
+    """Why these kinds are not sent to the marketplace, or "" when they are."""
+    refused = out_of_scope(marketplace, kinds)
+    if not refused:
+        return ""
+    names = ", ".join(k.value for k in refused)
+    allowed = ", ".join(k.value for k in KIND_ORDER if k in INVENTORY_SCOPE_KINDS)
+    return (
+        f"{names} cannot be sent to marketplace {marketplace.marketplace_id}: its "
+        f"sync scope is {SyncScope.INVENTORY.value} (quantity and price only). "
+        f"Choose {allowed}, or switch the marketplace to sync scope "
+        f"{SyncScope.ALL.value}."
+    )
+
+
 def submit_feeds(
     marketplace: AmazonMarketplace,
     kinds: Iterable[str],
@@ -78,8 +111,21 @@ def submit_feeds(
     product_ids = list(product_ids) if product_ids is not None else None
     own_client = client is None
     client = client or client_for(marketplace.account)
+    kinds = list(kinds)
     try:
-        submissions: list[AmazonFeedSubmission] = []
+        # A kind outside the scope (the scope changed after the request was
+        # queued) is recorded, not silently dropped.
+        submissions: list[AmazonFeedSubmission] = [
+            AmazonFeedSubmission.objects.create(
+                marketplace=marketplace,
+                kind=kind,
+                trigger=trigger,
+                status=SubmissionStatus.EMPTY,
+                error=scope_refusal(marketplace, [kind]),
+                finished_at=timezone.now(),
+            )
+            for kind in out_of_scope(marketplace, kinds)
+        ]
         for kind in allowed_kinds(marketplace, kinds):
             submissions.extend(
                 _submit_kind(client, marketplace, kind, trigger, product_ids)
@@ -90,10 +136,17 @@ def submit_feeds(
             client.close()
 
 
-def next_submission_at(client: AmazonClient, marketplace: AmazonMarketplace):
-    return client.limiter.next_feed_submission_at(
+def next_submission_at(
+    client: AmazonClient, marketplace: AmazonMarketplace
+) -> datetime:
+    at = client.limiter.next_feed_submission_at(
         marketplace.account.seller_id, marketplace.account.region, JSON_LISTINGS_FEED
     )
+    now = timezone.now()
+    # A free slot comes back as Redis's clock with fewer digits, sometimes
+    # microseconds ahead of ours: read as "wait", it stalled a drain or failed
+    # a manual submission with a quota error about one time in thirty.
+    return now if at <= now + CLOCK_SLACK else at
 
 
 def _submit_kind(
@@ -171,8 +224,15 @@ def _batches(client, marketplace, kind, product_ids) -> Iterator[Batch]:
     schema_provider = (
         SchemaProvider(client, marketplace) if kind == FeedKind.LISTINGS else None
     )
+    gate = ListingGate(
+        marketplace, lookup=amazon_lookup(client, marketplace.marketplace_id)
+    )
     return iter_batches(
-        marketplace, [kind], product_ids=product_ids, schema_provider=schema_provider
+        marketplace,
+        [kind],
+        product_ids=product_ids,
+        schema_provider=schema_provider,
+        gate=gate,
     )
 
 
@@ -212,21 +272,47 @@ class _ProblemRecorder:
 def _changed_messages(
     marketplace, kind, batches: Iterable[Batch], problems: _ProblemRecorder
 ) -> Iterator[BuiltMessage]:
-    """Messages whose content Amazon has not already accepted (one query a batch)."""
+    """Messages Amazon has neither accepted nor rejected as they are now
+    (one query a batch)."""
     for batch in batches:
-        problems.record(batch)
         skus = [m.message.sku for m in batch.messages]
-        accepted = dict(
-            AmazonListingState.objects.filter(
-                marketplace=marketplace,
-                kind=kind,
-                sku__in=skus,
-                status=ListingStatus.ACCEPTED,
-            ).values_list("sku", "accepted_digest")
+        rows = AmazonListingState.objects.filter(
+            marketplace=marketplace, kind=kind, sku__in=skus
+        ).values_list(
+            "sku",
+            "status",
+            "accepted_digest",
+            "rejected_digest",
+            "last_submission__feed_id",
         )
+        states = {row[0]: row[1:] for row in rows}
+        changed = []
         for built in batch.messages:
-            if accepted.get(built.message.sku) != built.digest:
-                yield built
+            status, accepted, rejected, feed_id = states.get(
+                built.message.sku, ("", "", "", "")
+            )
+            if status == ListingStatus.ACCEPTED and accepted == built.digest:
+                continue
+            if rejected and rejected == built.digest:
+                batch.skipped.append(_rejected_again(built, feed_id))
+                continue
+            changed.append(built)
+        problems.record(batch)
+        yield from changed
+
+
+def _rejected_again(built: BuiltMessage, feed_id: str | None) -> Skipped:
+    where = f" in feed {feed_id}" if feed_id else ""
+    return Skipped(
+        product_id=built.product_id,
+        variant_id=built.variant_id,
+        sku=built.message.sku,
+        reason=(
+            f"Not sent again: Amazon rejected this exact message{where} (see that "
+            "submission's issues). It is sent once something in it changes."
+        ),
+        severity="info",
+    )
 
 
 def _deletion_messages(marketplace, product_ids) -> Iterator[BuiltMessage]:
@@ -590,19 +676,28 @@ def _apply_acceptance(submission, failed_ids: frozenset[int], now) -> None:
     }
     # Only states still pointing at this submission: a newer send supersedes.
     mine = AmazonListingState.objects.filter(last_submission=submission)
-    mine.filter(sku__in=failed_skus).update(status=ListingStatus.REJECTED)
+    mine.filter(sku__in=failed_skus).update(
+        status=ListingStatus.REJECTED, rejected_digest=F("sent_digest")
+    )
     accepted = mine.exclude(sku__in=failed_skus)
     if submission.kind == FeedKind.DELETIONS:
         skus = list(accepted.values_list("sku", flat=True))
         AmazonListingState.objects.filter(
             marketplace_id=submission.marketplace_id, sku__in=skus
-        ).update(status=ListingStatus.DELETED, accepted_digest="", accepted_at=now)
+        ).update(
+            status=ListingStatus.DELETED,
+            accepted_digest="",
+            rejected_digest="",
+            accepted_at=now,
+        )
+        forget_lookups(submission.marketplace_id, skus)
         return
     accepted.update(
         status=ListingStatus.ACCEPTED,
         accepted_digest=F("sent_digest"),
         accepted_summary=F("sent_summary"),
         accepted_at=now,
+        rejected_digest="",
     )
 
 

@@ -3,16 +3,18 @@
 import graphene
 from django.db import transaction
 from saleor.graphql.meta.mutations.utils import update_private_metadata
-from saleor.permission.enums import ProductPermissions
 from saleor.product.models import Category, Product
 
+from ..amazon.identifiers import normalize_product_type, product_type_problem
 from ..amazon.marketplaces import UnknownMarketplaceError, get_marketplace
 from ..catalog import product_types
+from ..catalog.submission import scope_refusal
 from ..catalog.types import FeedKind
 from ..mapping.amazon_attributes import attribute_problem
 from ..mapping.options import (
     ANY_MARKETPLACE,
     AmazonOptions,
+    marketplace_key_problem,
     options_from_metadata,
     serialize_options,
 )
@@ -24,21 +26,19 @@ from ..models import (
     AmazonMarketplace,
 )
 from ..services.amazon_clients import client_for
+from ..services.product_type_check import product_type_problems
 from .core import (
-    AmazonFeedsErrorCode,
     BaseMutation,
     CountableConnection,
-    InputError,
     connection_args,
     get_by_global_id,
     global_id,
     paginate,
-    permission_required,
 )
+from .errors import AmazonFeedsErrorCode, ErrorCollector, InputError
 from .mutations.mappings import validate_sources
+from .permissions import MANAGE_PRODUCTS, AmazonObjectType, permission_required
 from .types import AmazonMarketplace as AmazonMarketplaceType
-
-MANAGE_PRODUCTS = ProductPermissions.MANAGE_PRODUCTS
 
 AmazonFeedKind = graphene.Enum(
     "AmazonFeedKind",
@@ -59,25 +59,37 @@ def _marketplace(value: str, field: str = "marketplaceId") -> AmazonMarketplace:
 # -- options stored in Saleor private metadata -----------------------------------
 
 
-class AmazonProductTypeChoice(graphene.ObjectType):
+class AmazonProductTypeChoice(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_PRODUCTS,)
+
     marketplace_id = graphene.String(
         required=True, description="Amazon marketplace ID, or '*' for all."
     )
     product_type = graphene.String(required=True)
 
 
-class AmazonAttributeMapping(graphene.ObjectType):
+class AmazonAttributeMapping(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_PRODUCTS,)
+
     amazon_attribute = graphene.String(required=True)
     sources = graphene.List(graphene.NonNull(graphene.String), required=True)
 
 
-class AmazonOptionsIssue(graphene.ObjectType):
+class AmazonOptionsIssue(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_PRODUCTS,)
+
     field = graphene.String(required=True)
     message = graphene.String(required=True)
 
 
-class AmazonCatalogOptions(graphene.ObjectType):
+class AmazonCatalogOptions(AmazonObjectType):
     """Amazon options of a category or product (stored in its private metadata)."""
+
+    class Meta:
+        permissions = (MANAGE_PRODUCTS,)
 
     product_types = graphene.List(
         graphene.NonNull(AmazonProductTypeChoice), required=True
@@ -134,29 +146,51 @@ class AmazonCatalogOptionsInput(graphene.InputObjectType):
 
 
 def _validated_options(current: AmazonOptions, data: dict) -> AmazonOptions:
+    """The new options, checked with the rules the reader applies
+    (``mapping.options``), plus what only a writer can check: the marketplace
+    is real and Amazon offers the product type there."""
+    errors = ErrorCollector()
     product_type = dict(current.product_type)
     if data.get("product_types") is not None:
         product_type = {}
+        fields = {}
         for index, choice in enumerate(data["product_types"]):
             field = f"productTypes[{index}]"
             market = choice["marketplace_id"].strip()
-            name = choice["product_type"].strip().upper()
-            if market != ANY_MARKETPLACE:
+            name = normalize_product_type(choice["product_type"])
+            problem = marketplace_key_problem(market)
+            if problem is None and market != ANY_MARKETPLACE:
                 try:
                     get_marketplace(market)
-                except UnknownMarketplaceError as exc:
-                    raise InputError.single(
-                        f"{field}.marketplaceId",
-                        AmazonFeedsErrorCode.UNKNOWN_MARKETPLACE.value,
-                        f"'{market}' is not an Amazon marketplace ID (or '*').",
-                    ) from exc
-            if not name or not name.replace("_", "").isalnum() or len(name) > 100:
-                raise InputError.single(
-                    f"{field}.productType",
-                    AmazonFeedsErrorCode.INVALID.value,
-                    f"'{choice['product_type']}' is not an Amazon product type name.",
+                except UnknownMarketplaceError:
+                    problem = "Not an Amazon marketplace ID (or '*')."
+            if problem:
+                errors.add(
+                    f"{field}.marketplaceId",
+                    AmazonFeedsErrorCode.UNKNOWN_MARKETPLACE.value,
+                    problem,
                 )
+                continue
+            problem = product_type_problem(name)
+            if problem:
+                errors.add(
+                    f"{field}.productType", AmazonFeedsErrorCode.INVALID.value, problem
+                )
+                continue
+            if market in product_type:
+                errors.add(
+                    f"{field}.marketplaceId",
+                    AmazonFeedsErrorCode.UNIQUE.value,
+                    "This marketplace has a product type already in this list.",
+                )
+                continue
             product_type[market] = name
+            fields[market] = f"{field}.productType"
+        errors.raise_if_any()
+        for market, problem in product_type_problems(product_type).items():
+            errors.add(
+                fields[market], AmazonFeedsErrorCode.UNKNOWN_PRODUCT_TYPE.value, problem
+            )
     mappings = dict(current.mappings)
     if data.get("mappings") is not None:
         mappings = {}
@@ -164,20 +198,26 @@ def _validated_options(current: AmazonOptions, data: dict) -> AmazonOptions:
             attribute = mapping["amazon_attribute"].strip()
             problem = attribute_problem(attribute)
             if problem:
-                raise InputError.single(
+                errors.add(
                     f"mappings[{index}].amazonAttribute",
                     AmazonFeedsErrorCode.UNKNOWN_ATTRIBUTE.value,
                     problem,
                 )
+                continue
             if attribute in mappings:
-                raise InputError.single(
+                errors.add(
                     f"mappings[{index}].amazonAttribute",
                     AmazonFeedsErrorCode.UNIQUE.value,
                     f"'{attribute}' is mapped twice.",
                 )
-            mappings[attribute] = tuple(
-                validate_sources(mapping["sources"], f"mappings[{index}].sources")
-            )
+                continue
+            try:
+                mappings[attribute] = tuple(
+                    validate_sources(mapping["sources"], f"mappings[{index}].sources")
+                )
+            except InputError as exc:
+                errors.extend(exc)
+    errors.raise_if_any()
     exclude = current.exclude if data.get("exclude") is None else data["exclude"]
     return AmazonOptions(product_type=product_type, mappings=mappings, exclude=exclude)
 
@@ -257,7 +297,10 @@ class AmazonProductOptionsUpdate(_OptionsUpdate):
 # -- product types --------------------------------------------------------------
 
 
-class AmazonProductType(graphene.ObjectType):
+class AmazonProductType(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_PRODUCTS,)
+
     name = graphene.String(required=True)
     display_name = graphene.String(required=True)
 
@@ -265,7 +308,10 @@ class AmazonProductType(graphene.ObjectType):
 # -- feeds ----------------------------------------------------------------------
 
 
-class AmazonFeedIssue(graphene.ObjectType):
+class AmazonFeedIssue(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_PRODUCTS,)
+
     sku = graphene.String(required=True)
     message_id = graphene.Int()
     code = graphene.String(required=True)
@@ -274,9 +320,10 @@ class AmazonFeedIssue(graphene.ObjectType):
     attribute = graphene.String(required=True)
 
 
-class AmazonFeedSubmissionType(graphene.ObjectType):
+class AmazonFeedSubmissionType(AmazonObjectType):
     class Meta:
         name = "AmazonFeedSubmission"
+        permissions = (MANAGE_PRODUCTS,)
 
     id = graphene.ID(required=True)
     marketplace = graphene.Field(AmazonMarketplaceType, required=True)
@@ -320,6 +367,7 @@ class AmazonFeedSubmissionConnection(CountableConnection):
 class AmazonSubmitFeeds(BaseMutation):
     marketplaces = graphene.List(graphene.NonNull(AmazonMarketplaceType), required=True)
     permissions = (MANAGE_PRODUCTS,)
+    error_defaults = {"marketplaces": []}
 
     class Arguments:
         marketplace_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
@@ -348,6 +396,14 @@ class AmazonSubmitFeeds(BaseMutation):
         marketplaces = [_marketplace(m, "marketplaceIds") for m in marketplace_ids]
         kind_values = sorted({str(k) for k in kinds})
         for marketplace in marketplaces:
+            # Refused as a whole, before anything is queued: dropping the
+            # kind would look as if it had been sent.
+            refusal = scope_refusal(marketplace, kind_values)
+            if refusal:
+                raise InputError.single(
+                    "kinds", AmazonFeedsErrorCode.KIND_OUT_OF_SCOPE.value, refusal
+                )
+        for marketplace in marketplaces:
             transaction.on_commit(
                 lambda pk=marketplace.pk: submit_feeds_task.delay(pk, kind_values)
             )
@@ -357,7 +413,10 @@ class AmazonSubmitFeeds(BaseMutation):
 # -- listing state ---------------------------------------------------------------
 
 
-class AmazonListingSku(graphene.ObjectType):
+class AmazonListingSku(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_PRODUCTS,)
+
     sku = graphene.String(required=True)
     kind = AmazonFeedKind(required=True)
     variant_id = graphene.ID(description="Saleor variant; null for a parent.")
@@ -369,9 +428,10 @@ class AmazonListingSku(graphene.ObjectType):
     issues = graphene.List(graphene.NonNull(AmazonFeedIssue), required=True)
 
 
-class AmazonListingProblemType(graphene.ObjectType):
+class AmazonListingProblemType(AmazonObjectType):
     class Meta:
         name = "AmazonListingProblem"
+        permissions = (MANAGE_PRODUCTS,)
 
     variant_id = graphene.ID()
     sku = graphene.String(required=True)
@@ -381,7 +441,10 @@ class AmazonListingProblemType(graphene.ObjectType):
     attribute = graphene.String(required=True)
 
 
-class AmazonProductListing(graphene.ObjectType):
+class AmazonProductListing(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_PRODUCTS,)
+
     product_id = graphene.ID(required=True)
     marketplace = graphene.Field(AmazonMarketplaceType, required=True)
     skus = graphene.List(graphene.NonNull(AmazonListingSku), required=True)
@@ -455,7 +518,10 @@ def product_listing(product: Product, marketplace: AmazonMarketplace):
     )
 
 
-class AmazonValidationIssue(graphene.ObjectType):
+class AmazonValidationIssue(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_PRODUCTS,)
+
     sku = graphene.String(required=True)
     code = graphene.String(required=True)
     severity = graphene.String(required=True)
@@ -469,6 +535,7 @@ class AmazonValidateProduct(BaseMutation):
     )
     issues = graphene.List(graphene.NonNull(AmazonValidationIssue), required=True)
     permissions = (MANAGE_PRODUCTS,)
+    error_defaults = {"issues": []}
 
     class Arguments:
         product_id = graphene.ID(required=True)

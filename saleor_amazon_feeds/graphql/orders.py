@@ -1,8 +1,7 @@
 """Order import API: start imports, follow jobs, held orders, shipment confirmations."""
 
 import graphene
-from graphql_relay import from_global_id
-from saleor.permission.enums import OrderPermissions
+from saleor.order.models import Order
 
 from ..models import (
     AmazonImportedOrder,
@@ -15,20 +14,18 @@ from ..orders.importer import retry_held
 from ..orders.tasks import start_import_job
 from .context import requestor
 from .core import (
-    AmazonFeedsErrorCode,
     BaseMutation,
     CountableConnection,
-    InputError,
     connection_args,
+    get_all_by_global_ids,
     get_by_global_id,
     global_id,
     paginate,
-    permission_required,
     resolve_global_id,
 )
+from .errors import AmazonFeedsErrorCode, InputError
+from .permissions import MANAGE_ORDERS, AmazonObjectType, permission_required
 from .types import AmazonMarketplace as AmazonMarketplaceType
-
-MANAGE_ORDERS = OrderPermissions.MANAGE_ORDERS
 
 
 def _enum(name, choices, description):
@@ -54,7 +51,10 @@ AmazonShipmentStatus = _enum(
 )
 
 
-class AmazonOrderImportIssue(graphene.ObjectType):
+class AmazonOrderImportIssue(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_ORDERS,)
+
     amazon_order_id = graphene.String(required=True)
     status = graphene.String(required=True, description="skipped or held")
     reason = graphene.String(required=True)
@@ -72,7 +72,10 @@ class AmazonOrderImportIssue(graphene.ObjectType):
         return root.get("reason", "")
 
 
-class AmazonOrderImportError(graphene.ObjectType):
+class AmazonOrderImportError(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_ORDERS,)
+
     marketplace_id = graphene.String(required=True)
     message = graphene.String(required=True)
 
@@ -85,8 +88,11 @@ class AmazonOrderImportError(graphene.ObjectType):
         return root.get("message", "")
 
 
-class AmazonOrderImport(graphene.ObjectType):
+class AmazonOrderImport(AmazonObjectType):
     """An order import job and its progress (counters move while it runs)."""
+
+    class Meta:
+        permissions = (MANAGE_ORDERS,)
 
     id = graphene.ID(required=True)
     status = AmazonOrderImportJobStatus(required=True)
@@ -127,7 +133,7 @@ class AmazonOrderImport(graphene.ObjectType):
         return root.errors
 
 
-class AmazonImportedOrderType(graphene.ObjectType):
+class AmazonImportedOrderType(AmazonObjectType):
     id = graphene.ID(required=True)
     amazon_order_id = graphene.String(required=True)
     marketplace = graphene.Field(AmazonMarketplaceType, required=True)
@@ -141,6 +147,7 @@ class AmazonImportedOrderType(graphene.ObjectType):
 
     class Meta:
         name = "AmazonImportedOrder"
+        permissions = (MANAGE_ORDERS,)
 
     @staticmethod
     def resolve_id(root, info):
@@ -151,7 +158,10 @@ class AmazonImportedOrderType(graphene.ObjectType):
         return global_id("Order", root.order_id) if root.order_id else None
 
 
-class AmazonShipmentItem(graphene.ObjectType):
+class AmazonShipmentItem(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_ORDERS,)
+
     order_item_id = graphene.String(required=True)
     quantity = graphene.Int(required=True)
 
@@ -164,7 +174,7 @@ class AmazonShipmentItem(graphene.ObjectType):
         return root["quantity"]
 
 
-class AmazonShipmentConfirmationType(graphene.ObjectType):
+class AmazonShipmentConfirmationType(AmazonObjectType):
     id = graphene.ID(required=True)
     fulfillment_id = graphene.ID(required=True)
     package_reference_id = graphene.String(required=True)
@@ -179,6 +189,7 @@ class AmazonShipmentConfirmationType(graphene.ObjectType):
 
     class Meta:
         name = "AmazonShipmentConfirmation"
+        permissions = (MANAGE_ORDERS,)
 
     @staticmethod
     def resolve_id(root, info):
@@ -255,19 +266,16 @@ class OrderQueries(graphene.ObjectType):
         if status:
             queryset = queryset.filter(status=status)
         if marketplace_id:
-            pk = resolve_global_id(marketplace_id, "AmazonMarketplace", "marketplaceId")
+            pk = resolve_global_id(
+                marketplace_id, "AmazonMarketplace", "marketplaceId", AmazonMarketplace
+            )
             queryset = queryset.filter(marketplace_id=pk)
         return paginate(AmazonImportedOrderConnection, queryset, first, after)
 
     @staticmethod
     @permission_required(MANAGE_ORDERS)
     def resolve_amazon_shipment_confirmations(root, info, order_id):
-        try:
-            type_name, pk = from_global_id(order_id)
-        except Exception:
-            type_name, pk = "", ""
-        if type_name != "Order" or not pk:
-            return []
+        pk = resolve_global_id(order_id, "Order", "orderId", Order)
         return list(
             AmazonShipmentConfirmation.objects.filter(
                 imported_order__order_id=pk
@@ -293,15 +301,12 @@ class AmazonImportOrders(BaseMutation):
                 AmazonFeedsErrorCode.REQUIRED.value,
                 "Select at least one marketplace.",
             )
-        marketplaces = [
-            get_by_global_id(
-                AmazonMarketplace.objects.all(),
-                value,
-                "AmazonMarketplace",
-                "marketplaceIds",
-            )
-            for value in marketplace_ids
-        ]
+        marketplaces = get_all_by_global_ids(
+            AmazonMarketplace.objects.all(),
+            marketplace_ids,
+            "AmazonMarketplace",
+            "marketplaceIds",
+        )
         who = requestor(info.context)
         label = getattr(who, "email", None) or getattr(who, "name", "") or ""
         job = start_import_job(marketplaces, requested_by=label)
@@ -322,12 +327,13 @@ class AmazonImportedOrderRetry(BaseMutation):
 
     @classmethod
     def perform(cls, root, info, ids, skip_address_validation=False):
-        records = [
-            get_by_global_id(
-                AmazonImportedOrder.objects.all(), value, "AmazonImportedOrder", "ids"
+        if not ids:
+            raise InputError.single(
+                "ids", AmazonFeedsErrorCode.REQUIRED.value, "Select held orders."
             )
-            for value in ids
-        ]
+        records = get_all_by_global_ids(
+            AmazonImportedOrder.objects.all(), ids, "AmazonImportedOrder", "ids"
+        )
         not_held = [r.amazon_order_id for r in records if r.status != "HELD"]
         if not_held:
             raise InputError.single(

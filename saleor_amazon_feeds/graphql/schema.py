@@ -5,17 +5,11 @@ Saleor's schema cannot be extended by a plugin, so this one is served at
 """
 
 import graphene
-from saleor.permission.enums import ChannelPermissions
 
 from ..models import accounts as models
 from ..services.marketplaces import available_marketplaces
 from .catalog import CatalogMutations, CatalogQueries
-from .core import (
-    connection_args,
-    get_by_global_id,
-    paginate,
-    permission_required,
-)
+from .core import connection_args, get_by_global_id, paginate
 from .mutations.accounts import (
     AmazonAccountCreate,
     AmazonAccountDelete,
@@ -34,6 +28,7 @@ from .mutations.marketplaces import (
     AmazonMarketplaceUpdate,
 )
 from .orders import OrderMutations, OrderQueries
+from .permissions import MANAGE_CHANNELS, permission_required
 from .sync import SyncQueries
 from .types import (
     AmazonAccountConnection,
@@ -41,8 +36,6 @@ from .types import (
     AmazonMarketplace,
     AmazonMarketplaceConnection,
 )
-
-MANAGE_CHANNELS = ChannelPermissions.MANAGE_CHANNELS
 
 
 class AccountQueries(graphene.ObjectType):

@@ -1,12 +1,12 @@
 """Automatic sync status: outbox size, last/next submission, why it waits."""
 
 import graphene
-from saleor.permission.enums import ProductPermissions
 
 from ..models import AmazonMarketplace
 from ..models.sync import SyncWaitReason
 from ..sync.status import sync_statuses
-from .core import get_by_global_id, permission_required
+from .core import get_by_global_id
+from .permissions import MANAGE_PRODUCTS, AmazonObjectType, permission_required
 from .types import AmazonMarketplace as AmazonMarketplaceType
 
 AmazonSyncWaitReason = graphene.Enum(
@@ -16,7 +16,10 @@ AmazonSyncWaitReason = graphene.Enum(
 )
 
 
-class AmazonSyncStatus(graphene.ObjectType):
+class AmazonSyncStatus(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_PRODUCTS,)
+
     marketplace = graphene.Field(AmazonMarketplaceType, required=True)
     pending_changes = graphene.Int(
         required=True, description="Changes waiting in the outbox."
@@ -41,7 +44,7 @@ class SyncQueries(graphene.ObjectType):
     )
 
     @staticmethod
-    @permission_required(ProductPermissions.MANAGE_PRODUCTS)
+    @permission_required(MANAGE_PRODUCTS)
     def resolve_amazon_sync_status(root, info, marketplace_id=None):
         marketplaces = AmazonMarketplace.objects.select_related("account", "channel")
         if marketplace_id:

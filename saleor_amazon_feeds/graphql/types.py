@@ -1,10 +1,20 @@
-"""GraphQL object types. Secrets have no field: they are write-only."""
+"""GraphQL object types of accounts and marketplaces.
+
+Secrets have no field: they are write-only. Who may read each field is
+declared on the type (see ``permissions``).
+"""
 
 import graphene
-from saleor.permission.enums import OrderPermissions, ProductPermissions
 
 from ..models import accounts, mappings
-from .core import CountableConnection, global_id, permission_required
+from .core import CountableConnection, global_id
+from .permissions import (
+    ANY_PLUGIN_PERMISSION,
+    MANAGE_CHANNELS,
+    MANAGE_ORDERS,
+    MANAGE_PRODUCTS,
+    AmazonObjectType,
+)
 
 
 def _enum(name: str, choices, description: str) -> type[graphene.Enum]:
@@ -35,18 +45,25 @@ AmazonShippingServiceLevel = _enum(
 )
 
 
-class SaleorObjectRef(graphene.ObjectType):
+class SaleorObjectRef(AmazonObjectType):
     """A Saleor object referenced by the plugin: its Saleor global ID and name."""
 
     id = graphene.ID(required=True)
     name = graphene.String(required=True)
+
+    class Meta:
+        # Only reachable through fields that are checked themselves.
+        inherit_permissions = True
 
 
 def _ref(type_name: str, obj) -> SaleorObjectRef:
     return SaleorObjectRef(id=global_id(type_name, obj.pk), name=obj.name)
 
 
-class AmazonAccount(graphene.ObjectType):
+class AmazonAccount(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_CHANNELS,)
+
     id = graphene.ID(required=True)
     name = graphene.String(required=True)
     seller_id = graphene.String(required=True)
@@ -82,7 +99,10 @@ class AmazonAccount(graphene.ObjectType):
         return root.marketplaces.all()
 
 
-class AmazonFieldMapping(graphene.ObjectType):
+class AmazonFieldMapping(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_PRODUCTS,)
+
     id = graphene.ID(required=True)
     amazon_attribute = graphene.String(required=True)
     sources = graphene.List(
@@ -96,7 +116,10 @@ class AmazonFieldMapping(graphene.ObjectType):
         return global_id("AmazonFieldMapping", root.pk)
 
 
-class AmazonShippingMapping(graphene.ObjectType):
+class AmazonShippingMapping(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_ORDERS,)
+
     id = graphene.ID(required=True)
     service_level = AmazonShippingServiceLevel(required=True)
     shipping_zone = graphene.Field(SaleorObjectRef, required=True)
@@ -115,34 +138,61 @@ class AmazonShippingMapping(graphene.ObjectType):
         return _ref("ShippingMethodType", root.shipping_method)
 
 
-class AmazonMarketplace(graphene.ObjectType):
+class AmazonMarketplace(AmazonObjectType):
+    """A marketplace. Who sees what: any of the plugin's permissions sees which
+    marketplaces exist and their state; stock and sync settings are for those
+    who configure marketplaces or products; the account, Amazon's last error
+    and the check time only for MANAGE_CHANNELS; mappings for their side."""
+
+    class Meta:
+        permissions = ANY_PLUGIN_PERMISSION
+        field_permissions = {
+            "account": (MANAGE_CHANNELS,),
+            "last_error": (MANAGE_CHANNELS,),
+            "checked_at": (MANAGE_CHANNELS,),
+            "warehouses": (MANAGE_CHANNELS, MANAGE_PRODUCTS),
+            "stock_buffer": (MANAGE_CHANNELS, MANAGE_PRODUCTS),
+            "max_quantity": (MANAGE_CHANNELS, MANAGE_PRODUCTS),
+            "untracked_quantity": (MANAGE_CHANNELS, MANAGE_PRODUCTS),
+            "handling_time": (MANAGE_CHANNELS, MANAGE_PRODUCTS),
+            "auto_sync": (MANAGE_CHANNELS, MANAGE_PRODUCTS),
+            "sync_scope": (MANAGE_CHANNELS, MANAGE_PRODUCTS),
+            "auto_import_orders": (MANAGE_CHANNELS, MANAGE_ORDERS),
+            "field_mappings": (MANAGE_PRODUCTS,),
+            "shipping_mappings": (MANAGE_ORDERS,),
+        }
+
     id = graphene.ID(required=True)
-    account = graphene.Field(AmazonAccount, required=True)
+    account = graphene.Field(AmazonAccount, description="Requires MANAGE_CHANNELS.")
     marketplace_id = graphene.String(required=True, description="Amazon's ID.")
     country = graphene.String(required=True)
     currency = graphene.String(required=True)
     channel = graphene.Field(SaleorObjectRef, required=True)
-    warehouses = graphene.List(graphene.NonNull(SaleorObjectRef), required=True)
-    stock_buffer = graphene.Int(required=True)
+    warehouses = graphene.List(graphene.NonNull(SaleorObjectRef))
+    stock_buffer = graphene.Int()
     max_quantity = graphene.Int()
+    untracked_quantity = graphene.Int(
+        description=(
+            "Offered for variants whose inventory Saleor does not track (never "
+            "more than maxQuantity)."
+        )
+    )
     handling_time = graphene.Int()
     status = AmazonMarketplaceStatus(required=True)
     last_error = graphene.String(
-        required=True, description="Amazon's reason when status is ERROR."
+        description="Amazon's reason when status is ERROR (MANAGE_CHANNELS)."
     )
     checked_at = graphene.DateTime()
-    auto_sync = graphene.Boolean(required=True)
-    sync_scope = AmazonSyncScope(required=True)
-    auto_import_orders = graphene.Boolean(required=True)
+    auto_sync = graphene.Boolean()
+    sync_scope = AmazonSyncScope()
+    auto_import_orders = graphene.Boolean(
+        description="MANAGE_CHANNELS or MANAGE_ORDERS."
+    )
     field_mappings = graphene.List(
-        graphene.NonNull(AmazonFieldMapping),
-        required=True,
-        description="Requires MANAGE_PRODUCTS.",
+        graphene.NonNull(AmazonFieldMapping), description="Requires MANAGE_PRODUCTS."
     )
     shipping_mappings = graphene.List(
-        graphene.NonNull(AmazonShippingMapping),
-        required=True,
-        description="Requires MANAGE_ORDERS.",
+        graphene.NonNull(AmazonShippingMapping), description="Requires MANAGE_ORDERS."
     )
     created_at = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
@@ -160,17 +210,18 @@ class AmazonMarketplace(graphene.ObjectType):
         return [_ref("Warehouse", w) for w in root.warehouses.all()]
 
     @staticmethod
-    @permission_required(ProductPermissions.MANAGE_PRODUCTS)
     def resolve_field_mappings(root, info):
         return root.field_mappings.all()
 
     @staticmethod
-    @permission_required(OrderPermissions.MANAGE_ORDERS)
     def resolve_shipping_mappings(root, info):
         return root.shipping_mappings.select_related("shipping_zone", "shipping_method")
 
 
-class AmazonAvailableMarketplace(graphene.ObjectType):
+class AmazonAvailableMarketplace(AmazonObjectType):
+    class Meta:
+        permissions = (MANAGE_CHANNELS,)
+
     id = graphene.String(required=True, description="Amazon marketplace ID.")
     name = graphene.String(required=True)
     country = graphene.String(required=True)

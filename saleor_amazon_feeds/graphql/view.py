@@ -1,24 +1,33 @@
-"""GraphQL over HTTP at /plugins/global/<PLUGIN_ID>/graphql/."""
+"""GraphQL over HTTP at /plugins/global/<PLUGIN_ID>/graphql/.
 
-import json
-import logging
+The request goes through the same stages as Saleor's own API, each of which
+answers a bad request with a clear error instead of an exception: the body
+(size, JSON), the document (syntax, depth, validation, cost), the variables
+(coerced strictly, named in errors), the caller (a token Saleor refuses is an
+authentication error) and only then execution.
+"""
+
 from fnmatch import fnmatchcase
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from graphql import GraphQLError
-from saleor.core.exceptions import PermissionDenied
+from graphql.error import GraphQLSyntaxError
+from graphql.execution import execute as execute_document
+from graphql.language.parser import parse
+from graphql.language.source import Source
+from graphql.validation import validate
+from jwt.exceptions import PyJWTError
 
-from ..amazon.errors import AmazonError
 from ..endpoint import route
 from .context import build_context
-from .core import InputError
+from .errors import format_error
+from .inputs import InputGuard, variable_errors
+from .limits import cost_errors, depth_errors
 
-log = logging.getLogger(__name__)
-
-MAX_BODY_BYTES = 1024 * 1024
-_EXPECTED = (PermissionDenied, InputError, AmazonError, GraphQLError)
+_MIDDLEWARE = [InputGuard()]
 
 
 def _cors_headers(request: HttpRequest) -> dict[str, str]:
@@ -40,59 +49,89 @@ def _cors_headers(request: HttpRequest) -> dict[str, str]:
     }
 
 
-def format_error(error: Exception) -> dict[str, Any]:
-    original = getattr(error, "original_error", None) or error
-    formatted: dict[str, Any] = {"message": str(error)}
-    if isinstance(error, GraphQLError):
-        if error.locations:
-            formatted["locations"] = [
-                {"line": loc.line, "column": loc.column} for loc in error.locations
-            ]
-        if error.path:
-            formatted["path"] = error.path
-    extensions: dict[str, Any] = {"exceptionCode": type(original).__name__}
-    if isinstance(original, AmazonError):
-        formatted["message"] = original.merchant_message
-        extensions["amazonCode"] = original.code
-    elif isinstance(original, InputError):
-        extensions["errors"] = original.errors
-    elif not isinstance(original, _EXPECTED):
-        # Unexpected failures must not leak internals (or secrets) to the client.
-        log.exception("Amazon Feeds GraphQL resolver failed", exc_info=original)
-        formatted["message"] = "Internal server error."
-        extensions["exceptionCode"] = "INTERNAL_ERROR"
-    formatted["extensions"] = extensions
-    return formatted
+class BadRequest(Exception):
+    """The request is not one GraphQL operation the server can read (HTTP 400)."""
 
 
-def _error_response(message: str, status: int, headers: dict[str, str]) -> HttpResponse:
-    response = JsonResponse({"errors": [{"message": message}]}, status=status)
-    for key, value in headers.items():
-        response[key] = value
-    return response
-
-
-def execute(request: HttpRequest, body: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Run one operation; the status is 400 when it could not be parsed/validated."""
-    from .schema import schema
-
+def _params(raw: bytes) -> tuple[str, dict[str, Any], str | None]:
+    try:
+        # orjson refuses nesting beyond 1024 levels instead of recursing.
+        body = orjson.loads(raw or b"{}")
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest("Unable to parse the request: not valid JSON.") from exc
+    if not isinstance(body, dict):
+        raise BadRequest("Send one GraphQL operation as a JSON object.")
     query = body.get("query")
     if not isinstance(query, str) or not query.strip():
-        raise ValueError("The 'query' field must be a non-empty string.")
-    variables = body.get("variables") or {}
+        raise BadRequest("The 'query' field must be a non-empty string.")
+    variables = body.get("variables")
+    if variables is None:
+        variables = {}
     if not isinstance(variables, dict):
-        raise ValueError("The 'variables' field must be an object.")
+        raise BadRequest("The 'variables' field must be an object.")
+    operation_name = body.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise BadRequest("The 'operationName' field must be a string.")
+    return query, variables, operation_name or None
+
+
+def _parse(query: str):
+    try:
+        return parse(Source(query))
+    except GraphQLSyntaxError as exc:
+        raise BadRequest(f"Unable to parse the query: {exc.message}") from exc
+    except RecursionError as exc:
+        raise BadRequest("The query is nested too deeply.") from exc
+
+
+def _result(errors: list, data: Any = None) -> dict[str, Any]:
+    payload: dict[str, Any] = {"data": data}
+    if errors:
+        payload["errors"] = [format_error(e) for e in errors]
+    return payload
+
+
+def execute(request: HttpRequest, raw: bytes) -> tuple[dict[str, Any], int]:
+    """Run one operation; 400 when it could not be read, validated or coerced."""
+    from .schema import schema
+
+    query, variables, operation_name = _params(raw)
+    document = _parse(query)
+    # Cheapest first; each stage may rely on the ones before it (the cost
+    # rule recurses, so depth comes first; it reads variables, so they are
+    # checked before it; graphql-core's own rules are the most expensive).
+    for stage in (
+        lambda: depth_errors(document),
+        lambda: variable_errors(schema, document, operation_name, variables),
+        lambda: cost_errors(schema, document, variables),
+        lambda: validate(schema, document),
+    ):
+        errors = stage()
+        if errors:
+            return _result(errors), 400
     context = build_context(request)
-    result = schema.execute(
-        query,
-        variable_values=variables,
-        operation_name=body.get("operationName"),
-        context_value=context,
-    )
-    payload: dict[str, Any] = {"data": result.data}
-    if result.errors:
-        payload["errors"] = [format_error(e) for e in result.errors]
-    return payload, 400 if result.invalid else 200
+    try:
+        # Resolve the caller once, up front: an expired or revoked token is
+        # one authentication error, not a failure in every field.
+        bool(context.user)
+    except PyJWTError as exc:
+        error = GraphQLError(str(exc))
+        error.original_error = exc
+        return _result([error]), 200
+    try:
+        result = execute_document(
+            schema,
+            document,
+            context_value=context,
+            variable_values=variables,
+            operation_name=operation_name,
+            middleware=_MIDDLEWARE,
+        )
+    except GraphQLError as exc:
+        # graphql-core's own variable coercion, should it refuse what
+        # ``variable_errors`` let through.
+        return _result([exc]), 400
+    return _result(result.errors, result.data), 400 if result.invalid else 200
 
 
 @route("graphql", methods=("POST", "OPTIONS"))
@@ -100,20 +139,13 @@ def graphql_view(plugin, request: HttpRequest) -> HttpResponse:
     cors = _cors_headers(request)
     if request.method == "OPTIONS":
         response = HttpResponse(status=200 if cors else 400)
-        for key, value in cors.items():
-            response[key] = value
         response["Access-Control-Max-Age"] = "600"
-        return response
-    if len(request.body) > MAX_BODY_BYTES:
-        return _error_response("Request body exceeds maximum size.", 413, cors)
-    try:
-        body = json.loads(request.body or b"{}")
-        if not isinstance(body, dict):
-            raise ValueError("Send one GraphQL operation as a JSON object.")
-        payload, status = execute(request, body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        return _error_response(f"Unable to parse the request: {exc}", 400, cors)
-    response = JsonResponse(payload, status=status)
+    else:
+        try:
+            payload, status = execute(request, request.body)
+        except BadRequest as exc:
+            payload, status = {"errors": [{"message": str(exc)}]}, 400
+        response = JsonResponse(payload, status=status)
     for key, value in cors.items():
         response[key] = value
     return response

@@ -258,12 +258,23 @@ def sellable_quantity(
     *,
     buffer: int = 0,
     maximum: int | None = None,
+    track_inventory: bool = True,
+    untracked_quantity: int = 0,
 ) -> int:
     """Stock to offer on Amazon: free stock over warehouses, less a safety buffer.
 
     Each warehouse counts at least 0: an over-allocated warehouse cannot eat into
     another warehouse's stock, matching how Saleor allocates per warehouse.
+
+    A variant that does not track inventory is sold by Saleor without limit,
+    whatever its stock rows say; Amazon needs a number, so it offers
+    ``untracked_quantity`` (the marketplace's setting), never more than
+    ``maximum``. The buffer guards counted stock and does not apply.
+    ``sync.quantities`` states the same rule in SQL.
     """
+    if not track_inventory:
+        offered = max(int(untracked_quantity), 0)
+        return offered if maximum is None else min(offered, max(int(maximum), 0))
     total = 0
     for stock in stocks:
         quantity, allocated = (

@@ -6,7 +6,7 @@ any product type is chosen. Typos here would silently send nothing, hence the
 closed list.
 """
 
-import re
+from ..amazon.identifiers import attribute_name_problem
 
 COMMON_ATTRIBUTES: dict[str, str] = {
     "item_name": "Title",
@@ -58,8 +58,6 @@ COMMON_ATTRIBUTES: dict[str, str] = {
     "gift_options": "Gift options",
 }
 
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,127}$")
-
 # Written by the plugin itself from stock, prices and variations: a mapping for
 # them would be overwritten, so it is refused rather than silently ignored.
 MANAGED_ATTRIBUTES = frozenset(
@@ -77,11 +75,11 @@ def attribute_problem(
     name: str, extra_known: frozenset[str] = frozenset()
 ) -> str | None:
     """Why `name` cannot be mapped, or None when it can."""
-    if not isinstance(name, str) or not _NAME_RE.match(name):
-        return (
-            f"'{name}' is not an Amazon attribute name (lowercase letters, digits "
-            "and underscores, e.g. 'item_name')."
-        )
+    if not isinstance(name, str):
+        return "Not an Amazon attribute name."
+    problem = attribute_name_problem(name)
+    if problem:
+        return problem
     if name in MANAGED_ATTRIBUTES:
         return (
             f"'{name}' is set by the plugin from Saleor's stock, prices and "

@@ -13,18 +13,20 @@ problem becomes an issue naming the field, and the usable rest is kept.
 """
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..amazon.identifiers import (
+    marketplace_id_problem,
+    normalize_product_type,
+    product_type_problem,
+)
+from .amazon_attributes import attribute_problem
 from .sources import MAX_SOURCES, SourceError, parse_source
 
 OPTIONS_KEY = "amazon_feeds.options"
 ANY_MARKETPLACE = "*"
-_MARKETPLACE_ID = re.compile(r"^[A-Z0-9]{8,20}$")
-_PRODUCT_TYPE = re.compile(r"^[A-Z0-9_]{1,100}$")
-_ATTRIBUTE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
 _KNOWN_KEYS = ("productType", "mappings", "exclude")
 
 
@@ -65,7 +67,10 @@ def parse_options(raw: str | None) -> tuple[AmazonOptions, list[OptionsIssue]]:
     for key in data:
         if key not in _KNOWN_KEYS:
             issues.append(
-                OptionsIssue(str(key), f"Unknown option; use {', '.join(_KNOWN_KEYS)}.")
+                OptionsIssue(
+                    str(key) or OPTIONS_KEY,
+                    f"Unknown option; use {', '.join(_KNOWN_KEYS)}.",
+                )
             )
     return (
         AmazonOptions(
@@ -112,18 +117,25 @@ def _product_types(value: Any, issues: list[OptionsIssue]) -> dict[str, str]:
     result = {}
     for key, name in value.items():
         where = f"productType.{key}"
-        if key != ANY_MARKETPLACE and not _MARKETPLACE_ID.match(str(key)):
-            issues.append(
-                OptionsIssue(where, f"'{key}' is not a marketplace id or \"*\".")
-            )
+        problem = marketplace_key_problem(key)
+        if problem:
+            issues.append(OptionsIssue(where, problem))
             continue
-        if not isinstance(name, str) or not _PRODUCT_TYPE.match(name.strip().upper()):
-            issues.append(
-                OptionsIssue(where, f"{name!r} is not an Amazon product type name.")
-            )
+        name = normalize_product_type(name) if isinstance(name, str) else ""
+        problem = product_type_problem(name)
+        if problem:
+            issues.append(OptionsIssue(where, problem))
             continue
-        result[key] = name.strip().upper()
+        result[key] = name
     return result
+
+
+def marketplace_key_problem(key: str) -> str | None:
+    """Product types are chosen per marketplace ID or for all ("*")."""
+    if key == ANY_MARKETPLACE:
+        return None
+    problem = marketplace_id_problem(key)
+    return problem and f'{problem[:-1]}, or "*" for every marketplace.'
 
 
 def _mappings(value: Any, issues: list[OptionsIssue]) -> dict[str, tuple[str, ...]]:
@@ -137,10 +149,9 @@ def _mappings(value: Any, issues: list[OptionsIssue]) -> dict[str, tuple[str, ..
     result = {}
     for attribute, sources in value.items():
         where = f"mappings.{attribute}"
-        if not _ATTRIBUTE.match(str(attribute)):
-            issues.append(
-                OptionsIssue(where, f"'{attribute}' is not an Amazon attribute name.")
-            )
+        problem = attribute_problem(attribute)
+        if problem:
+            issues.append(OptionsIssue(where, problem))
             continue
         if isinstance(sources, str):
             sources = [sources]

@@ -14,6 +14,8 @@ metadata and GraphQL unchanged:
 import re
 from dataclasses import dataclass
 
+from ..amazon.identifiers import has_control_characters
+
 FIELDS: dict[str, str] = {
     "product.name": "Product name",
     "product.description": "Product description as plain text",
@@ -45,7 +47,8 @@ ATTRIBUTE_KINDS = frozenset(
     {"attribute", "product_attribute", "variant_attribute", "gtin"}
 )
 MAX_SOURCES = 10
-_KEY_RE = re.compile(r"^[A-Za-z0-9_.\-:]{1,256}$")
+MAX_LITERAL = 1000
+_KEY_RE = re.compile(r"[A-Za-z0-9_.\-:]{1,256}")
 
 
 class SourceError(ValueError):
@@ -71,14 +74,28 @@ def parse_source(expression: str) -> Source:
     kind, sep, key = expression.partition(":")
     if not sep or kind not in KEYED:
         known = ", ".join([*FIELDS, *(f"{k}:<...>" for k in KEYED)])
-        raise SourceError(f"Unknown Saleor source '{expression}'. Known: {known}.")
+        raise SourceError(
+            f"Unknown Saleor source '{_shown(expression)}'. Known: {known}."
+        )
     if kind == "literal":
-        if not key.strip() or len(key) > 1000:
-            raise SourceError("A literal source needs 1 to 1000 characters of text.")
+        if not key.strip() or len(key) > MAX_LITERAL:
+            raise SourceError(
+                f"A literal source needs 1 to {MAX_LITERAL} characters of text."
+            )
+        if has_control_characters(key):
+            # Amazon's text attributes take no control characters, and
+            # PostgreSQL cannot store NUL at all.
+            raise SourceError("A literal source cannot contain control characters.")
         return Source(kind, key)
-    if not _KEY_RE.match(key):
-        raise SourceError(f"Source '{expression}' needs a valid {kind} key after ':'.")
+    if not _KEY_RE.fullmatch(key):
+        raise SourceError(f"A {kind} source needs a valid key after ':'.")
     return Source(kind, key)
+
+
+def _shown(expression: str) -> str:
+    """Enough of a bad expression to recognise it, never a whole paste."""
+    printable = "".join(c if c.isprintable() else "?" for c in expression[:60])
+    return printable + ("..." if len(expression) > 60 else "")
 
 
 def parse_sources(expressions: list[str]) -> list[Source]:

@@ -2,6 +2,7 @@ from .accounts import AmazonAccount, AmazonMarketplace
 from .feeds import (
     AmazonFeedIssue,
     AmazonFeedSubmission,
+    AmazonListingLookup,
     AmazonListingProblem,
     AmazonListingState,
     AmazonProductTypeDefinition,
@@ -19,6 +20,7 @@ __all__ = [
     "AmazonAccount",
     "AmazonFeedIssue",
     "AmazonFeedSubmission",
+    "AmazonListingLookup",
     "AmazonListingProblem",
     "AmazonListingState",
     "AmazonProductTypeDefinition",

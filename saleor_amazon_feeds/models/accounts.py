@@ -96,6 +96,9 @@ class AmazonMarketplace(models.Model):
     warehouses = models.ManyToManyField("warehouse.Warehouse", related_name="+")
     stock_buffer = models.PositiveIntegerField(default=0)
     max_quantity = models.PositiveIntegerField(null=True, blank=True)
+    # Saleor sells a variant without tracked inventory without limit, but Amazon
+    # needs a number: offer this many (never more than max_quantity).
+    untracked_quantity = models.PositiveIntegerField(default=100)
     handling_time = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(
         max_length=16, choices=MarketplaceStatus.choices, default=MarketplaceStatus.NEW
@@ -106,7 +109,9 @@ class AmazonMarketplace(models.Model):
     sync_scope = models.CharField(
         max_length=16, choices=SyncScope.choices, default=SyncScope.ALL
     )
-    auto_import_orders = models.BooleanField(default=True)
+    # Off until someone holding MANAGE_ORDERS switches it on: importing orders
+    # creates Saleor orders and reserves stock, an order-side effect.
+    auto_import_orders = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

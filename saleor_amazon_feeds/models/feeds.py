@@ -123,6 +123,9 @@ class AmazonListingState(models.Model):
     accepted_digest = models.CharField(max_length=64, blank=True, default="")
     accepted_summary = models.JSONField(default=dict, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # The message Amazon's report rejected: the same message again would be
+    # rejected again, so it is sent only once something in it changed.
+    rejected_digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ("pk",)
@@ -130,6 +133,32 @@ class AmazonListingState(models.Model):
             models.UniqueConstraint(
                 fields=["marketplace", "sku", "kind"],
                 name="amazon_feeds_listing_state_unique",
+            )
+        ]
+
+
+class AmazonListingLookup(models.Model):
+    """What getListingsItem said about a SKU the plugin did not list itself.
+
+    An INVENTORY-scope marketplace sends offers only to SKUs Amazon has; for
+    SKUs without an accepted listing of ours, Amazon is asked once and the
+    answer kept (see ``catalog.gate``).
+    """
+
+    marketplace = models.ForeignKey(
+        AmazonMarketplace, related_name="listing_lookups", on_delete=models.CASCADE
+    )
+    sku = models.CharField(max_length=64)
+    found = models.BooleanField()
+    product_type = models.CharField(max_length=128, blank=True, default="")
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("pk",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["marketplace", "sku"],
+                name="amazon_feeds_listing_lookup_unique",
             )
         ]
 

@@ -6,7 +6,7 @@ import logging
 import signal
 import sys
 
-from .server import SandboxServer
+from .server import SandboxServer, normalize_public_url
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,10 +30,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-seed", action="store_true", help="start without seed orders"
     )
+    parser.add_argument(
+        "--public-url",
+        default=None,
+        help=(
+            "base of the document and schema URLs handed to clients, when they "
+            "reach the sandbox by another address than --host:--port "
+            "(default: the bound address)"
+        ),
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     if args.time_scale <= 0:
         parser.error("--time-scale must be positive")
+    if args.public_url is not None:
+        try:
+            args.public_url = normalize_public_url(args.public_url)
+        except ValueError as exc:
+            parser.error(f"--public-url: {exc}")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     server = SandboxServer(
         host=args.host,
@@ -41,9 +55,12 @@ def main(argv: list[str] | None = None) -> int:
         state_file=args.state_file,
         time_scale=args.time_scale,
         seed=not args.no_seed,
+        public_url=args.public_url,
     )
     server.start()
     print(f"SP-API sandbox listening on {server.base_url}", flush=True)
+    if args.public_url:
+        print(f"SP-API sandbox URLs handed out on {args.public_url}", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: server._stop.set())
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()

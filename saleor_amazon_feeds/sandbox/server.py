@@ -7,7 +7,7 @@ import traceback
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from os import PathLike
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from . import admin, auth, feeds, listings, orders, product_types, sellers
 from .errors import ApiError, quota_exceeded
@@ -251,11 +251,11 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         headers = {k.lower(): v for k, v in self.headers.items()}
         request = Request.build(self.command, self.path, headers, body)
-        host = (
-            headers.get("host")
-            or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
-        )
-        request.base_url = f"http://{host}"
+        # Never from the Host header: python-amazon-sp-api sends
+        # `Host: endpoint[8:]`, which for http://127.0.0.1:PORT is
+        # "27.0.0.1:PORT", and presigned upload URLs would point at that
+        # foreign address with the feed's content.
+        request.base_url = self.server.public_url
         response = self.server.dispatcher.dispatch(request)
         payload = response.payload()
         self.send_response(response.status)
@@ -275,6 +275,30 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     dispatcher: Dispatcher
+    public_url: str
+
+
+def _bound_url(server_address: tuple) -> str:
+    host, port = server_address[:2]
+    # A wildcard bind is reachable on loopback, the one address the sandbox
+    # knows is its own; --public-url names any other.
+    if host == "0.0.0.0":
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
+def normalize_public_url(url: str) -> str:
+    """``url`` as a base for the URLs the sandbox hands out; ValueError if unusable."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port  # ValueError when out of range
+    except ValueError as exc:
+        raise ValueError(f"not a URL: {url!r}") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
+        raise ValueError(f"not an http(s) URL with a host: {url!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"a base URL has no query, fragment or credentials: {url!r}")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
 class SandboxServer:
@@ -290,9 +314,14 @@ class SandboxServer:
         state_file: str | PathLike[str] | None = None,
         time_scale: float = 1.0,
         seed: bool = True,
+        public_url: str | None = None,
     ) -> None:
+        """``public_url``: the base of the document and schema URLs the sandbox
+        hands out, when clients reach it by another address than the one it
+        binds (a proxy, a container); by default the bound address."""
         self.host = host
         self.port = port
+        self.public_url = normalize_public_url(public_url) if public_url else None
         self.state = SandboxState(
             time_scale=time_scale, state_file=state_file, seed=seed
         )
@@ -304,14 +333,16 @@ class SandboxServer:
     def base_url(self) -> str:
         if self._httpd is None:
             raise RuntimeError("SandboxServer is not started")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return _bound_url(self._httpd.server_address)
 
     def start(self) -> "SandboxServer":
         if self._httpd is not None:
             return self
         self._httpd = _HTTPServer((self.host, self.port), _Handler)
         self._httpd.dispatcher = Dispatcher(self.state)
+        self._httpd.public_url = self.public_url or _bound_url(
+            self._httpd.server_address
+        )
         self._stop.clear()
         serve = threading.Thread(
             target=self._httpd.serve_forever,

@@ -2,8 +2,9 @@
 
 Same rule as the feed builder (``listings.messages.sellable_quantity``): free
 stock (quantity less allocations, at least 0 per warehouse) over the
-marketplace's warehouses, less the buffer, capped by the maximum; untracked
-variants offer the maximum when there is one. Allocation rows are summed, not
+marketplace's warehouses, less the buffer, capped by the maximum; a variant
+that does not track inventory offers the marketplace's ``untracked_quantity``,
+capped by the maximum, whatever its stock. Allocation rows are summed, not
 ``Stock.quantity_allocated``, as in the builder.
 """
 
@@ -28,15 +29,16 @@ def sellable_quantity_sql(source: str = PARAM_VARIANTS) -> str:
     warehouses = AmazonMarketplace.warehouses.through._meta.db_table
     return f"""
         SELECT vs.*,
-          CASE WHEN NOT v.track_inventory AND m.max_quantity IS NOT NULL
-               THEN m.max_quantity
+          CASE WHEN NOT v.track_inventory
+               THEN LEAST(m.untracked_quantity,
+                          COALESCE(m.max_quantity, 2147483647))
                ELSE GREATEST(LEAST(COALESCE(f.free, 0) - m.stock_buffer,
                                    COALESCE(m.max_quantity, 2147483647)), 0)
           END::int AS quantity
         FROM {source} vs
         JOIN {ProductVariant._meta.db_table} v ON v.id = vs.variant_id
         CROSS JOIN (
-          SELECT max_quantity, stock_buffer
+          SELECT max_quantity, stock_buffer, untracked_quantity
           FROM {AmazonMarketplace._meta.db_table} WHERE id = %(marketplace)s
         ) m
         LEFT JOIN LATERAL (

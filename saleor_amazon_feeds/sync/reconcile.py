@@ -4,12 +4,16 @@ One SQL statement per marketplace and kind compares each listed variant's
 current sellable quantity (or channel price) with the value Amazon last
 accepted (newest accepted state of the quantity/price-carrying kinds) and
 queues the differences in the outbox. Variants with a feed still pending at
-Amazon are left alone: that feed is already on its way.
+Amazon are left alone: that feed is already on its way. Only SKUs the listing
+gate lets through are compared (``catalog.gate.known_listings_sql``): an
+offer Amazon accepted for a SKU without a listing is not a listing to keep
+in step, and queueing it would only have the builder refuse it every time.
 """
 
 from django.db import connection
 from django.utils import timezone
 
+from ..catalog.gate import known_listings_sql
 from ..catalog.types import FeedKind
 from ..listings.messages import _MINOR_UNITS
 from ..models import (
@@ -42,9 +46,10 @@ def _listed(value_key: str, kinds: tuple[FeedKind, ...]) -> str:
         f"AND s.accepted_summary ? '{value_key}')"
     )
     return f"""
+        known AS ({known_listings_sql()}),
         listed AS (
           SELECT variant_id, product_id, accepted FROM (
-            SELECT s.variant_id, s.product_id, {accepted} AS usable,
+            SELECT s.variant_id, s.product_id, s.sku, {accepted} AS usable,
                    s.accepted_summary->>'{value_key}' AS accepted,
                    row_number() OVER (
                      PARTITION BY s.variant_id
@@ -58,6 +63,7 @@ def _listed(value_key: str, kinds: tuple[FeedKind, ...]) -> str:
               AND s.variant_id IS NOT NULL
           ) ranked
           WHERE rank = 1 AND usable AND NOT pending
+            AND EXISTS (SELECT 1 FROM known k WHERE k.sku = ranked.sku)
         )"""
 
 

@@ -6,6 +6,10 @@ Never both paths at once for a SKU: the PATCH is marked in Redis while in
 flight (the drainer leaves that product for the next feed), and it waits
 while a feed that carries the SKU's quantity is still open at Amazon, since a
 feed built earlier could otherwise overwrite the 0 with an older quantity.
+
+Only SKUs the listing gate lets through are patched, with the product type
+Amazon knows the listing by (``catalog.gate``): a PATCH to a SKU Amazon does
+not have would create an empty listing there.
 """
 
 import logging
@@ -15,10 +19,9 @@ from django.db import connection
 from django.utils import timezone
 
 from ..amazon.client import AmazonClient
-from ..catalog.builder import GENERIC_PRODUCT_TYPE
+from ..catalog.gate import known_listings_sql
 from ..catalog.types import FeedKind
 from ..listings.messages import fulfillment_availability
-from ..mapping.options import options_from_metadata
 from ..models import AmazonFeedSubmission, AmazonListingState, AmazonMarketplace
 from ..models.feeds import OPEN_STATUSES, ListingStatus
 from . import locks
@@ -35,6 +38,8 @@ class UrgentPatch:
     variant_id: int
     product_id: int
     sku: str
+    # The product type Amazon knows the listing by, from the listing gate.
+    product_type: str = ""
 
 
 def unsellable_listed(variant_ids: list[int]) -> list[UrgentPatch]:
@@ -49,10 +54,16 @@ def unsellable_listed(variant_ids: list[int]) -> list[UrgentPatch]:
         listing_states__variant_id__in=variant_ids,
     ).distinct()
     for marketplace in marketplaces:
+        skus = f"""ARRAY(SELECT v.sku FROM {state} v
+                         WHERE v.marketplace_id = %(marketplace)s
+                           AND v.variant_id = ANY(%(variants)s::int[]))"""
         sql = f"""
-            WITH current AS ({sellable_quantity_sql()})
-            SELECT DISTINCT ON (s.sku) s.variant_id, s.product_id, s.sku
+            WITH current AS ({sellable_quantity_sql()}),
+            known AS ({known_listings_sql(skus)})
+            SELECT DISTINCT ON (s.sku) s.variant_id, s.product_id, s.sku,
+                   k.product_type
             FROM {state} s JOIN current c ON c.variant_id = s.variant_id
+            JOIN known k ON k.sku = s.sku
             WHERE s.marketplace_id = %(marketplace)s
               AND s.kind = ANY(%(kinds)s::text[])
               AND s.status <> %(deleted)s
@@ -61,6 +72,7 @@ def unsellable_listed(variant_ids: list[int]) -> list[UrgentPatch]:
                                  THEN s.sent_summary
                                  ELSE s.accepted_summary END)->>'quantity',
                            '0')::int > 0
+            ORDER BY s.sku, k.preference
         """
         with connection.cursor() as cursor:
             cursor.execute(
@@ -73,8 +85,12 @@ def unsellable_listed(variant_ids: list[int]) -> list[UrgentPatch]:
                     "pending": ListingStatus.PENDING.value,
                 },
             )
-            for variant_id, product_id, sku in cursor.fetchall():
-                found.append(UrgentPatch(marketplace.pk, variant_id, product_id, sku))
+            for variant_id, product_id, sku, product_type in cursor.fetchall():
+                found.append(
+                    UrgentPatch(
+                        marketplace.pk, variant_id, product_id, sku, product_type
+                    )
+                )
     return found
 
 
@@ -101,40 +117,28 @@ def patch_to_zero(
     True when done (by this call, or found unnecessary or handled by another
     worker); False means "retry later".
     """
-    from saleor.product.models import Product
-
     if not locks.claim_urgent(marketplace.pk, patch.product_id, patch.sku):
         return True
     try:
         if open_feed_for(marketplace.pk, patch.sku) is not None:
             return False
-        still_needed = any(
-            p.sku == patch.sku and p.marketplace_pk == marketplace.pk
-            for p in unsellable_listed([patch.variant_id])
+        # Asked again now, through the gate: the SKU may have been deleted
+        # or restocked since the check, and the product type comes from it.
+        current = next(
+            (
+                p
+                for p in unsellable_listed([patch.variant_id])
+                if p.sku == patch.sku and p.marketplace_pk == marketplace.pk
+            ),
+            None,
         )
-        if not still_needed:
+        if current is None:
             return True
-        product = (
-            Product.objects.select_related("category")
-            .filter(pk=patch.product_id)
-            .first()
-        )
-        product_type = GENERIC_PRODUCT_TYPE
-        if product is not None:
-            own, _ = options_from_metadata(product.private_metadata or {})
-            category_options, _ = options_from_metadata(
-                (product.category.private_metadata if product.category else None) or {}
-            )
-            product_type = (
-                own.product_type_for(marketplace.marketplace_id)
-                or category_options.product_type_for(marketplace.marketplace_id)
-                or GENERIC_PRODUCT_TYPE
-            )
         client.patch_listings_item(
             patch.sku,
             marketplace.marketplace_id,
             {
-                "productType": product_type,
+                "productType": current.product_type,
                 "patches": [
                     {
                         "op": "replace",

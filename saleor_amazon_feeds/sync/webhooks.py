@@ -4,7 +4,8 @@ Saleor 3.23 has no stock hooks for plugins, so the plugin's own App subscribes
 to the stock events with a webhook pointing back at
 ``/plugins/global/<PLUGIN_ID>/sync/stock``. The webhook has no secret key, so
 Saleor signs each payload with its RS256 key; the handler accepts nothing
-without a valid signature.
+without a valid signature and a ``Saleor-Event`` that the active webhook
+subscribes to.
 """
 
 import json
@@ -120,20 +121,46 @@ def _variant_global_ids(node: Any) -> Iterator[str]:
                 yield from _variant_global_ids(child)
 
 
+def subscribed_stock_events() -> frozenset[str]:
+    """The stock events Saleor may currently deliver to the plugin's endpoint.
+
+    Read from the database on every delivery rather than assumed from
+    STOCK_EVENTS: a webhook deactivated (plugin inactive) or stripped of an
+    event must stop being honoured at once.
+    """
+    from saleor.webhook.models import WebhookEvent
+
+    from ..services.saleor_app import APP_IDENTIFIER
+
+    return frozenset(
+        WebhookEvent.objects.filter(
+            webhook__app__identifier=APP_IDENTIFIER,
+            webhook__app__is_active=True,
+            webhook__app__removed_at__isnull=True,
+            webhook__name=WEBHOOK_NAME,
+            webhook__is_active=True,
+            event_type__in=STOCK_EVENTS,
+        ).values_list("event_type", flat=True)
+    )
+
+
+def _unauthorized(code: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message}}, status=401)
+
+
 @route(STOCK_PATH, methods=("POST",))
 def stock_webhook(plugin: "AmazonFeedsPlugin", request: HttpRequest) -> HttpResponse:
     body = request.body
     if not verify_saleor_signature(body, request.headers.get("Saleor-Signature")):
         log.warning("Rejected a stock webhook with a missing or invalid signature")
-        return JsonResponse(
-            {"error": {"code": "INVALID_SIGNATURE", "message": "Bad signature."}},
-            status=401,
-        )
-    event = (request.headers.get("Saleor-Event") or "").lower()
-    if event and event not in STOCK_EVENTS:
-        return JsonResponse(
-            {"error": {"code": "UNSUPPORTED_EVENT", "message": event}}, status=400
-        )
+        return _unauthorized("INVALID_SIGNATURE", "Bad signature.")
+    # Saleor signs every payload it sends with the same key, whatever the
+    # event or the app: only the plugin's own active subscription says which
+    # genuine deliveries belong here.
+    event = request.headers.get("Saleor-Event") or ""
+    if event not in subscribed_stock_events():
+        log.warning("Rejected a stock webhook for an unsubscribed event %r", event[:64])
+        return _unauthorized("UNSUBSCRIBED_EVENT", "Event not subscribed.")
     try:
         payload = json.loads(body or b"null")
     except ValueError:

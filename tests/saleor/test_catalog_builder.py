@@ -15,9 +15,16 @@ from saleor_amazon_feeds.catalog.builder import iter_batches, parent_sku
 from saleor_amazon_feeds.catalog.types import FeedKind
 from saleor_amazon_feeds.listings.feed_writer import iter_feed_documents
 from saleor_amazon_feeds.listings.schema_validation import ProductTypeSchema
-from saleor_amazon_feeds.models import AmazonFieldMapping
+from saleor_amazon_feeds.models import AmazonFieldMapping, AmazonListingLookup
 from saleor_amazon_feeds.models.accounts import SyncScope
-from tests.fixtures.catalog import DE, PL, US, set_options, write_options_raw
+from tests.fixtures.catalog import (
+    DE,
+    PL,
+    US,
+    accept_listings,
+    set_options,
+    write_options_raw,
+)
 
 ALL = [FeedKind.LISTINGS, FeedKind.INVENTORY, FeedKind.PRICES]
 
@@ -122,6 +129,7 @@ def test_standalone_listing_follows_mapping_precedence(
 
 def test_digest_is_stable_and_tracks_payload(product, us_marketplace):
     set_options(product, productType="SHIRT")
+    accept_listings(us_marketplace, product.variants.all())
     first, _ = build(us_marketplace, [FeedKind.PRICES])
     again, _ = build(us_marketplace, [FeedKind.PRICES])
     assert [m.digest for m in first] == [m.digest for m in again]
@@ -149,6 +157,7 @@ def test_inventory_counts_allocations_buffer_cap_and_linked_warehouses_only(
     marketplace = make_marketplace(
         channel_USD, [stock.warehouse, warehouses[0]], stock_buffer=2, handling_time=3
     )
+    accept_listings(marketplace, [variant])
 
     messages, _ = build(marketplace, [FeedKind.INVENTORY])
 
@@ -184,6 +193,7 @@ def test_over_allocated_warehouse_does_not_eat_other_stock(
         quantity=2
     )
     marketplace = make_marketplace(channel_USD, warehouses)
+    accept_listings(marketplace, [variant])
     messages, _ = build(marketplace, [FeedKind.INVENTORY])
     assert by_kind(messages, FeedKind.INVENTORY)[variant.sku].summary == {
         "quantity": 50
@@ -211,6 +221,7 @@ def test_prices_come_from_the_linked_channel(
     marketplace = make_marketplace(
         channel_PLN, [warehouse], marketplace_id=PL, country="PL"
     )
+    accept_listings(marketplace, [variant], product_type="LUGGAGE")
 
     messages, skipped = build(marketplace, [FeedKind.PRICES])
 
@@ -225,11 +236,12 @@ def test_prices_come_from_the_linked_channel(
     ] == Decimal("45.50")
     assert list_price["path"] == "/attributes/list_price"
     assert list_price["value"][0]["value_with_tax"] == Decimal("59.99")
-    # No product type chosen: quantity and price patches use Amazon's generic one.
-    assert price.message.payload["productType"] == "PRODUCT"
+    # The patch names the product type Amazon accepted the listing with.
+    assert price.message.payload["productType"] == "LUGGAGE"
     assert_valid_feed(messages)
 
     usd = make_marketplace(channel_USD, [warehouse], marketplace_id="A2EUQ1WTGCTBG2")
+    accept_listings(usd, [variant])
     messages, _ = build(usd, [FeedKind.PRICES])
     # USD listing: 10.00 with a prior price of 8.00, which is no saving.
     assert by_kind(messages, FeedKind.PRICES)["123"].summary == {
@@ -242,6 +254,10 @@ def test_inventory_scope_ignores_listings(product, us_marketplace):
     set_options(product, productType="SHIRT")
     us_marketplace.sync_scope = SyncScope.INVENTORY
     us_marketplace.save()
+    # Amazon has the SKU (getListingsItem found it earlier).
+    AmazonListingLookup.objects.create(
+        marketplace=us_marketplace, sku="123", found=True, product_type="SHIRT"
+    )
     messages, _ = build(us_marketplace, [*ALL, FeedKind.DELETIONS])
     assert {m.feed_kind for m in messages} == {FeedKind.INVENTORY, FeedKind.PRICES}
     assert list(iter_batches(us_marketplace, [FeedKind.LISTINGS])) == []
@@ -382,11 +398,15 @@ def test_invalid_gtin_blocks_the_listing(product, us_marketplace):
     )
     messages, skipped = build(us_marketplace)
     assert not by_kind(messages, FeedKind.LISTINGS)
-    (error,) = [s for s in skipped if s.severity == "error"]
+    error, *gated = [s for s in skipped if s.severity == "error"]
     assert error.attribute == "externally_assigned_product_identifier"
     assert error.sku == "123"
-    # Quantity and price still flow: the offer exists or fails on its own.
-    assert by_kind(messages, FeedKind.INVENTORY)
+    # No listing and none accepted before: no quantity or price either, they
+    # would make an empty listing on Amazon.
+    assert messages == []
+    assert {(s.sku, s.reason.split(":")[0]) for s in gated} == {
+        ("123", "Not listed on Amazon in marketplace " + US)
+    }
 
 
 def test_schema_issues_name_the_attribute_and_hold_the_listing(
@@ -481,12 +501,13 @@ def test_skipped_products_and_variants_carry_reasons(
     assert fine.pk not in by_product
 
     sent = {m.product_id for m in messages}
-    assert sent == {no_type.pk, malformed.pk, fine.pk}
-    # No product type: no listing, but quantity and price still go.
-    assert {m.feed_kind for m in messages if m.product_id == no_type.pk} == {
-        FeedKind.INVENTORY,
-        FeedKind.PRICES,
-    }
+    assert sent == {malformed.pk, fine.pk}
+    # No product type: no listing, so no quantity or price either (they would
+    # make an empty listing on Amazon); the reason says so.
+    no_listing, no_offer = by_product[no_type.pk]
+    assert no_listing.reason.startswith("No Amazon product type chosen")
+    assert no_offer.reason.startswith("Not listed on Amazon")
+    assert no_offer.sku == no_type.variants.get().sku
     assert {m.feed_kind for m in messages if m.product_id == fine.pk} == set(ALL)
     assert_valid_feed(messages)
 
@@ -507,6 +528,7 @@ def test_invalid_json_options_do_not_break_other_products(
 
 def test_product_ids_limit_the_build(catalog_factory, us_marketplace):
     products = catalog_factory(3, variants=1)
+    accept_listings(us_marketplace, [p.variants.get() for p in products])
     messages, _ = build(
         us_marketplace, [FeedKind.PRICES], product_ids=[products[1].pk], batch_size=1
     )
@@ -563,16 +585,17 @@ def test_family_without_theme_values_sends_no_parent(
     set_options(product_with_two_variants, productType="SHIRT")
     messages, skipped = build(us_marketplace)
     assert not by_kind(messages, FeedKind.LISTINGS)
-    errors = [s for s in skipped if s.severity == "error"]
+    errors = [s for s in skipped if s.severity == "error" and s.attribute]
     assert {(s.sku, s.attribute) for s in errors} == {
         ("Product variant #1", "size"),
         ("Product variant #2", "size"),
     }
     assert "has no Size" in errors[0].reason
-    assert set(by_kind(messages, FeedKind.PRICES)) == {
-        "Product variant #1",
-        "Product variant #2",
-    }
+    # No listing for them: no offers either, each with the reason.
+    assert messages == []
+    gated = [s for s in skipped if not s.attribute]
+    assert {s.sku for s in gated} == {"Product variant #1", "Product variant #2"}
+    assert all(s.reason.startswith("Not listed on Amazon") for s in gated)
 
 
 def test_family_needs_variant_selection_attributes(

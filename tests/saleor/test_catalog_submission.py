@@ -21,6 +21,7 @@ from saleor_amazon_feeds.models import (
     AmazonMarketplace,
 )
 from saleor_amazon_feeds.models.accounts import Environment
+from tests.fixtures.catalog import set_options
 from tests.fixtures.sandbox import SELLER_ID
 
 from .graphql_utils import assert_permission_denied, gql, gql_data
@@ -258,9 +259,10 @@ def test_submission_round_trip_and_resubmission_sends_only_changes(
 def test_report_issues_are_recorded_per_sku(
     catalog_client, us_marketplace, product, sandbox
 ):
-    # A product type Amazon does not know for this marketplace: nothing to
-    # validate locally, so Amazon's report has the final word.
-    set_product_type(catalog_client, product, "NO_SUCH_TYPE")
+    # A product type Amazon does not know for this marketplace, written into
+    # the metadata by another client (the plugin's own mutation refuses it):
+    # nothing to validate locally, so Amazon's report has the final word.
+    set_options(product, productType={"*": "NO_SUCH_TYPE"})
     submit(catalog_client, us_marketplace, ["LISTINGS"])
     wait_for_submissions()
 

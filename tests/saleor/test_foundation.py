@@ -1,5 +1,6 @@
 import importlib.metadata
 
+import httpx
 import pytest
 from django.conf import settings
 from saleor.graphql.tests.utils import assert_no_permission, get_graphql_content
@@ -83,15 +84,96 @@ def test_staff_without_manage_plugins_cannot_activate(
     ).exists()
 
 
-def test_health_route_when_active(client, amazon_feeds_plugin):
+HEALTH_PATH = f"/plugins/global/{PLUGIN_ID}/health/"
+
+
+def assert_versions(body):
     import saleor
 
-    response = client.get(f"/plugins/global/{PLUGIN_ID}/health/")
-    assert response.status_code == 200
-    body = response.json()
+    assert body["status"] == "ok"
     assert body["plugin"]["id"] == PLUGIN_ID
     assert body["plugin"]["version"] == __version__
     assert body["saleor"]["version"] == saleor.__version__ == "3.23.28"
+
+
+def test_health_route_when_active(client, amazon_feeds_plugin, staff_user):
+    from saleor.core.jwt import create_access_token
+
+    anonymous = client.get(HEALTH_PATH)
+    assert anonymous.status_code == 200
+    assert anonymous.json() == {"status": "ok"}
+    staff = client.get(
+        HEALTH_PATH, HTTP_AUTHORIZATION=f"Bearer {create_access_token(staff_user)}"
+    )
+    assert staff.status_code == 200
+    assert_versions(staff.json())
+
+
+def _token(kind, staff_user, customer_user):
+    """Real tokens from Saleor's own token functions."""
+    from datetime import timedelta
+
+    from saleor.core.jwt import (
+        JWT_ACCESS_TYPE,
+        create_access_token,
+        create_refresh_token,
+        jwt_encode,
+        jwt_user_payload,
+    )
+
+    if kind in ("staff", "staff, JWT prefix"):
+        return create_access_token(staff_user)
+    if kind == "customer":
+        return create_access_token(customer_user)
+    if kind == "staff refresh token":
+        return create_refresh_token(staff_user)
+    if kind == "expired staff token":
+        payload = jwt_user_payload(staff_user, JWT_ACCESS_TYPE, timedelta(minutes=-1))
+        return jwt_encode(payload)
+    if kind == "deactivated staff":
+        token = create_access_token(staff_user)
+        staff_user.is_active = False
+        staff_user.save(update_fields=["is_active"])
+        return token
+    if kind == "forged staff token":
+        token = create_access_token(staff_user)
+        return token[:-6] + ("AAAAAA" if not token.endswith("AAAAAA") else "BBBBBB")
+    if kind == "garbage":
+        return "not-a-token"
+    raise AssertionError(kind)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("kind", "sees_versions"),
+    [
+        (None, False),
+        ("staff", True),
+        ("staff, JWT prefix", True),
+        ("customer", False),
+        ("staff refresh token", False),
+        ("expired staff token", False),
+        ("deactivated staff", False),
+        ("forged staff token", False),
+        ("garbage", False),
+    ],
+)
+def test_health_versions_only_for_staff_over_http(
+    live_saleor, amazon_feeds_plugin, staff_user, customer_user, kind, sees_versions
+):
+    headers = {}
+    if kind is not None:
+        prefix = "JWT" if kind.endswith("JWT prefix") else "Bearer"
+        headers["Authorization"] = f"{prefix} {_token(kind, staff_user, customer_user)}"
+    response = httpx.get(f"{live_saleor}{HEALTH_PATH}", headers=headers, timeout=30)
+    # An unusable token is no token: the probe still answers 200.
+    assert response.status_code == 200
+    if sees_versions:
+        assert_versions(response.json())
+    else:
+        assert response.json() == {"status": "ok"}
+        assert __version__ not in response.text
+        assert "3.23.28" not in response.text
 
 
 def test_unknown_path_is_404(client, amazon_feeds_plugin):

@@ -98,16 +98,21 @@ def test_product_and_order_settings_need_their_own_permissions(
         "channelId": to_global_id("Channel", channel_USD.pk),
         "warehouseIds": [to_global_id("Warehouse", warehouse.pk)],
     }
-    # Turning order import on or off is an order-side setting.
+    # Turning order import on is an order-side effect; it is off by default,
+    # so saying "off" changes nothing and needs no order permission.
     body = gql(
         plugin_staff_client,
         MARKETPLACE_CREATE,
-        {"input": {**marketplace_input, "autoImportOrders": False}},
+        {"input": {**marketplace_input, "autoImportOrders": True}},
     )
     assert_permission_denied(body)
+    assert not AmazonMarketplace.objects.exists()
     marketplace_id = gql_data(
-        plugin_staff_client, MARKETPLACE_CREATE, {"input": marketplace_input}
+        plugin_staff_client,
+        MARKETPLACE_CREATE,
+        {"input": {**marketplace_input, "autoImportOrders": False}},
     )["amazonMarketplaceCreate"]["marketplace"]["id"]
+    assert AmazonMarketplace.objects.get().auto_import_orders is False
 
     body = gql(
         plugin_staff_client,

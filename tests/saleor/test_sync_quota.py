@@ -28,6 +28,10 @@ def test_sync_of_more_skus_than_a_feed_holds_uses_full_feeds_and_no_429(
     sync_marketplace.save(update_fields=["sync_scope"])
     sync_marketplace.warehouses.set(warehouses)
     products = catalog_factory(PRODUCTS, variants=1)
+    # An INVENTORY-scope marketplace updates offers Amazon already has: the
+    # seller listed these SKUs elsewhere (the listing gate looks them up).
+    for product in products:
+        sandbox.put_listing(product.variants.get().sku, US)
     record_variants(Change.CONTENT, product_ids=[p.pk for p in products])
 
     quota_waits = 0

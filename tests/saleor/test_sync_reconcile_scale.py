@@ -47,6 +47,10 @@ def test_reconciliation_is_one_pass_over_all_listed_variants(
         quantity = current[variant_id] + (5 if variant_id in stale else 0)
         price = "19.00" if variant_id in stale else "20.00"
         states += [
+            # Accepted listings: the listing gate lets only these be compared.
+            AmazonListingState(
+                kind="LISTINGS", accepted_summary={"productType": "SHIRT"}, **common
+            ),
             AmazonListingState(
                 kind="INVENTORY", accepted_summary={"quantity": quantity}, **common
             ),

@@ -113,7 +113,15 @@ def test_activation_creates_the_plugin_app_and_stock_webhook(
     assert App.objects.filter(identifier="saleor.amazon_feeds").count() == 1
 
 
-def test_signed_stock_webhook_is_recorded(sync_marketplace, listable_product, settings):
+@pytest.fixture
+def stock_webhook():
+    """The plugin App's subscription: the handler honours only its events."""
+    return ensure_stock_webhook()
+
+
+def test_signed_stock_webhook_is_recorded(
+    sync_marketplace, listable_product, settings, stock_webhook
+):
     settings.AMAZON_FEEDS_SYNC_SETTLE_SECONDS = 3600
     variant = listable_product.variants.get()
     body = stock_payload(variant)
@@ -136,7 +144,7 @@ def test_signed_stock_webhook_is_recorded(sync_marketplace, listable_product, se
     ],
 )
 def test_stock_webhook_with_bad_signature_is_rejected(
-    sync_marketplace, listable_product, signature
+    sync_marketplace, listable_product, signature, stock_webhook
 ):
     body = stock_payload(listable_product.variants.get())
     if signature == "tampered":

@@ -28,8 +28,8 @@ def test_parse_known_sources(expression, expected):
     ("expression", "message"),
     [
         ("product.colour", "Unknown Saleor source 'product.colour'"),
-        ("attribute:", "needs a valid attribute key"),
-        ("attribute:bad key", "needs a valid attribute key"),
+        ("attribute:", "needs a valid key"),
+        ("attribute:bad key", "needs a valid key"),
         ("literal:   ", "literal source needs"),
         ("", "non-empty"),
     ],
@@ -56,6 +56,6 @@ def test_amazon_attribute_names():
     assert attribute_problem("item_name") is None
     assert attribute_problem("other_product_image_locator_3") is None
     assert "Unknown Amazon attribute 'item_nam'" in attribute_problem("item_nam")
-    assert "not an Amazon attribute name" in attribute_problem("Item Name")
+    assert "Not an Amazon attribute name" in attribute_problem("Item Name")
     assert "set by the plugin" in attribute_problem("purchasable_offer")
     assert attribute_problem("apparel_size", frozenset({"apparel_size"})) is None

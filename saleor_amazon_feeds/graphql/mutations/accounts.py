@@ -1,25 +1,36 @@
-import re
+"""Seller accounts: register, rename or re-key, delete (MANAGE_CHANNELS)."""
 
 import graphene
 from django.db import IntegrityError, transaction
-from saleor.permission.enums import ChannelPermissions
 
 from ... import conf
+from ...amazon.identifiers import (
+    CREDENTIAL_MAX_LENGTH as SECRET_MAX,
+)
+from ...amazon.identifiers import (
+    credential_problem,
+    label_problem,
+    seller_id_problem,
+)
 from ...models import accounts as models
 from ...services.marketplaces import verify_account_marketplaces
-from ..core import (
-    AmazonFeedsErrorCode,
-    BaseMutation,
-    ErrorCollector,
-    InputError,
-    get_by_global_id,
-)
+from ..core import BaseMutation, get_by_global_id
+from ..errors import AmazonFeedsErrorCode, ErrorCollector, InputError
+from ..permissions import MANAGE_CHANNELS
 from ..types import AmazonAccount, AmazonEnvironment, AmazonRegion
 
-_SELLER_ID_RE = re.compile(r"^[A-Z0-9]{6,32}$")
-_TOKEN_RE = re.compile(r"^\S{1,2048}$")
 INVALID = AmazonFeedsErrorCode.INVALID.value
 REQUIRED = AmazonFeedsErrorCode.REQUIRED.value
+_Account = models.AmazonAccount
+# Column sizes are the limits: one home for each, the model.
+NAME_MAX = _Account._meta.get_field("name").max_length
+CLIENT_ID_MAX = _Account._meta.get_field("lwa_client_id").max_length
+# graphql field -> (label for people, longest accepted)
+_CREDENTIALS = {
+    "lwa_client_id": ("lwaClientId", "LWA client ID", CLIENT_ID_MAX),
+    "lwa_client_secret": ("lwaClientSecret", "LWA client secret", SECRET_MAX),
+    "refresh_token": ("refreshToken", "refresh token", SECRET_MAX),
+}
 
 
 class AmazonAccountInput(graphene.InputObjectType):
@@ -44,36 +55,23 @@ class AmazonAccountCreateInput(AmazonAccountInput):
 def _validate_common(data: dict, errors: ErrorCollector, *, creating: bool) -> None:
     name = data.get("name")
     if name is not None or creating:
-        if not (name or "").strip():
-            errors.add("name", REQUIRED, "Give the account a name.")
-        elif len(name) > 250:
-            errors.add("name", INVALID, "The name is longer than 250 characters.")
-    for field, label in (
-        ("lwa_client_id", "LWA client ID"),
-        ("lwa_client_secret", "LWA client secret"),
-        ("refresh_token", "refresh token"),
-    ):
+        problem = label_problem(name or "", "account a name", NAME_MAX)
+        if problem:
+            errors.add(
+                "name", REQUIRED if not (name or "").strip() else INVALID, problem
+            )
+    for field, (graphql_field, label, max_length) in _CREDENTIALS.items():
         value = data.get(field)
-        graphql_field = {
-            "lwa_client_id": "lwaClientId",
-            "lwa_client_secret": "lwaClientSecret",
-            "refresh_token": "refreshToken",
-        }[field]
         if value is None and not creating:
             continue
-        if not value:
-            errors.add(graphql_field, REQUIRED, f"The {label} is required.")
-        elif not _TOKEN_RE.match(value):
-            errors.add(
-                graphql_field,
-                INVALID,
-                f"The {label} must be 1-2048 characters without spaces.",
-            )
+        problem = credential_problem(value or "", label, max_length)
+        if problem:
+            errors.add(graphql_field, REQUIRED if not value else INVALID, problem)
 
 
 class AmazonAccountCreate(BaseMutation):
     account = graphene.Field(AmazonAccount)
-    permissions = (ChannelPermissions.MANAGE_CHANNELS,)
+    permissions = (MANAGE_CHANNELS,)
 
     class Arguments:
         input = AmazonAccountCreateInput(required=True)
@@ -87,13 +85,9 @@ class AmazonAccountCreate(BaseMutation):
         errors = ErrorCollector()
         _validate_common(data, errors, creating=True)
         seller_id = (data.get("seller_id") or "").strip()
-        if not _SELLER_ID_RE.match(seller_id):
-            errors.add(
-                "sellerId",
-                INVALID,
-                "The seller ID is Amazon's merchant token: 6-32 uppercase letters "
-                "and digits.",
-            )
+        problem = seller_id_problem(seller_id)
+        if problem:
+            errors.add("sellerId", INVALID, problem)
         environment = data.get("environment") or models.Environment.PRODUCTION
         if environment == models.Environment.LOCAL_SANDBOX and not (
             conf.local_sandbox_url()
@@ -128,7 +122,7 @@ class AmazonAccountCreate(BaseMutation):
 
 class AmazonAccountUpdate(BaseMutation):
     account = graphene.Field(AmazonAccount)
-    permissions = (ChannelPermissions.MANAGE_CHANNELS,)
+    permissions = (MANAGE_CHANNELS,)
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -172,7 +166,7 @@ class AmazonAccountUpdate(BaseMutation):
 
 class AmazonAccountDelete(BaseMutation):
     account = graphene.Field(AmazonAccount)
-    permissions = (ChannelPermissions.MANAGE_CHANNELS,)
+    permissions = (MANAGE_CHANNELS,)
 
     class Arguments:
         id = graphene.ID(required=True)

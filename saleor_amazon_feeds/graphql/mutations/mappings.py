@@ -1,7 +1,6 @@
 import graphene
 from django.db import IntegrityError, transaction
 from saleor.attribute.models import Attribute
-from saleor.permission.enums import OrderPermissions, ProductPermissions
 from saleor.shipping.models import (
     ShippingMethod,
     ShippingMethodChannelListing,
@@ -11,13 +10,9 @@ from saleor.shipping.models import (
 from ...mapping.amazon_attributes import attribute_problem
 from ...mapping.sources import ATTRIBUTE_KINDS, SourceError, parse_sources
 from ...models import accounts, mappings
-from ..core import (
-    AmazonFeedsErrorCode,
-    BaseMutation,
-    InputError,
-    get_by_global_id,
-    resolve_global_id,
-)
+from ..core import BaseMutation, get_all_by_global_ids, get_by_global_id
+from ..errors import AmazonFeedsErrorCode, InputError
+from ..permissions import MANAGE_ORDERS, MANAGE_PRODUCTS
 from ..types import (
     AmazonFieldMapping,
     AmazonShippingMapping,
@@ -71,7 +66,7 @@ class AmazonFieldMappingCreateInput(graphene.InputObjectType):
 
 class AmazonFieldMappingCreate(BaseMutation):
     field_mapping = graphene.Field(AmazonFieldMapping)
-    permissions = (ProductPermissions.MANAGE_PRODUCTS,)
+    permissions = (MANAGE_PRODUCTS,)
 
     class Arguments:
         input = AmazonFieldMappingCreateInput(required=True)
@@ -106,7 +101,7 @@ class AmazonFieldMappingCreate(BaseMutation):
 
 class AmazonFieldMappingDelete(BaseMutation):
     field_mapping = graphene.Field(AmazonFieldMapping)
-    permissions = (ProductPermissions.MANAGE_PRODUCTS,)
+    permissions = (MANAGE_PRODUCTS,)
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -134,7 +129,7 @@ class AmazonShippingMappingCreateInput(graphene.InputObjectType):
 
 class AmazonShippingMappingCreate(BaseMutation):
     shipping_mapping = graphene.Field(AmazonShippingMapping)
-    permissions = (OrderPermissions.MANAGE_ORDERS,)
+    permissions = (MANAGE_ORDERS,)
 
     class Arguments:
         input = AmazonShippingMappingCreateInput(required=True)
@@ -204,16 +199,31 @@ class AmazonShippingMappingCreate(BaseMutation):
 
 class AmazonShippingMappingBulkDelete(BaseMutation):
     count = graphene.Int(required=True, description="How many mappings were deleted.")
-    permissions = (OrderPermissions.MANAGE_ORDERS,)
+    permissions = (MANAGE_ORDERS,)
+    error_defaults = {"count": 0}
 
     class Arguments:
         ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
 
     class Meta:
-        description = "Delete the selected shipping mappings (MANAGE_ORDERS)."
+        description = (
+            "Delete the selected shipping mappings; an unknown ID is an error and "
+            "then nothing is deleted (MANAGE_ORDERS)."
+        )
 
     @classmethod
     def perform(cls, root, info, ids):
-        pks = [resolve_global_id(i, "AmazonShippingMapping", "ids") for i in ids]
-        count, _ = mappings.AmazonShippingMapping.objects.filter(pk__in=pks).delete()
+        if not ids:
+            raise InputError.single(
+                "ids", AmazonFeedsErrorCode.REQUIRED.value, "Select mappings to delete."
+            )
+        found = get_all_by_global_ids(
+            mappings.AmazonShippingMapping.objects.all(),
+            ids,
+            "AmazonShippingMapping",
+            "ids",
+        )
+        count, _ = mappings.AmazonShippingMapping.objects.filter(
+            pk__in=[m.pk for m in found]
+        ).delete()
         return {"count": count}

@@ -1,22 +1,17 @@
+"""Marketplaces: add, change, re-check, delete (MANAGE_CHANNELS)."""
+
 import graphene
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from saleor.channel.models import Channel
-from saleor.permission.enums import ChannelPermissions, OrderPermissions
 from saleor.warehouse.models import Warehouse
 
+from ...amazon.identifiers import marketplace_id_problem
 from ...amazon.marketplaces import UnknownMarketplaceError, get_marketplace
 from ...models import accounts as models
 from ...services import marketplaces as services
-from ..core import (
-    AmazonFeedsErrorCode,
-    BaseMutation,
-    ErrorCollector,
-    InputError,
-    check_permissions,
-    get_by_global_id,
-    resolve_global_id,
-)
+from ..core import BaseMutation, get_by_global_id, resolve_global_ids
+from ..errors import AmazonFeedsErrorCode, ErrorCollector, InputError
+from ..permissions import MANAGE_CHANNELS, MANAGE_ORDERS, check_permissions
 from ..types import AmazonMarketplace, AmazonSyncScope
 
 INVALID = AmazonFeedsErrorCode.INVALID.value
@@ -32,11 +27,20 @@ class AmazonMarketplaceInput(graphene.InputObjectType):
     )
     stock_buffer = graphene.Int(description="Units held back from Amazon.")
     max_quantity = graphene.Int(description="Never offer more than this many units.")
+    untracked_quantity = graphene.Int(
+        description=(
+            "Units offered for variants whose inventory Saleor does not track "
+            "(default 100; never more than maxQuantity)."
+        )
+    )
     handling_time = graphene.Int(description="Days to ship (1-30).")
     auto_sync = graphene.Boolean(description="Sync product updates automatically.")
     sync_scope = AmazonSyncScope()
     auto_import_orders = graphene.Boolean(
-        description="Import orders automatically (requires MANAGE_ORDERS)."
+        description=(
+            "Import orders automatically (default off; changing it requires "
+            "MANAGE_ORDERS)."
+        )
     )
 
 
@@ -51,16 +55,19 @@ def _apply_settings(
     info, marketplace: models.AmazonMarketplace, data: dict, errors: ErrorCollector
 ) -> list[Warehouse] | None:
     """Validate and copy the shared settings; return warehouses to link, if given."""
-    if data.get("auto_import_orders") is not None:
-        check_permissions(info, [OrderPermissions.MANAGE_ORDERS])
-        marketplace.auto_import_orders = data["auto_import_orders"]
+    wanted = data.get("auto_import_orders")
+    if wanted is not None and wanted != marketplace.auto_import_orders:
+        # Importing creates Saleor orders and reserves stock: the effect, not
+        # the argument, is an order-side permission.
+        check_permissions(info, [MANAGE_ORDERS])
+        marketplace.auto_import_orders = wanted
     if data.get("channel_id") is not None:
         try:
             channel = get_by_global_id(
                 Channel.objects.all(), data["channel_id"], "Channel", "channelId"
             )
         except InputError as exc:
-            errors.errors.extend(exc.errors)
+            errors.extend(exc)
         else:
             if channel.currency_code != marketplace.currency:
                 errors.add(
@@ -75,12 +82,13 @@ def _apply_settings(
     for field, graphql_field, low, high in (
         ("stock_buffer", "stockBuffer", 0, MAX_STOCK_NUMBER),
         ("max_quantity", "maxQuantity", 0, MAX_STOCK_NUMBER),
+        ("untracked_quantity", "untrackedQuantity", 0, MAX_STOCK_NUMBER),
         ("handling_time", "handlingTime", 1, MAX_HANDLING_DAYS),
     ):
         if field not in data:
             continue
         value = data[field]
-        if value is None and field != "stock_buffer":
+        if value is None and field in ("max_quantity", "handling_time"):
             setattr(marketplace, field, None)
         elif value is None or not low <= value <= high:
             errors.add(graphql_field, INVALID, f"Must be between {low} and {high}.")
@@ -93,11 +101,12 @@ def _apply_settings(
     if data.get("warehouse_ids") is None:
         return None
     ids = []
-    for value in data["warehouse_ids"]:
-        try:
-            ids.append(resolve_global_id(value, "Warehouse", "warehouseIds"))
-        except InputError as exc:
-            errors.errors.extend(exc.errors)
+    try:
+        ids = resolve_global_ids(
+            data["warehouse_ids"], "Warehouse", "warehouseIds", Warehouse
+        )
+    except InputError as exc:
+        errors.extend(exc)
     if not data["warehouse_ids"]:
         errors.add(
             "warehouseIds",
@@ -106,10 +115,7 @@ def _apply_settings(
         )
     if errors.errors or not ids:
         return None
-    try:
-        warehouses = list(Warehouse.objects.filter(pk__in=ids))
-    except ValidationError:
-        warehouses = []
+    warehouses = list(Warehouse.objects.filter(pk__in=ids))
     if len(warehouses) != len(set(ids)):
         errors.add(
             "warehouseIds", AmazonFeedsErrorCode.NOT_FOUND.value, "Unknown warehouse."
@@ -135,7 +141,7 @@ def _apply_settings(
 
 class AmazonMarketplaceCreate(BaseMutation):
     marketplace = graphene.Field(AmazonMarketplace)
-    permissions = (ChannelPermissions.MANAGE_CHANNELS,)
+    permissions = (MANAGE_CHANNELS,)
 
     class Arguments:
         input = AmazonMarketplaceCreateInput(required=True)
@@ -159,12 +165,14 @@ class AmazonMarketplaceCreate(BaseMutation):
         )
         marketplace_id = (data.get("marketplace_id") or "").strip()
         try:
+            if marketplace_id_problem(marketplace_id):
+                raise UnknownMarketplaceError(marketplace_id)
             known = get_marketplace(marketplace_id)
         except UnknownMarketplaceError as exc:
             raise InputError.single(
                 "marketplaceId",
                 AmazonFeedsErrorCode.UNKNOWN_MARKETPLACE.value,
-                f"'{marketplace_id}' is not an Amazon marketplace ID.",
+                "Not an Amazon marketplace ID (e.g. A1PA6795UKMFR9 for Amazon.de).",
             ) from exc
         if known.region.value != account.region:
             raise InputError.single(
@@ -225,7 +233,7 @@ class AmazonMarketplaceCreate(BaseMutation):
 
 class AmazonMarketplaceUpdate(BaseMutation):
     marketplace = graphene.Field(AmazonMarketplace)
-    permissions = (ChannelPermissions.MANAGE_CHANNELS,)
+    permissions = (MANAGE_CHANNELS,)
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -260,7 +268,7 @@ class AmazonMarketplaceUpdate(BaseMutation):
 
 class AmazonMarketplaceCheck(BaseMutation):
     marketplace = graphene.Field(AmazonMarketplace)
-    permissions = (ChannelPermissions.MANAGE_CHANNELS,)
+    permissions = (MANAGE_CHANNELS,)
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -282,7 +290,7 @@ class AmazonMarketplaceCheck(BaseMutation):
 
 class AmazonMarketplaceDelete(BaseMutation):
     marketplace = graphene.Field(AmazonMarketplace)
-    permissions = (ChannelPermissions.MANAGE_CHANNELS,)
+    permissions = (MANAGE_CHANNELS,)
 
     class Arguments:
         id = graphene.ID(required=True)

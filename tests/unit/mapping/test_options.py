@@ -53,14 +53,14 @@ def test_defaults_for_missing_or_empty():
         (
             '{"productType": {"amazon.de": "SHIRT"}}',
             "productType.amazon.de",
-            "not a marketplace id",
+            "Not an Amazon marketplace ID",
         ),
         (
             '{"productType": {"*": "t shirt!"}}',
             "productType.*",
-            "not an Amazon product type",
+            "Not an Amazon product type",
         ),
-        ('{"productType": {"*": null}}', "productType.*", "not an Amazon product type"),
+        ('{"productType": {"*": null}}', "productType.*", "Not an Amazon product type"),
         ('{"mappings": []}', "mappings", "lists of sources"),
         (
             '{"mappings": {"Item Name": ["product.name"]}}',
@@ -130,12 +130,13 @@ def test_bare_product_type_and_too_many_sources():
 def test_serializer_is_canonical():
     a = AmazonOptions(
         product_type={DE: "SHIRT", "*": "SHIRT"},
-        mappings={"z": ("product.name",), "a": ("literal:Ä",)},
+        mappings={"item_name": ("product.name",), "brand": ("literal:Ä",)},
         exclude=True,
     )
     text = serialize_options(a)[OPTIONS_KEY]
     assert text == (
         '{"productType":{"*":"SHIRT","A1PA6795UKMFR9":"SHIRT"},'
-        '"mappings":{"a":["literal:Ä"],"z":["product.name"]},"exclude":true}'
+        '"mappings":{"brand":["literal:Ä"],"item_name":["product.name"]},'
+        '"exclude":true}'
     )
     assert parse_options(text) == (a, [])
