@@ -707,6 +707,8 @@ class _ProductBuild:
             "productType": message.payload["productType"],
             "requirements": message.payload["requirements"],
             "attributes": sorted(message.payload["attributes"]),
+            # Shown next to Amazon's issues about them; shared, not copied.
+            "values": message.payload["attributes"],
             **extra,
         }
         self._emit(variant, message, FeedKind.LISTINGS, summary)

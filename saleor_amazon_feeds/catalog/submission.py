@@ -29,7 +29,7 @@ from ..amazon.errors import AmazonError
 from ..amazon.rates import JSON_LISTINGS_FEED
 from ..listings.feed_writer import FeedDocument, iter_feed_documents
 from ..listings.messages import delete_message
-from ..listings.report import ReportError, parse_processing_report
+from ..listings.report import ReportError, parse_processing_report, sent_value
 from ..mapping.options import options_from_metadata
 from ..models import (
     AmazonFeedIssue,
@@ -651,6 +651,14 @@ def poll_submission(submission: AmazonFeedSubmission, client: AmazonClient) -> N
 
 def _store_issues(submission, report) -> None:
     correlation = submission.correlation
+    sent = dict(
+        AmazonListingState.objects.filter(
+            marketplace_id=submission.marketplace_id,
+            kind=submission.kind,
+            last_submission=submission,
+            sku__in={issue.sku for issue in report.issues if issue.sku},
+        ).values_list("sku", "sent_summary")
+    )
     AmazonFeedIssue.objects.bulk_create(
         AmazonFeedIssue(
             submission=submission,
@@ -663,6 +671,7 @@ def _store_issues(submission, report) -> None:
             else "ERROR",
             message=issue.message,
             attribute=", ".join(issue.attribute_names)[:128],
+            sent_value=sent_value(sent.get(issue.sku), issue.attribute_names),
         )
         for issue in report.issues
     )

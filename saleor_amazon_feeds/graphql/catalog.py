@@ -318,6 +318,12 @@ class AmazonFeedIssue(AmazonObjectType):
     severity = graphene.String(required=True)
     message = graphene.String(required=True)
     attribute = graphene.String(required=True)
+    sent_value = graphene.JSONString(
+        description=(
+            "What was sent for the attributes the issue names (or the offer's "
+            "quantity and price); null when unknown."
+        )
+    )
 
 
 class AmazonFeedSubmissionType(AmazonObjectType):
@@ -577,6 +583,11 @@ class CatalogQueries(graphene.ObjectType):
         description="Feed submissions, newest first (MANAGE_PRODUCTS).",
         **connection_args(),
     )
+    amazon_feed_submission = graphene.Field(
+        AmazonFeedSubmissionType,
+        id=graphene.ID(required=True),
+        description="One feed submission with its issues (MANAGE_PRODUCTS).",
+    )
     amazon_product_listing = graphene.Field(
         AmazonProductListing,
         product_id=graphene.ID(required=True),
@@ -616,6 +627,16 @@ class CatalogQueries(graphene.ObjectType):
         # Newest first: keyset on descending pk.
         return paginate(
             AmazonFeedSubmissionConnection, queryset, first, after, descending=True
+        )
+
+    @staticmethod
+    @permission_required(MANAGE_PRODUCTS)
+    def resolve_amazon_feed_submission(root, info, id):
+        return get_by_global_id(
+            AmazonFeedSubmission.objects.select_related("marketplace"),
+            id,
+            "AmazonFeedSubmission",
+            "id",
         )
 
     @staticmethod

@@ -44,6 +44,7 @@ COST_MAP: dict[str, dict[str, dict[str, Any]]] = {
         "amazonAvailableMarketplaces": _AMAZON,
         "amazonProductTypes": _AMAZON,
         "amazonFeedSubmissions": _PAGE,
+        "amazonFeedSubmission": _ONE,
         "amazonProductListing": _ONE,
         "amazonCategoryOptions": _ONE,
         "amazonProductOptions": _ONE,

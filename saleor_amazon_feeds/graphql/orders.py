@@ -225,6 +225,7 @@ class OrderQueries(graphene.ObjectType):
         graphene.NonNull(AmazonImportedOrderConnection),
         status=AmazonImportedOrderStatus(description="Only orders in this status."),
         marketplace_id=graphene.ID(description="Only this marketplace's orders."),
+        order_id=graphene.ID(description="Only the record of this Saleor order."),
         description=(
             "Amazon orders the plugin has seen, held ones with the reason "
             "(MANAGE_ORDERS)."
@@ -258,7 +259,13 @@ class OrderQueries(graphene.ObjectType):
     @staticmethod
     @permission_required(MANAGE_ORDERS)
     def resolve_amazon_imported_orders(
-        root, info, first=None, after=None, status=None, marketplace_id=None
+        root,
+        info,
+        first=None,
+        after=None,
+        status=None,
+        marketplace_id=None,
+        order_id=None,
     ):
         queryset = AmazonImportedOrder.objects.select_related(
             "marketplace__account", "marketplace__channel"
@@ -270,6 +277,9 @@ class OrderQueries(graphene.ObjectType):
                 marketplace_id, "AmazonMarketplace", "marketplaceId", AmazonMarketplace
             )
             queryset = queryset.filter(marketplace_id=pk)
+        if order_id:
+            pk = resolve_global_id(order_id, "Order", "orderId", Order)
+            queryset = queryset.filter(order_id=pk)
         return paginate(AmazonImportedOrderConnection, queryset, first, after)
 
     @staticmethod

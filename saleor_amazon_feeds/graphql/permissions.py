@@ -26,6 +26,7 @@ import graphene
 from graphene.types.objecttype import ObjectTypeOptions
 from graphene.types.resolver import get_default_resolver
 from graphene.utils.get_unbound_function import get_unbound_function
+from graphene.utils.str_converters import to_camel_case
 from saleor.core.exceptions import PermissionDenied
 from saleor.permission.enums import (
     BasePermissionEnum,
@@ -150,8 +151,6 @@ def _guard_fields(cls) -> None:
 
 
 def _graphql_name(field, name: str) -> str:
-    from graphene.utils.str_converters import to_camel_case
-
     return field.name or to_camel_case(name)
 
 

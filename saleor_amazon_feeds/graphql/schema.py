@@ -18,6 +18,7 @@ from .mutations.accounts import (
 from .mutations.mappings import (
     AmazonFieldMappingCreate,
     AmazonFieldMappingDelete,
+    AmazonFieldMappingUpdate,
     AmazonShippingMappingBulkDelete,
     AmazonShippingMappingCreate,
 )
@@ -126,6 +127,7 @@ class AccountMutations(graphene.ObjectType):
     amazon_marketplace_delete = AmazonMarketplaceDelete.Field()
     amazon_marketplace_check = AmazonMarketplaceCheck.Field()
     amazon_field_mapping_create = AmazonFieldMappingCreate.Field()
+    amazon_field_mapping_update = AmazonFieldMappingUpdate.Field()
     amazon_field_mapping_delete = AmazonFieldMappingDelete.Field()
     amazon_shipping_mapping_create = AmazonShippingMappingCreate.Field()
     amazon_shipping_mapping_bulk_delete = AmazonShippingMappingBulkDelete.Field()

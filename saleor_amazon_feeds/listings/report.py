@@ -9,7 +9,7 @@ not a report at all. Anything that does not have the documented shape raises
 import gzip
 import json
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,3 +207,15 @@ def _count(data: Mapping, key: str) -> int:
         state = "missing" if value is None else f"not a count ({value!r})"
         raise ReportError(f"report.summary.{key} is {state}.")
     return value
+
+
+def sent_value(summary: Mapping[str, Any] | None, attributes: Sequence[str]) -> Any:
+    """What was sent for the attributes an issue names: the listing's values
+    of those attributes, or the whole offer (quantity, price) otherwise."""
+    if not summary:
+        return None
+    values = summary.get("values")
+    if values is None:
+        return {k: v for k, v in summary.items() if k != "reason"} or None
+    picked = {name: values[name] for name in attributes if name in values}
+    return picked or None

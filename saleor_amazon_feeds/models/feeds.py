@@ -1,3 +1,4 @@
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -85,6 +86,10 @@ class AmazonFeedIssue(models.Model):
     severity = models.CharField(max_length=16, choices=IssueSeverity.choices)
     message = models.TextField()
     attribute = models.CharField(max_length=128, blank=True, default="")
+    # What the submission sent for the attributes the issue names (or the
+    # offer for quantity and price issues): the merchant reads Amazon's
+    # complaint next to the value it is about.
+    sent_value = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
 
     class Meta:
         ordering = ("pk",)
@@ -115,13 +120,17 @@ class AmazonListingState(models.Model):
         max_length=16, choices=ListingStatus.choices, default=ListingStatus.PENDING
     )
     sent_digest = models.CharField(max_length=64, blank=True, default="")
-    sent_summary = models.JSONField(default=dict, blank=True)
+    # Listing summaries carry the attribute values as sent (amounts are
+    # Decimals: the encoder writes them as exact strings).
+    sent_summary = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_submission = models.ForeignKey(
         AmazonFeedSubmission, null=True, blank=True, on_delete=models.SET_NULL
     )
     accepted_digest = models.CharField(max_length=64, blank=True, default="")
-    accepted_summary = models.JSONField(default=dict, blank=True)
+    accepted_summary = models.JSONField(
+        default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
     # The message Amazon's report rejected: the same message again would be
     # rejected again, so it is sent only once something in it changed.

@@ -1,5 +1,6 @@
 """Feed submission round trips against the sandbox, driven through GraphQL."""
 
+import json
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -228,6 +229,10 @@ def test_submission_round_trip_and_resubmission_sends_only_changes(
         ("INVENTORY", "ACCEPTED"),
         ("PRICES", "ACCEPTED"),
     }
+    # The values as sent, for the merchant to read next to Amazon's issues.
+    sent = {s["kind"]: json.loads(s["sentValues"]) for s in state["skus"]}
+    assert sent["LISTINGS"]["values"]["item_name"][0]["value"] == product.name
+    assert sent["INVENTORY"]["quantity"] == expected_quantity
 
     # Nothing changed: a resubmission sends nothing.
     feeds_before = len(sandbox.feeds())

@@ -32,6 +32,7 @@ OPERATIONS: dict[str, set[str]] = {
     "amazonAvailableMarketplaces": {C},
     "amazonProductTypes": {P},
     "amazonFeedSubmissions": {P},
+    "amazonFeedSubmission": {P},
     "amazonProductListing": {P},
     "amazonCategoryOptions": {P},
     "amazonProductOptions": {P},
@@ -48,6 +49,7 @@ OPERATIONS: dict[str, set[str]] = {
     "amazonMarketplaceDelete": {C},
     "amazonMarketplaceCheck": {C},
     "amazonFieldMappingCreate": {P},
+    "amazonFieldMappingUpdate": {P},
     "amazonFieldMappingDelete": {P},
     "amazonShippingMappingCreate": {O},
     "amazonShippingMappingBulkDelete": {O},
@@ -101,7 +103,9 @@ FIELDS: dict[str, dict[str, set[str]]] = {
         "invalidCount errorCount warningCount skippedCount error createdAt "
         "submittedAt finishedAt issues",
     ),
-    "AmazonFeedIssue": _all({P}, "sku messageId code severity message attribute"),
+    "AmazonFeedIssue": _all(
+        {P}, "sku messageId code severity message attribute sentValue"
+    ),
     "AmazonProductListing": _all({P}, "productId marketplace skus problems"),
     "AmazonListingSku": _all(
         {P},
@@ -247,6 +251,10 @@ _MUTATION_ARGS = {
             "sources": ["product.name"],
         }
     },
+    "amazonFieldMappingUpdate": lambda ids: {
+        "id": gid("AmazonFieldMapping", 0),
+        "input": {"sources": ["product.name"]},
+    },
     "amazonFieldMappingDelete": lambda ids: {"id": gid("AmazonFieldMapping", 0)},
     "amazonShippingMappingCreate": lambda ids: {
         "input": {
@@ -293,6 +301,7 @@ _QUERY_ARGS = {
     "amazonCategoryOptions": lambda ids: {"categoryId": ids["category"]},
     "amazonProductOptions": lambda ids: {"productId": ids["product"]},
     "amazonOrderImport": lambda ids: {"id": ids["orderImport"]},
+    "amazonFeedSubmission": lambda ids: {"id": ids["feedSubmission"]},
     "amazonShipmentConfirmations": lambda ids: {"orderId": ids["order"]},
 }
 

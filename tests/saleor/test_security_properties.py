@@ -120,6 +120,7 @@ SUBJECTS = {
     "amazonMarketplaceDelete": "marketplace",
     "amazonMarketplaceCheck": "marketplace",
     "amazonFieldMappingDelete": "fieldMapping",
+    "amazonFieldMappingUpdate": "fieldMapping",
     "amazonShippingMappingBulkDelete": "shippingMapping",
     "amazonImportedOrderRetry": "heldOrder",
 }

@@ -99,6 +99,38 @@ class AmazonFieldMappingCreate(BaseMutation):
         return {"field_mapping": mapping}
 
 
+class AmazonFieldMappingUpdateInput(graphene.InputObjectType):
+    sources = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="The new ordered sources; the first non-empty value wins.",
+    )
+
+
+class AmazonFieldMappingUpdate(BaseMutation):
+    field_mapping = graphene.Field(AmazonFieldMapping)
+    permissions = (MANAGE_PRODUCTS,)
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        input = AmazonFieldMappingUpdateInput(required=True)
+
+    class Meta:
+        description = (
+            "Replace a marketplace field mapping's sources, e.g. reordered "
+            "(MANAGE_PRODUCTS)."
+        )
+
+    @classmethod
+    def perform(cls, root, info, id, input):
+        mapping = get_by_global_id(
+            mappings.AmazonFieldMapping.objects.all(), id, "AmazonFieldMapping", "id"
+        )
+        mapping.sources = validate_sources(input.get("sources") or [])
+        mapping.save(update_fields=["sources"])
+        return {"field_mapping": mapping}
+
+
 class AmazonFieldMappingDelete(BaseMutation):
     field_mapping = graphene.Field(AmazonFieldMapping)
     permissions = (MANAGE_PRODUCTS,)

@@ -172,3 +172,18 @@ def test_untracked_variant_offers_the_marketplace_quantity_capped(
 def test_tracked_variant_is_unchanged_by_the_untracked_setting():
     assert sellable_quantity(STOCKS, buffer=2, untracked_quantity=100) == 5
     assert sellable_quantity(STOCKS, maximum=3, untracked_quantity=100) == 3
+
+
+def test_an_issue_shows_what_was_sent_for_its_attributes():
+    from saleor_amazon_feeds.listings.report import sent_value
+
+    listing = {
+        "productType": "SHIRT",
+        "attributes": ["brand", "item_name"],
+        "values": {"brand": [{"value": "Acme"}], "item_name": [{"value": "Tee"}]},
+        "price": "10.00",
+    }
+    assert sent_value(listing, ["brand"]) == {"brand": [{"value": "Acme"}]}
+    assert sent_value(listing, ["color"]) is None
+    assert sent_value({"quantity": 4}, []) == {"quantity": 4}
+    assert sent_value(None, ["brand"]) is None

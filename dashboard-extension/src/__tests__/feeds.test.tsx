@@ -1,0 +1,124 @@
+import { screen, waitFor, within } from "@testing-library/react";
+
+import { FeedSubmissionsList } from "../pages/amazon/FeedSubmissionsList";
+import { quotaExplanation } from "../pages/amazon/SubmitFeedsDialog";
+import type { Routes } from "../test/fakeGraphql";
+import { fixture, renderExtension, renderInDashboard } from "../test/render";
+
+const MP_DE = "QW1hem9uTWFya2V0cGxhY2U6MQ==";
+
+async function openFeeds(routes: Routes = {}) {
+  const view = renderExtension("app", {
+    routes: { Marketplaces: fixture("Marketplaces.two"), SyncStatuses: fixture("SyncStatuses.two"), FeedSubmissions: fixture("FeedSubmissions.done"), ...routes },
+  });
+  await view.user.click(await screen.findByRole("tab", { name: "Feeds" }));
+  await screen.findByRole("table", { name: "Sync status" });
+  return view;
+}
+
+describe("sync status and submit feeds", () => {
+  it("shows the sync status per marketplace", async () => {
+    await openFeeds();
+    const table = screen.getByRole("table", { name: "Sync status" });
+    const [, de, fr] = within(table).getAllByRole("row");
+    expect(within(de as HTMLElement).getByText("12")).toBeInTheDocument();
+    expect(within(de as HTMLElement).getByText("Waiting for Amazon's feed quota")).toBeInTheDocument();
+    expect(within(fr as HTMLElement).getByText("Up to date")).toBeInTheDocument();
+  });
+
+  it("shows Amazon's quota and why it waits before sending the chosen feeds", async () => {
+    const { user, api, bridge } = await openFeeds({ SubmitFeeds: fixture("SubmitFeeds.ok") });
+    expect(screen.getByRole("button", { name: "Submit feeds" })).toBeDisabled();
+    await user.click(screen.getByRole("checkbox", { name: "Select Amazon DE (A1PA6795UKMFR9)" }));
+    await user.click(screen.getByRole("button", { name: "Submit feeds (1)" }));
+
+    const dialog = await screen.findByRole("dialog", { name: "Submit feeds" });
+    const quota = await within(dialog).findByTestId(`quota-${MP_DE}`);
+    expect(quota).toHaveTextContent("Amazon allows 5 listing feeds per 5 minutes per region and that quota is used up.");
+    expect(quota).toHaveTextContent("The next submission is possible");
+    expect(within(dialog).getByRole("checkbox", { name: "Listings (full product data)" })).toBeChecked();
+    expect(within(dialog).getByRole("checkbox", { name: "Deletions (products removed or excluded)" })).not.toBeChecked();
+
+    await user.click(within(dialog).getByRole("checkbox", { name: "Prices" }));
+    await user.click(within(dialog).getByRole("button", { name: "Submit" }));
+
+    await waitFor(() => expect(screen.queryByRole("dialog", { name: "Submit feeds" })).not.toBeInTheDocument());
+    expect(api.callsOf("SubmitFeeds")[0]?.variables).toEqual({ kinds: ["LISTINGS", "INVENTORY"], marketplaceIds: [MP_DE] });
+    expect(bridge.actionsOf("notification")[0]?.payload).toMatchObject({ status: "success", title: "Feeds submitted" });
+    // The list is read again to show the new submissions.
+    await waitFor(() => expect(api.callsOf("FeedSubmissions").length).toBeGreaterThan(1));
+  });
+
+  it("shows why Amazon's marketplace was refused", async () => {
+    const { user } = await openFeeds({ SubmitFeeds: fixture("SubmitFeeds.errors") });
+    await user.click(screen.getByRole("checkbox", { name: "Select Amazon FR (A13V1IB3VIYZZH)" }));
+    await user.click(screen.getByRole("button", { name: "Submit feeds (1)" }));
+    const dialog = await screen.findByRole("dialog", { name: "Submit feeds" });
+    await user.click(within(dialog).getByRole("button", { name: "Submit" }));
+    expect(await within(dialog).findByText("Amazon FR is not configured (status ERROR); check its credentials first.")).toBeInTheDocument();
+  });
+
+  it("explains every wait reason", () => {
+    const base = { marketplace: { id: "1", marketplaceId: "A1", country: "DE", currency: "EUR", status: "CONFIGURED" as const, channel: { id: "c", name: "C" } }, pendingChanges: 1, lastSubmissionAt: null, lastReconciledAt: null, lastError: "" };
+    expect(quotaExplanation({ ...base, waitingReason: "IDLE", nextSubmissionAt: null })).toBe("Amazon can take a submission now.");
+    expect(quotaExplanation({ ...base, waitingReason: "SETTLING", nextSubmissionAt: null })).toMatch(/settling/);
+    expect(quotaExplanation({ ...base, waitingReason: "ERROR", nextSubmissionAt: null, lastError: "Amazon is down." })).toMatch(/failed: Amazon is down\./);
+    expect(quotaExplanation({ ...base, waitingReason: "DISABLED", nextSubmissionAt: null })).toMatch(/Automatic sync is off/);
+  });
+
+  it("tells a user without MANAGE_PRODUCTS why feeds are hidden", async () => {
+    const { user } = renderExtension("app", {
+      routes: { Marketplaces: fixture("Marketplaces.two"), SyncStatuses: fixture("SyncStatuses.denied"), FeedSubmissions: { data: null, errors: [{ message: "denied", path: ["amazonFeedSubmissions"], extensions: { exceptionCode: "PermissionDenied" } }] } },
+    });
+    await user.click(await screen.findByRole("tab", { name: "Feeds" }));
+    expect(await screen.findByText(/Seeing the sync status needs the “Manage products” permission/)).toBeInTheDocument();
+    expect(await screen.findByText(/Seeing feed submissions needs the “Manage products” permission/)).toBeInTheDocument();
+  });
+});
+
+describe("feed submissions", () => {
+  it("lists submissions with status and counts, and shows per-SKU issues", async () => {
+    const { user, api } = await openFeeds({ FeedSubmissionIssues: fixture("FeedSubmissionIssues.page") });
+    const table = await screen.findByRole("table", { name: "Feed submissions" });
+    const rows = within(table).getAllByRole("row");
+    expect(rows).toHaveLength(4);
+    expect(within(rows[2] as HTMLElement).getByText("DONE")).toBeInTheDocument();
+    expect(within(rows[2] as HTMLElement).getByText("43")).toBeInTheDocument();
+    expect(within(rows[3] as HTMLElement).getByText("FATAL")).toBeInTheDocument();
+    expect(within(rows[3] as HTMLElement).getByText(/does not match the JSON_LISTINGS_FEED schema/)).toBeInTheDocument();
+
+    await user.click(within(rows[2] as HTMLElement).getByRole("button", { name: /View details/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Feed submission 50014019875" });
+    const shirt = await within(dialog).findByRole("region", { name: "SKU TSHIRT-RED-M" });
+    expect(within(shirt).getByText("'fabric_type' is required but not supplied.")).toBeInTheDocument();
+    expect(within(shirt).getByText("fabric_type")).toBeInTheDocument();
+    expect(within(shirt).getByText("WARNING")).toBeInTheDocument();
+    const mug = within(dialog).getByRole("region", { name: "SKU MUG-BLUE" });
+    expect(within(mug).getByText(/conflicts with the Amazon catalog/)).toBeInTheDocument();
+    expect(api.callsOf("FeedSubmissionIssues")[0]?.variables).toEqual({ marketplaceId: null, first: 20, after: null, issues: 500 });
+  });
+
+  it("polls while a submission is still at Amazon, and stops after", async () => {
+    const { api } = renderInDashboard(<FeedSubmissionsList marketplaces={[]} refreshKey={0} pollMs={100} />, {
+      routes: { FeedSubmissions: [fixture("FeedSubmissions.page"), fixture("FeedSubmissions.done")] },
+    });
+    const table = await screen.findByRole("table", { name: "Feed submissions" });
+    expect(await within(table).findByText("IN_PROGRESS")).toBeInTheDocument();
+    await waitFor(() => expect(within(table).queryByText("IN_PROGRESS")).not.toBeInTheDocument());
+    const polled = api.callsOf("FeedSubmissions").length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(api.callsOf("FeedSubmissions").length).toBe(polled);
+  });
+
+  it("loads the next page", async () => {
+    const { user, api } = await openFeeds({ FeedSubmissions: [fixture("FeedSubmissions.page"), fixture("FeedSubmissions.next")] });
+    await user.click(await screen.findByRole("button", { name: "Load more" }));
+    expect(await screen.findByText(/PRICES · manual/)).toBeInTheDocument();
+    expect(api.callsOf("FeedSubmissions")[1]?.variables).toEqual({ marketplaceId: null, first: 20, after: "YXJyYXljb25uZWN0aW9uOjI=" });
+  });
+
+  it("says when nothing was submitted yet", async () => {
+    await openFeeds({ FeedSubmissions: fixture("FeedSubmissions.empty") });
+    expect(await screen.findByText("No feed submissions yet")).toBeInTheDocument();
+  });
+});

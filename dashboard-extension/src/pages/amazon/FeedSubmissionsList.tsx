@@ -1,0 +1,233 @@
+import { Box, Button, Text } from "@saleor/macaw-ui";
+import { useEffect, useState, type ReactNode } from "react";
+
+import { useLazyQuery, useQuery } from "../../api/hooks";
+import { Dialog } from "../../components/Dialog";
+import { SelectField } from "../../components/Fields";
+import { formatDateTime, marketplaceLabel } from "../../components/format";
+import { KeyValue, Section, StatusChip } from "../../components/Layout";
+import { EmptyState, ErrorNotice, Loading } from "../../components/PageStates";
+import { Cell, Table } from "../../components/Table";
+import {
+  FeedSubmissionIssuesDocument,
+  FeedSubmissionsDocument,
+  type FeedSubmissionRowFragment,
+  type FeedSubmissionIssuesQuery,
+} from "../../gql/plugin/graphql";
+import type { MarketplaceChoice } from "../../api/marketplaces";
+
+const PAGE_SIZE = 20;
+export const SUBMISSIONS_POLL_MS = 5000;
+const OPEN_STATUSES = new Set(["PENDING", "UPLOADED", "IN_QUEUE", "IN_PROGRESS"]);
+
+type Issue = NonNullable<
+  NonNullable<FeedSubmissionIssuesQuery["amazonFeedSubmissions"]["edges"][number]>["node"]
+>["issues"][number];
+
+/** Where a row came from, so its details can be read again with issues. */
+type PagedRow = { row: FeedSubmissionRowFragment; after: string | null };
+
+export function groupBySku(issues: Issue[]): [string, Issue[]][] {
+  const groups = new Map<string, Issue[]>();
+  for (const issue of issues) {
+    const key = issue.sku || "(whole feed)";
+    groups.set(key, [...(groups.get(key) ?? []), issue]);
+  }
+  return [...groups.entries()];
+}
+
+function FeedSubmissionDetails({ paged, marketplaceId, onClose }: { paged: PagedRow; marketplaceId: string | null; onClose(): void }) {
+  const details = useLazyQuery(FeedSubmissionIssuesDocument);
+  const { row, after } = paged;
+  useEffect(() => {
+    void details.run({ marketplaceId, first: PAGE_SIZE, after, issues: 500 });
+    // Once per opened row.
+  }, [row.id]);
+  const node = details.data?.amazonFeedSubmissions.edges.find((e) => e?.node?.id === row.id)?.node;
+
+  return (
+    <Dialog title={`Feed submission ${row.feedId || row.id}`} onClose={onClose} width="900px">
+      <Box display="grid" __gridTemplateColumns="repeat(auto-fill, minmax(160px, 1fr))" gap={4}>
+        <KeyValue label="Marketplace">{marketplaceLabel(row.marketplace)}</KeyValue>
+        <KeyValue label="Feed">{`${row.kind} · ${row.trigger.toLowerCase()}`}</KeyValue>
+        <KeyValue label="Status">
+          <StatusChip status={row.status} />
+        </KeyValue>
+        <KeyValue label="Messages">{row.messageCount}</KeyValue>
+        <KeyValue label="Accepted">{row.acceptedCount}</KeyValue>
+        <KeyValue label="Invalid">{row.invalidCount}</KeyValue>
+        <KeyValue label="Errors / warnings">{`${row.errorCount} / ${row.warningCount}`}</KeyValue>
+        <KeyValue label="Left out">{row.skippedCount}</KeyValue>
+        <KeyValue label="Submitted">{formatDateTime(row.submittedAt)}</KeyValue>
+        <KeyValue label="Finished">{formatDateTime(row.finishedAt)}</KeyValue>
+      </Box>
+      {row.error ? (
+        <Text size={3} color="critical1" role="alert">
+          {row.error}
+        </Text>
+      ) : null}
+      <Text size={4} fontWeight="medium">
+        Issues per SKU
+      </Text>
+      {details.error ? <ErrorNotice error={details.error} onRetry={() => void details.run({ marketplaceId, first: PAGE_SIZE, after, issues: 500 })} /> : null}
+      {details.loading ? <Loading label="Loading Amazon's processing report…" /> : null}
+      {details.data && !node ? <EmptyState title="This submission is no longer on its page">Close and reload the list.</EmptyState> : null}
+      {node && node.issues.length === 0 ? <EmptyState title="Amazon reported no issues" /> : null}
+      {node && node.issues.length > 0 ? (
+        <Box display="flex" flexDirection="column" gap={4}>
+          {groupBySku(node.issues).map(([sku, issues]) => (
+            <Box key={sku} as="section" aria-label={`SKU ${sku}`} display="flex" flexDirection="column" gap={2}>
+              <Text size={3} fontWeight="bold" fontFamily="Geist Mono">
+                {sku}
+              </Text>
+              <Table label={`Issues for ${sku}`} head={["Severity", "Code", "Attribute", "Message"]}>
+                {issues.map((issue, index) => (
+                  <tr key={index}>
+                    <Cell>
+                      <StatusChip status={issue.severity === "ERROR" ? "ERROR" : issue.severity === "WARNING" ? "QUOTA" : "NEW"} label={issue.severity} />
+                    </Cell>
+                    <Cell>{issue.code}</Cell>
+                    <Cell>{issue.attribute || "—"}</Cell>
+                    <Cell>{issue.message}</Cell>
+                  </tr>
+                ))}
+              </Table>
+            </Box>
+          ))}
+        </Box>
+      ) : null}
+    </Dialog>
+  );
+}
+
+function SubmissionPage({
+  marketplaceId,
+  after,
+  onView,
+  onLoadMore,
+  isLast,
+  refreshKey,
+  pollEveryMs,
+}: {
+  marketplaceId: string | null;
+  after: string | null;
+  onView(paged: PagedRow): void;
+  onLoadMore(cursor: string): void;
+  isLast: boolean;
+  refreshKey: number;
+  pollEveryMs: number;
+}) {
+  const [pollMs, setPollMs] = useState<number | undefined>(undefined);
+  const page = useQuery(FeedSubmissionsDocument, { marketplaceId, first: PAGE_SIZE, after }, { pollMs });
+  const rows = page.data?.amazonFeedSubmissions.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
+  const anyOpen = rows.some((r) => OPEN_STATUSES.has(r.status));
+  // Open submissions are still at Amazon: keep their status moving on screen.
+  useEffect(() => setPollMs(anyOpen ? pollEveryMs : undefined), [anyOpen, pollEveryMs]);
+  useEffect(() => {
+    if (refreshKey) void page.refetch();
+    // Only when the parent asks (after a submission).
+  }, [refreshKey]);
+
+  const fullRow = (content: ReactNode) => (
+    <tr>
+      <Cell colSpan={10}>{content}</Cell>
+    </tr>
+  );
+  if (page.error) return fullRow(<ErrorNotice error={page.error} permission="MANAGE_PRODUCTS" what="feed submissions" onRetry={() => void page.refetch()} />);
+  if (!page.data) return fullRow(<Loading label="Loading feed submissions…" />);
+  if (!rows.length && after === null) {
+    return fullRow(<EmptyState title="No feed submissions yet">Submit feeds, or switch on automatic sync, to send your catalog to Amazon.</EmptyState>);
+  }
+  const pageInfo = page.data.amazonFeedSubmissions.pageInfo;
+  return (
+    <>
+      {rows.map((row) => (
+        <tr key={row.id}>
+          <Cell>{formatDateTime(row.createdAt)}</Cell>
+          <Cell>{marketplaceLabel(row.marketplace)}</Cell>
+          <Cell>{`${row.kind} · ${row.trigger.toLowerCase()}`}</Cell>
+          <Cell>
+            <Box display="flex" flexDirection="column" gap={1}>
+              <StatusChip status={row.status} />
+              {row.error ? (
+                <Text size={2} color="critical1">
+                  {row.error}
+                </Text>
+              ) : null}
+            </Box>
+          </Cell>
+          <Cell>{row.messageCount}</Cell>
+          <Cell>{row.acceptedCount}</Cell>
+          <Cell>{row.invalidCount}</Cell>
+          <Cell>{`${row.errorCount} / ${row.warningCount}`}</Cell>
+          <Cell>{row.skippedCount}</Cell>
+          <Cell>
+            <Button variant="secondary" size="small" onClick={() => onView({ row, after })} aria-label={`View details of ${row.kind} feed ${row.feedId || row.id}`}>
+              View details
+            </Button>
+          </Cell>
+        </tr>
+      ))}
+      {isLast && pageInfo.hasNextPage && pageInfo.endCursor ? (
+        <tr>
+          <Cell colSpan={10}>
+            <Button variant="tertiary" onClick={() => onLoadMore(pageInfo.endCursor as string)}>
+              Load more
+            </Button>
+          </Cell>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+/** Feed Submissions: status, counts and "View details" with Amazon's per-SKU issues. */
+export function FeedSubmissionsList({
+  marketplaces,
+  refreshKey,
+  pollMs = SUBMISSIONS_POLL_MS,
+}: {
+  marketplaces: MarketplaceChoice[];
+  refreshKey: number;
+  pollMs?: number;
+}) {
+  const [marketplaceId, setMarketplaceId] = useState<string | null>(null);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [viewing, setViewing] = useState<PagedRow | null>(null);
+
+  return (
+    <Section
+      title="Feed submissions"
+      description="Every feed sent to Amazon, manual or automatic, with Amazon's processing report."
+      actions={
+        <Box __minWidth="240px">
+          <SelectField
+            label="Marketplace"
+            value={marketplaceId ?? ""}
+            options={[{ label: "All marketplaces", value: "" }, ...marketplaces.map((m) => ({ label: marketplaceLabel(m), value: m.id }))]}
+            onChange={(value) => {
+              setMarketplaceId(value || null);
+              setCursors([null]);
+            }}
+          />
+        </Box>
+      }
+    >
+      <Table label="Feed submissions" head={["Created", "Marketplace", "Feed", "Status", "Messages", "Accepted", "Invalid", "Errors / warnings", "Left out", ""]}>
+        {cursors.map((after, index) => (
+          <SubmissionPage
+            key={`${marketplaceId ?? "all"}-${after ?? "first"}`}
+            marketplaceId={marketplaceId}
+            after={after}
+            isLast={index === cursors.length - 1}
+            onView={setViewing}
+            onLoadMore={(cursor) => setCursors((list) => [...list, cursor])}
+            refreshKey={refreshKey}
+            pollEveryMs={pollMs}
+          />
+        ))}
+      </Table>
+      {viewing ? <FeedSubmissionDetails paged={viewing} marketplaceId={marketplaceId} onClose={() => setViewing(null)} /> : null}
+    </Section>
+  );
+}
