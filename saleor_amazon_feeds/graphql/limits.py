@@ -53,6 +53,7 @@ COST_MAP: dict[str, dict[str, dict[str, Any]]] = {
         "amazonOrderImport": _ONE,
         "amazonImportedOrders": _PAGE,
         "amazonShipmentConfirmations": _ONE,
+        "amazonShippingZones": _ONE,
     },
     "Mutation": {
         "amazonAccountUpdate": _AMAZON,
@@ -72,6 +73,7 @@ COST_MAP: dict[str, dict[str, dict[str, Any]]] = {
     "AmazonFeedSubmission": {"issues": _PAGE},
     "AmazonOrderImport": {"marketplaces": _ONE},
     "AmazonProductListing": {"skus": _ONE, "problems": _ONE},
+    "AmazonShippingZoneChoice": {"shippingMethods": _ONE},
 }
 
 

@@ -1,7 +1,9 @@
 """Order import API: start imports, follow jobs, held orders, shipment confirmations."""
 
 import graphene
+from django.db.models import Prefetch
 from saleor.order.models import Order
+from saleor.shipping.models import ShippingMethod, ShippingZone
 
 from ..models import (
     AmazonImportedOrder,
@@ -26,6 +28,7 @@ from .core import (
 from .errors import AmazonFeedsErrorCode, InputError
 from .permissions import MANAGE_ORDERS, AmazonObjectType, permission_required
 from .types import AmazonMarketplace as AmazonMarketplaceType
+from .types import SaleorObjectRef
 
 
 def _enum(name, choices, description):
@@ -200,6 +203,29 @@ class AmazonShipmentConfirmationType(AmazonObjectType):
         return global_id("Fulfillment", root.fulfillment_id)
 
 
+class AmazonShippingZoneChoice(AmazonObjectType):
+    """A Saleor shipping zone of the marketplace's channel and the methods
+    priced there: what a shipping mapping may point at."""
+
+    class Meta:
+        permissions = (MANAGE_ORDERS,)
+
+    id = graphene.ID(required=True, description="The Saleor shipping zone's ID.")
+    name = graphene.String(required=True)
+    shipping_methods = graphene.List(graphene.NonNull(SaleorObjectRef), required=True)
+
+    @staticmethod
+    def resolve_id(root, info):
+        return global_id("ShippingZone", root.pk)
+
+    @staticmethod
+    def resolve_shipping_methods(root, info):
+        return [
+            SaleorObjectRef(id=global_id("ShippingMethodType", m.pk), name=m.name)
+            for m in root.priced_methods
+        ]
+
+
 class AmazonOrderImportConnection(CountableConnection):
     class Meta:
         node = AmazonOrderImport
@@ -231,6 +257,15 @@ class OrderQueries(graphene.ObjectType):
             "(MANAGE_ORDERS)."
         ),
         **connection_args(),
+    )
+    amazon_shipping_zones = graphene.List(
+        graphene.NonNull(AmazonShippingZoneChoice),
+        required=True,
+        marketplace_id=graphene.ID(required=True),
+        description=(
+            "Shipping zones of the marketplace's channel with the methods priced "
+            "there, for shipping mappings (MANAGE_ORDERS)."
+        ),
     )
     amazon_shipment_confirmations = graphene.List(
         graphene.NonNull(AmazonShipmentConfirmationType),
@@ -281,6 +316,26 @@ class OrderQueries(graphene.ObjectType):
             pk = resolve_global_id(order_id, "Order", "orderId", Order)
             queryset = queryset.filter(order_id=pk)
         return paginate(AmazonImportedOrderConnection, queryset, first, after)
+
+    @staticmethod
+    @permission_required(MANAGE_ORDERS)
+    def resolve_amazon_shipping_zones(root, info, marketplace_id):
+        marketplace = get_by_global_id(
+            AmazonMarketplace.objects.all(),
+            marketplace_id,
+            "AmazonMarketplace",
+            "marketplaceId",
+        )
+        methods = ShippingMethod.objects.filter(
+            channel_listings__channel_id=marketplace.channel_id
+        ).order_by("name", "pk")
+        return list(
+            ShippingZone.objects.filter(channels=marketplace.channel_id)
+            .prefetch_related(
+                Prefetch("shipping_methods", queryset=methods, to_attr="priced_methods")
+            )
+            .order_by("name", "pk")
+        )
 
     @staticmethod
     @permission_required(MANAGE_ORDERS)

@@ -29,7 +29,7 @@ from .mutations.marketplaces import (
     AmazonMarketplaceUpdate,
 )
 from .orders import OrderMutations, OrderQueries
-from .permissions import MANAGE_CHANNELS, permission_required
+from .permissions import ANY_PLUGIN_PERMISSION, MANAGE_CHANNELS, permission_required
 from .sync import SyncQueries
 from .types import (
     AmazonAccountConnection,
@@ -48,13 +48,18 @@ class AccountQueries(graphene.ObjectType):
     amazon_marketplaces = graphene.Field(
         graphene.NonNull(AmazonMarketplaceConnection),
         account_id=graphene.ID(description="Only this account's marketplaces."),
-        description="Configured Amazon marketplaces (MANAGE_CHANNELS).",
+        description=(
+            "Configured Amazon marketplaces (any of MANAGE_CHANNELS, MANAGE_PRODUCTS, "
+            "MANAGE_ORDERS; each field says who may read it)."
+        ),
         **connection_args(),
     )
     amazon_marketplace = graphene.Field(
         AmazonMarketplace,
         id=graphene.ID(required=True),
-        description="One marketplace (MANAGE_CHANNELS).",
+        description=(
+            "One marketplace (any of MANAGE_CHANNELS, MANAGE_PRODUCTS, MANAGE_ORDERS)."
+        ),
     )
     amazon_available_marketplaces = graphene.List(
         graphene.NonNull(AmazonAvailableMarketplace),
@@ -78,7 +83,7 @@ class AccountQueries(graphene.ObjectType):
         )
 
     @staticmethod
-    @permission_required(MANAGE_CHANNELS)
+    @permission_required(*ANY_PLUGIN_PERMISSION)
     def resolve_amazon_marketplaces(
         root, info, first=None, after=None, account_id=None
     ):
@@ -94,7 +99,7 @@ class AccountQueries(graphene.ObjectType):
         return paginate(AmazonMarketplaceConnection, queryset, first, after)
 
     @staticmethod
-    @permission_required(MANAGE_CHANNELS)
+    @permission_required(*ANY_PLUGIN_PERMISSION)
     def resolve_amazon_marketplace(root, info, id):
         return get_by_global_id(
             models.AmazonMarketplace.objects.select_related("account", "channel"),

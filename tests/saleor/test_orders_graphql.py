@@ -511,3 +511,40 @@ def test_a_confirmation_amazon_already_got_is_not_sent_twice(
         "CONFIRMED",
         "1",
     )
+
+
+SHIPPING_ZONES = """
+query Zones($marketplace: ID!) {
+  amazonShippingZones(marketplaceId: $marketplace) {
+    id name shippingMethods { id name }
+  }
+}
+"""
+
+
+def test_shipping_zones_for_mappings_need_only_manage_orders(plugin_world, caller):
+    """The shipping-mapping pop-up lists the channel's zones and priced methods
+    through the plugin, so it needs no Saleor MANAGE_SHIPPING."""
+    from graphql_relay import to_global_id
+    from saleor.shipping.models import ShippingZone
+
+    zone = ShippingZone.objects.get()
+    method = zone.shipping_methods.get()
+    variables = {"marketplace": plugin_world.ids["marketplace"]}
+    status, body = caller("staff", {"MANAGE_ORDERS"}).post(SHIPPING_ZONES, variables)
+    assert body["data"]["amazonShippingZones"] == [
+        {
+            "id": to_global_id("ShippingZone", zone.pk),
+            "name": zone.name,
+            "shippingMethods": [
+                {
+                    "id": to_global_id("ShippingMethodType", method.pk),
+                    "name": method.name,
+                }
+            ],
+        }
+    ]
+    # A zone not in the marketplace's channel is not offered.
+    zone.channels.clear()
+    status, body = caller("staff", {"MANAGE_ORDERS"}).post(SHIPPING_ZONES, variables)
+    assert body["data"]["amazonShippingZones"] == []

@@ -27,8 +27,8 @@ INHERIT: set[str] = set()  # reachable only through a field checked itself
 # Operation -> any one of these permissions grants it.
 OPERATIONS: dict[str, set[str]] = {
     "amazonAccounts": {C},
-    "amazonMarketplaces": {C},
-    "amazonMarketplace": {C},
+    "amazonMarketplaces": ANY,
+    "amazonMarketplace": ANY,
     "amazonAvailableMarketplaces": {C},
     "amazonProductTypes": {P},
     "amazonFeedSubmissions": {P},
@@ -41,6 +41,7 @@ OPERATIONS: dict[str, set[str]] = {
     "amazonOrderImport": {O},
     "amazonImportedOrders": {O},
     "amazonShipmentConfirmations": {O},
+    "amazonShippingZones": {O},
     "amazonAccountCreate": {C},
     "amazonAccountUpdate": {C},
     "amazonAccountDelete": {C},
@@ -136,6 +137,7 @@ FIELDS: dict[str, dict[str, set[str]]] = {
         "trackingNumber items status attempts lastError confirmedAt",
     ),
     "AmazonShipmentItem": _all({O}, "orderItemId quantity"),
+    "AmazonShippingZoneChoice": _all({O}, "id name shippingMethods"),
 }
 
 NAMES = {
@@ -303,6 +305,7 @@ _QUERY_ARGS = {
     "amazonOrderImport": lambda ids: {"id": ids["orderImport"]},
     "amazonFeedSubmission": lambda ids: {"id": ids["feedSubmission"]},
     "amazonShipmentConfirmations": lambda ids: {"orderId": ids["order"]},
+    "amazonShippingZones": lambda ids: {"marketplaceId": ids["marketplace"]},
 }
 
 
