@@ -42,7 +42,13 @@ describe("access and page states", () => {
     const bridge = createFakeBridge({ token: "first" });
     const { api, user } = renderExtension("app", {
       bridge,
-      routes: { Marketplaces: fixture("Marketplaces.two"), SyncStatuses: fixture("SyncStatuses.two"), RecentOrderImports: fixture("RecentOrderImports.none"), ImportedOrders: fixture("ImportedOrders.held") },
+      routes: {
+        Marketplaces: fixture("Marketplaces.two"),
+        SyncStatuses: fixture("SyncStatuses.two"),
+        MarketplaceChoices: fixture("MarketplaceChoices.two"),
+        RecentOrderImports: fixture("RecentOrderImports.none"),
+        ImportedOrders: fixture("ImportedOrders.held"),
+      },
     });
     await screen.findByText("Amazon DE (A1PA6795UKMFR9)");
     act(() => bridge.emit("tokenRefresh", { token: "second" }));

@@ -77,8 +77,8 @@ describe("sync status and submit feeds", () => {
 });
 
 describe("feed submissions", () => {
-  it("lists submissions with status and counts, and shows per-SKU issues", async () => {
-    const { user, api } = await openFeeds({ FeedSubmissionIssues: fixture("FeedSubmissionIssues.page") });
+  it("lists submissions with status and counts, and shows per-SKU issues with what was sent", async () => {
+    const { user, api } = await openFeeds({ FeedSubmission: fixture("FeedSubmission.issues") });
     const table = await screen.findByRole("table", { name: "Feed submissions" });
     const rows = within(table).getAllByRole("row");
     expect(rows).toHaveLength(4);
@@ -90,12 +90,44 @@ describe("feed submissions", () => {
     await user.click(within(rows[2] as HTMLElement).getByRole("button", { name: /View details/ }));
     const dialog = await screen.findByRole("dialog", { name: "Feed submission 50014019875" });
     const shirt = await within(dialog).findByRole("region", { name: "SKU TSHIRT-RED-M" });
-    expect(within(shirt).getByText("'fabric_type' is required but not supplied.")).toBeInTheDocument();
-    expect(within(shirt).getByText("fabric_type")).toBeInTheDocument();
-    expect(within(shirt).getByText("WARNING")).toBeInTheDocument();
+    const fabric = within(shirt).getByText("'fabric_type' is required but not supplied.").closest("tr") as HTMLElement;
+    expect(within(fabric).getByText("fabric_type")).toBeInTheDocument();
+    expect(within(fabric).getByText("—")).toBeInTheDocument();
+    const bullets = within(shirt).getByText("WARNING").closest("tr") as HTMLElement;
+    // Amazon's attribute arrays read as their values.
+    expect(within(bullets).getByText("100% organic cotton, grown without pesticides and spun in Portugal, Machine washable")).toBeInTheDocument();
     const mug = within(dialog).getByRole("region", { name: "SKU MUG-BLUE" });
-    expect(within(mug).getByText(/conflicts with the Amazon catalog/)).toBeInTheDocument();
-    expect(api.callsOf("FeedSubmissionIssues")[0]?.variables).toEqual({ marketplaceId: null, first: 20, after: null, issues: 500 });
+    const brand = within(mug).getByText(/conflicts with the Amazon catalog/).closest("tr") as HTMLElement;
+    expect(within(brand).getByText("Acme")).toBeInTheDocument();
+    // Values without a plain `value` fall back to compact JSON.
+    const dimensions = within(mug).getByText(/package dimensions/).closest("tr") as HTMLElement;
+    expect(within(dimensions).getByText(/^\[\{"length":\{"value":12,"unit":"centimeters"\}/)).toBeInTheDocument();
+    // One submission read by id, with its issues.
+    expect(api.callsOf("FeedSubmission")).toHaveLength(1);
+    expect(api.callsOf("FeedSubmission")[0]?.variables).toEqual({ id: "QW1hem9uRmVlZFN1Ym1pc3Npb246Mg==", issues: 500 });
+    expect(api.unexpected).toEqual([]);
+  });
+
+  it("shows the offer sent with a price or quantity issue", async () => {
+    const { user } = await openFeeds({
+      FeedSubmissions: [fixture("FeedSubmissions.page"), fixture("FeedSubmissions.next")],
+      FeedSubmission: fixture("FeedSubmission.prices"),
+    });
+    await user.click(await screen.findByRole("button", { name: "Load more" }));
+    await user.click(await screen.findByRole("button", { name: "View details of PRICES feed 50014019860" }));
+    const dialog = await screen.findByRole("dialog", { name: "Feed submission 50014019860" });
+    const mug = await within(dialog).findByRole("region", { name: "SKU MUG-BLUE" });
+    const row = within(mug).getByText("The price is below the minimum allowed.").closest("tr") as HTMLElement;
+    expect(within(row).getByText("price: 1.90 EUR")).toBeInTheDocument();
+    // The fresh read's counts replace the list's.
+    expect(within(dialog).getByText("42")).toBeInTheDocument();
+  });
+
+  it("says when Amazon reported no issues", async () => {
+    const { user } = await openFeeds({ FeedSubmission: fixture("FeedSubmission.clean") });
+    await user.click(await screen.findByRole("button", { name: "View details of LISTINGS feed 50014019876" }));
+    const dialog = await screen.findByRole("dialog", { name: "Feed submission 50014019876" });
+    expect(await within(dialog).findByText("Amazon reported no issues")).toBeInTheDocument();
   });
 
   it("polls while a submission is still at Amazon, and stops after", async () => {

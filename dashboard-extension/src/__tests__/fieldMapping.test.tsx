@@ -53,8 +53,8 @@ describe("fields mapping pop-up", () => {
     expect(bridge.actionsOf("notification").at(-1)?.payload).toMatchObject({ status: "success", title: "item_name mapped" });
   });
 
-  it("reorders an existing mapping by replacing it", async () => {
-    const { user, api } = renderDialog({ FieldMappingDelete: fixture("FieldMappingDelete.brand"), FieldMappingCreate: fixture("FieldMappingCreate.brand") });
+  it("reorders an existing mapping in place", async () => {
+    const { user, api, onChanged, bridge } = renderDialog({ FieldMappingUpdate: fixture("FieldMappingUpdate.brand") });
     await user.click(await screen.findByRole("button", { name: "Edit brand" }));
     const list = screen.getByRole("list", { name: "Saleor sources, first non-empty wins" });
     expect(within(list).getAllByRole("listitem").map((li) => li.textContent)).toEqual([
@@ -62,14 +62,22 @@ describe("fields mapping pop-up", () => {
       expect.stringContaining("metadata:brand"),
       expect.stringContaining("literal:Acme"),
     ]);
+    expect(screen.getByLabelText("Amazon attribute")).toBeDisabled();
     await user.click(screen.getByRole("button", { name: "Move attribute:brand down" }));
     await user.click(screen.getByRole("button", { name: "Save mapping" }));
 
     await waitFor(() => expect(sourcesOf("brand")).toEqual(["metadata:brand", "attribute:brand", "literal:Acme"]));
-    expect(api.callsOf("FieldMappingDelete")[0]?.variables).toEqual({ id: MAPPINGS[0]?.id });
-    expect(api.callsOf("FieldMappingCreate")[0]?.variables).toEqual({
-      input: { marketplaceId: MP_DE, amazonAttribute: "brand", sources: ["metadata:brand", "attribute:brand", "literal:Acme"] },
-    });
+    // One update of the same mapping: no delete and re-create.
+    expect(api.callsOf("FieldMappingUpdate")).toHaveLength(1);
+    expect(api.callsOf("FieldMappingUpdate")[0]?.variables).toEqual({ id: MAPPINGS[0]?.id, input: { sources: ["metadata:brand", "attribute:brand", "literal:Acme"] } });
+    expect(api.callsOf("FieldMappingDelete")).toHaveLength(0);
+    expect(api.callsOf("FieldMappingCreate")).toHaveLength(0);
+    // It keeps its place in the list.
+    const rows = within(screen.getByRole("table", { name: "Field mappings" })).getAllByRole("row");
+    expect(rows[1]).toHaveTextContent("brand");
+    expect(rows[2]).toHaveTextContent("externally_assigned_product_identifier");
+    expect(onChanged).toHaveBeenCalled();
+    expect(bridge.actionsOf("notification").at(-1)?.payload).toMatchObject({ status: "success", title: "brand mapped" });
   });
 
   it("reorders by dragging a source onto another", async () => {
@@ -95,18 +103,31 @@ describe("fields mapping pop-up", () => {
     expect(api.callsOf("FieldMappingDelete")[0]?.variables).toEqual({ id: MAPPINGS[1]?.id });
   });
 
-  it("shows a refused source next to the sources and keeps the old mapping", async () => {
-    const { user, api } = renderDialog({
-      FieldMappingDelete: fixture("FieldMappingDelete.brand"),
-      FieldMappingCreate: [fixture("FieldMappingCreate.errors"), fixture("FieldMappingCreate.brand")],
-    });
+  it("shows a refused source next to the sources and keeps the mapping as it was", async () => {
+    const { user, api, onChanged } = renderDialog({ FieldMappingUpdate: fixture("FieldMappingUpdate.errors") });
     await user.click(await screen.findByRole("button", { name: "Edit brand" }));
     await user.type(screen.getByLabelText("Add a source"), "attribute:colour{Enter}");
     await user.click(screen.getByRole("button", { name: "Save mapping" }));
 
     expect(await screen.findByText("No Saleor attribute with slug 'colour'")).toBeInTheDocument();
-    // The refused change was not saved, the previous mapping was put back.
-    expect(api.callsOf("FieldMappingCreate")).toHaveLength(2);
-    expect(api.callsOf("FieldMappingCreate")[1]?.variables).toMatchObject({ input: { amazonAttribute: "brand", sources: ["attribute:brand", "metadata:brand", "literal:Acme"] } });
+    expect(api.callsOf("FieldMappingUpdate")[0]?.variables).toEqual({
+      id: MAPPINGS[0]?.id,
+      input: { sources: ["attribute:brand", "metadata:brand", "literal:Acme", "attribute:colour"] },
+    });
+    // Nothing was deleted: the list still shows the stored sources, the editor the draft.
+    expect(api.callsOf("FieldMappingDelete")).toHaveLength(0);
+    expect(sourcesOf("brand")).toEqual(["attribute:brand", "metadata:brand", "literal:Acme"]);
+    expect(screen.getByRole("button", { name: "Save mapping" })).toBeInTheDocument();
+    expect(onChanged).not.toHaveBeenCalled();
+  });
+
+  it("shows why a new mapping was refused", async () => {
+    const { user } = renderDialog({ FieldMappingCreate: fixture("FieldMappingCreate.errors") });
+    await user.click(await screen.findByRole("button", { name: "Add mapping" }));
+    await user.type(screen.getByLabelText("Amazon attribute"), "color");
+    await user.type(screen.getByLabelText("Add a source"), "attribute:colour{Enter}");
+    await user.click(screen.getByRole("button", { name: "Save mapping" }));
+    expect(await screen.findByText("No Saleor attribute with slug 'colour'")).toBeInTheDocument();
+    expect(screen.queryByRole("list", { name: "Sources for color" })).not.toBeInTheDocument();
   });
 });

@@ -23,7 +23,8 @@ const pluginOps = operations(pluginDocuments as Record<string, unknown>);
 const saleorOps = operations(saleorDocuments as Record<string, unknown>);
 const pluginSchema = loadSchema(PLUGIN_SCHEMA_PATH);
 const saleorSubset = loadSchema(SALEOR_SUBSET_PATH);
-const FIXTURES = import.meta.glob<{ default: { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] } }>("../__fixtures__/*.json", { eager: true });
+type RecordedError = { message?: unknown; path?: (string | number)[]; extensions?: Record<string, unknown> };
+const FIXTURES = import.meta.glob<{ default: { data?: unknown; errors?: RecordedError[] } }>("../__fixtures__/*.json", { eager: true });
 
 describe("recorded GraphQL answers", () => {
   const entries = Object.entries(FIXTURES).map(([path, module]) => [path.replace(/^.*\//, "").replace(/\.json$/, ""), module.default] as const);
@@ -44,6 +45,20 @@ describe("recorded GraphQL answers", () => {
     const query = (saleor ? saleorOps : pluginOps).get(operation);
     expect(query, `no operation named ${operation}`).toBeDefined();
     expect(answerProblems(saleor ? saleorSubset : pluginSchema, query as string, body.data)).toEqual([]);
+  });
+
+  // A partial answer (some fields refused, the rest there) has one error per
+  // refused field, whose path leads to that field's null.
+  const partial = entries.filter(([, body]) => body.data != null && (body.errors?.length ?? 0) > 0);
+  it.each(partial)("%s has a null at each error's path", (_name, body) => {
+    for (const error of body.errors ?? []) {
+      expect(typeof error.message).toBe("string");
+      expect(error.extensions?.exceptionCode).toBeTypeOf("string");
+      expect(error.path?.length).toBeGreaterThan(0);
+      let value: unknown = body.data;
+      for (const segment of error.path ?? []) value = (value as Record<string | number, unknown> | null | undefined)?.[segment];
+      expect(value, (error.path ?? []).join(".")).toBeNull();
+    }
   });
 });
 

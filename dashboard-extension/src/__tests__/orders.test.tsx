@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 
 import { ImportOrdersPanel } from "../pages/amazon/ImportOrdersPanel";
+import { createFakeBridge } from "../test/fakeBridge";
 import type { Routes } from "../test/fakeGraphql";
 import { fixture, renderExtension, renderInDashboard } from "../test/render";
 
@@ -11,7 +12,7 @@ describe("import orders", () => {
     const onFinished = vi.fn();
     const { user, api, bridge } = renderInDashboard(<ImportOrdersPanel onFinished={onFinished} pollMs={300} />, {
       routes: {
-        Marketplaces: fixture("Marketplaces.two"),
+        MarketplaceChoices: fixture("MarketplaceChoices.two"),
         RecentOrderImports: fixture("RecentOrderImports.none"),
         ImportOrders: fixture("ImportOrders.started"),
         OrderImport: [fixture("OrderImport.running"), fixture("OrderImport.running"), fixture("OrderImport.success")],
@@ -44,7 +45,7 @@ describe("import orders", () => {
 
   it("follows an import that was already running", async () => {
     renderInDashboard(<ImportOrdersPanel onFinished={() => undefined} pollMs={300} />, {
-      routes: { Marketplaces: fixture("Marketplaces.two"), RecentOrderImports: fixture("RecentOrderImports.running"), OrderImport: [fixture("OrderImport.running"), fixture("OrderImport.success")] },
+      routes: { MarketplaceChoices: fixture("MarketplaceChoices.two"), RecentOrderImports: fixture("RecentOrderImports.running"), OrderImport: [fixture("OrderImport.running"), fixture("OrderImport.success")] },
     });
     expect(await screen.findByRole("progressbar", { name: "Orders handled" })).toBeInTheDocument();
     expect(await screen.findByText("SUCCESS")).toBeInTheDocument();
@@ -53,7 +54,7 @@ describe("import orders", () => {
   it("shows the last finished import without announcing it again", async () => {
     const onFinished = vi.fn();
     const { bridge } = renderInDashboard(<ImportOrdersPanel onFinished={onFinished} pollMs={300} />, {
-      routes: { Marketplaces: fixture("Marketplaces.two"), RecentOrderImports: fixture("RecentOrderImports.finished"), OrderImport: fixture("OrderImport.success") },
+      routes: { MarketplaceChoices: fixture("MarketplaceChoices.two"), RecentOrderImports: fixture("RecentOrderImports.finished"), OrderImport: fixture("OrderImport.success") },
     });
     expect(await screen.findByText("SUCCESS")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Start" })).toBeEnabled();
@@ -63,25 +64,44 @@ describe("import orders", () => {
 
   it("shows a refused start next to the marketplaces", async () => {
     const { user } = renderInDashboard(<ImportOrdersPanel onFinished={() => undefined} />, {
-      routes: { Marketplaces: fixture("Marketplaces.two"), RecentOrderImports: fixture("RecentOrderImports.none"), ImportOrders: fixture("ImportOrders.errors") },
+      routes: { MarketplaceChoices: fixture("MarketplaceChoices.two"), RecentOrderImports: fixture("RecentOrderImports.none"), ImportOrders: fixture("ImportOrders.errors") },
     });
     await user.click(await screen.findByRole("button", { name: "Start" }));
     expect(await screen.findByText("Amazon FR is not configured.")).toBeInTheDocument();
     expect(screen.getByRole("group", { name: "Marketplaces" })).toHaveAccessibleDescription("Amazon FR is not configured.");
   });
 
-  it("lists marketplaces for a user without MANAGE_CHANNELS through the sync status", async () => {
-    renderInDashboard(<ImportOrdersPanel onFinished={() => undefined} />, {
-      routes: { Marketplaces: fixture("Marketplaces.denied"), SyncStatuses: fixture("SyncStatuses.two"), RecentOrderImports: fixture("RecentOrderImports.none") },
+  it("lists marketplaces for an orders-only user, with one query open to any plugin permission", async () => {
+    const { api } = renderInDashboard(<ImportOrdersPanel onFinished={() => undefined} />, {
+      bridge: createFakeBridge({ permissions: ["MANAGE_ORDERS"] }),
+      routes: { MarketplaceChoices: fixture("MarketplaceChoices.two"), RecentOrderImports: fixture("RecentOrderImports.none") },
     });
-    expect(await screen.findByRole("checkbox", { name: "Amazon DE (A1PA6795UKMFR9)" })).toBeInTheDocument();
+    expect(await screen.findByRole("checkbox", { name: "Amazon DE (A1PA6795UKMFR9)" })).toBeChecked();
+    expect(screen.getByRole("checkbox", { name: "Amazon FR (A13V1IB3VIYZZH)" })).toBeInTheDocument();
+    expect(api.callsOf("SyncStatuses")).toHaveLength(0);
+    expect(api.callsOf("Marketplaces")).toHaveLength(0);
+    expect(api.unexpected).toEqual([]);
+  });
+
+  it("tells a user without any of the plugin's permissions why no marketplace is listed", async () => {
+    renderInDashboard(<ImportOrdersPanel onFinished={() => undefined} />, {
+      routes: { MarketplaceChoices: fixture("MarketplaceChoices.denied"), RecentOrderImports: fixture("RecentOrderImports.none") },
+    });
+    expect(await screen.findByText(/Seeing the list of marketplaces needs the “Manage orders” permission/)).toBeInTheDocument();
   });
 });
 
 describe("held orders", () => {
   async function openOrders(routes: Routes) {
     const view = renderExtension("app", {
-      routes: { Marketplaces: fixture("Marketplaces.two"), SyncStatuses: fixture("SyncStatuses.two"), RecentOrderImports: fixture("RecentOrderImports.none"), ImportedOrders: fixture("ImportedOrders.held"), ...routes },
+      routes: {
+        Marketplaces: fixture("Marketplaces.two"),
+        SyncStatuses: fixture("SyncStatuses.two"),
+        MarketplaceChoices: fixture("MarketplaceChoices.two"),
+        RecentOrderImports: fixture("RecentOrderImports.none"),
+        ImportedOrders: fixture("ImportedOrders.held"),
+        ...routes,
+      },
     });
     await view.user.click(await screen.findByRole("tab", { name: "Orders" }));
     await screen.findByRole("table", { name: "Held orders" });
@@ -93,7 +113,25 @@ describe("held orders", () => {
     const table = screen.getByRole("table", { name: "Held orders" });
     expect(within(table).getByText("No variant with SKU 'MUG-GREEN' in Saleor.")).toBeInTheDocument();
     expect(within(table).getByText(/postal code 1234 is not valid for DE/)).toBeInTheDocument();
-    expect(api.callsOf("ImportedOrders")[0]?.variables).toEqual({ status: "HELD", first: 100 });
+    expect(api.callsOf("ImportedOrders")[0]?.variables).toEqual({ status: "HELD", first: 50 });
+    // A single page: nothing more to load.
+    expect(screen.queryByRole("button", { name: "Load more" })).not.toBeInTheDocument();
+  });
+
+  it("loads more held orders page by page", async () => {
+    const { user, api } = await openOrders({ ImportedOrders: [fixture("ImportedOrders.held-first"), fixture("ImportedOrders.held-next")] });
+    const table = screen.getByRole("table", { name: "Held orders" });
+    expect(within(table).getAllByRole("row")).toHaveLength(3);
+    await user.click(screen.getByRole("button", { name: "Load more" }));
+    expect(await within(table).findByText("028-9999999-0000001")).toBeInTheDocument();
+    expect(within(table).getAllByRole("row")).toHaveLength(4);
+    expect(api.callsOf("ImportedOrders")[1]?.variables).toEqual({ status: "HELD", first: 50, after: "cGs6MTI=" });
+    // The last page says there is no more.
+    expect(screen.queryByRole("button", { name: "Load more" })).not.toBeInTheDocument();
+    // Orders of any page can be retried together.
+    await user.click(screen.getByRole("checkbox", { name: "Select 028-9999999-0000001" }));
+    await user.click(screen.getByRole("checkbox", { name: "Select 028-1234567-7654321" }));
+    expect(screen.getByRole("button", { name: "Retry selected (2)" })).toBeEnabled();
   });
 
   it("retries one order and shows it imported", async () => {
@@ -119,7 +157,13 @@ describe("held orders", () => {
   it("says when nothing is held", async () => {
     await (async () => {
       const view = renderExtension("app", {
-        routes: { Marketplaces: fixture("Marketplaces.two"), SyncStatuses: fixture("SyncStatuses.two"), RecentOrderImports: fixture("RecentOrderImports.none"), ImportedOrders: fixture("ImportedOrders.none") },
+        routes: {
+          Marketplaces: fixture("Marketplaces.two"),
+          SyncStatuses: fixture("SyncStatuses.two"),
+          MarketplaceChoices: fixture("MarketplaceChoices.two"),
+          RecentOrderImports: fixture("RecentOrderImports.none"),
+          ImportedOrders: fixture("ImportedOrders.none"),
+        },
       });
       await view.user.click(await screen.findByRole("tab", { name: "Orders" }));
     })();

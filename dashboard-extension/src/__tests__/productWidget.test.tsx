@@ -28,13 +28,24 @@ describe("product widget", () => {
     expect(screen.getByRole("checkbox", { name: "Exclude from Amazon" })).not.toBeChecked();
 
     const sent = await screen.findByRole("table", { name: "Sent for TSHIRT-RED-M (listings)" });
-    const fabric = within(sent).getByText("fabric_type").closest("tr") as HTMLElement;
-    expect(within(fabric).getByText("90220: 'fabric_type' is required but not supplied.")).toBeInTheDocument();
-    const price = within(sent).getByText("price").closest("tr") as HTMLElement;
+    const rowOf = (key: string) => within(sent).getByText(key).closest("tr") as HTMLElement;
+    // Amazon's issue next to the value actually sent for its attribute.
+    const fabric = rowOf("fabric_type");
+    expect(within(fabric).getByText("Baumwolle")).toBeInTheDocument();
+    expect(within(fabric).getByText("90244: The value 'Baumwolle' is not valid for 'fabric_type'.")).toBeInTheDocument();
+    expect(within(rowOf("bullet_point")).getByText("100% cotton, Machine washable")).toBeInTheDocument();
+    // The offer stays price and quantity, with the offer's issues there.
+    const price = rowOf("price");
     expect(within(price).getByText("19.99")).toBeInTheDocument();
     expect(within(price).getByText("8560: The price is below the minimum allowed.")).toBeInTheDocument();
-    const brand = within(sent).getByText("brand").closest("tr") as HTMLElement;
+    expect(within(rowOf("quantity")).getByText("7")).toBeInTheDocument();
+    expect(within(sent).queryByText("purchasable_offer")).not.toBeInTheDocument();
+    expect(within(sent).queryByText("fulfillment_availability")).not.toBeInTheDocument();
+    const brand = rowOf("brand");
+    expect(within(brand).getByText("Acme")).toBeInTheDocument();
     expect(within(brand).queryByText(/:/)).not.toBeInTheDocument();
+    // An issue about an attribute that was not sent is listed under the table.
+    expect(screen.getByText("item_package_weight: 90220: 'item_package_weight' is required but not supplied.")).toBeInTheDocument();
     expect(screen.getByText("REJECTED")).toBeInTheDocument();
     expect(screen.getByText(/TSHIRT-RED-S \(listings\): The variant has no price in channel Channel-EUR\./)).toBeInTheDocument();
     expect(api.callsOf("ProductListing")[0]?.variables).toEqual({ productId: PRODUCT, marketplaceId: MP_DE });

@@ -5,15 +5,14 @@ import type { Routes } from "../test/fakeGraphql";
 import { fixture, renderInDashboard } from "../test/render";
 
 const MP_DE = "QW1hem9uTWFya2V0cGxhY2U6MQ==";
-const CH_EUR = "Q2hhbm5lbDoy";
 const MAPPINGS = [
   { id: "QW1hem9uU2hpcHBpbmdNYXBwaW5nOjE=", serviceLevel: "STANDARD" as const, shippingZone: { id: "U2hpcHBpbmdab25lOjM=", name: "Germany" }, shippingMethod: { id: "U2hpcHBpbmdNZXRob2RUeXBlOjU=", name: "DHL Paket" } },
   { id: "QW1hem9uU2hpcHBpbmdNYXBwaW5nOjI=", serviceLevel: "EXPEDITED" as const, shippingZone: { id: "U2hpcHBpbmdab25lOjM=", name: "Germany" }, shippingMethod: { id: "U2hpcHBpbmdNZXRob2RUeXBlOjY=", name: "DHL Express" } },
 ];
 
 function renderDialog(routes: Routes) {
-  return renderInDashboard(<ShippingMappingDialog marketplaceId={MP_DE} channelId={CH_EUR} mappings={MAPPINGS} onChanged={() => undefined} onClose={() => undefined} />, {
-    routes: { SaleorShippingZones: fixture("SaleorShippingZones.eu"), ...routes },
+  return renderInDashboard(<ShippingMappingDialog marketplaceId={MP_DE} mappings={MAPPINGS} onChanged={() => undefined} onClose={() => undefined} />, {
+    routes: { ShippingZones: fixture("ShippingZones.eu"), ...routes },
   });
 }
 
@@ -42,7 +41,7 @@ describe("shipping mapping pop-up", () => {
     expect(screen.queryByText("DHL Express")).not.toBeInTheDocument();
   });
 
-  it("maps a service level and zone to a method from Saleor's shipping zones", async () => {
+  it("maps a service level and zone to a method from the channel's shipping zones", async () => {
     const { user, api } = renderDialog({ ShippingMappingCreate: fixture("ShippingMappingCreate.ok") });
     await user.click(await screen.findByRole("combobox", { name: "Amazon service level" }));
     await user.click(await screen.findByRole("option", { name: "Next day" }));
@@ -56,7 +55,22 @@ describe("shipping mapping pop-up", () => {
     expect(api.callsOf("ShippingMappingCreate")[0]?.variables).toEqual({
       input: { marketplaceId: MP_DE, serviceLevel: "NEXT_DAY", shippingZoneId: "U2hpcHBpbmdab25lOjM=", shippingMethodId: "U2hpcHBpbmdNZXRob2RUeXBlOjY=" },
     });
-    expect(api.callsOf("SaleorShippingZones")[0]).toMatchObject({ api: "saleor", url: "http://shop.test/graphql/", variables: { channelId: CH_EUR } });
+    // The zones come from the plugin (MANAGE_ORDERS), not Saleor's shippingZones (MANAGE_SHIPPING).
+    expect(api.callsOf("ShippingZones")).toHaveLength(1);
+    expect(api.callsOf("ShippingZones")[0]).toMatchObject({ api: "plugin", variables: { marketplaceId: MP_DE } });
+    expect(api.calls.filter((c) => c.api === "saleor")).toEqual([]);
+  });
+
+  it("says when a zone has no method priced in the channel", async () => {
+    const { user } = renderDialog({});
+    await user.click(await screen.findByRole("combobox", { name: "Saleor shipping zone" }));
+    await user.click(await screen.findByRole("option", { name: "Islands" }));
+    expect(await screen.findByText("No method of this zone has a price in the marketplace's channel.")).toBeInTheDocument();
+  });
+
+  it("says when the channel has no shipping zones", async () => {
+    renderDialog({ ShippingZones: { data: { amazonShippingZones: [] } } });
+    expect(await screen.findByText(/The marketplace's channel has no shipping zones/)).toBeInTheDocument();
   });
 
   it("shows a refused method next to its field", async () => {
@@ -72,8 +86,8 @@ describe("shipping mapping pop-up", () => {
     expect(screen.getByRole("group", { name: "Saleor shipping method" })).toHaveAccessibleDescription("DHL Express does not belong to the zone Germany.");
   });
 
-  it("explains when the token may not read Saleor's shipping zones", async () => {
-    renderDialog({ SaleorShippingZones: fixture("SaleorShippingZones.denied") });
-    expect(await screen.findByText(/needs the “Manage shipping” permission \(MANAGE_SHIPPING\)/)).toBeInTheDocument();
+  it("explains when the token may not read the shipping zones", async () => {
+    renderDialog({ ShippingZones: fixture("ShippingZones.denied") });
+    expect(await screen.findByText(/Seeing the channel's shipping zones needs the “Manage orders” permission \(MANAGE_ORDERS\)/)).toBeInTheDocument();
   });
 });

@@ -108,3 +108,18 @@ export function unplacedErrors(errors: FieldError[], placedFields: ReadonlyArray
     return !field || !placedFields.some((p) => field === p || field.startsWith(`${p}[`) || field.startsWith(`${p}.`));
   });
 }
+
+/**
+ * Fields the server refused to this token while answering the rest (a
+ * PermissionDenied error deeper than the root field): their names, e.g.
+ * `account` for ["amazonMarketplaces", "edges", 0, "node", "account"].
+ */
+export function deniedFields(errors: ReadonlyArray<GraphQLErrorEntry>): Set<string> {
+  const names = new Set<string>();
+  for (const error of errors) {
+    if (!isPermissionDenied(error) || !error.path || error.path.length <= 1) continue;
+    const name = [...error.path].reverse().find((segment): segment is string => typeof segment === "string");
+    if (name) names.add(name);
+  }
+  return names;
+}

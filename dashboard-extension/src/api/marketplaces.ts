@@ -1,8 +1,4 @@
-import {
-  MarketplacesDocument,
-  SyncStatusesDocument,
-  type MarketplaceRefFragment,
-} from "../gql/plugin/graphql";
+import { MarketplaceChoicesDocument, type MarketplaceRefFragment } from "../gql/plugin/graphql";
 import { useQuery } from "./hooks";
 
 export type MarketplaceChoice = Pick<MarketplaceRefFragment, "id" | "marketplaceId" | "country" | "currency" | "status"> & {
@@ -10,23 +6,15 @@ export type MarketplaceChoice = Pick<MarketplaceRefFragment, "id" | "marketplace
 };
 
 /**
- * Marketplaces to pick from. `amazonMarketplaces` needs MANAGE_CHANNELS, so a
- * user with only MANAGE_PRODUCTS gets them through `amazonSyncStatus`.
+ * Marketplaces to pick from. `amazonMarketplaces` answers any of
+ * MANAGE_CHANNELS, MANAGE_PRODUCTS and MANAGE_ORDERS, and the fields asked
+ * for here are open to all three.
  */
 export function useMarketplaceChoices() {
-  const all = useQuery(MarketplacesDocument, {});
-  const denied = all.error?.kind === "permission";
-  const viaSync = useQuery(SyncStatusesDocument, {}, { skip: !denied });
-  if (!denied) {
-    return {
-      choices: all.data?.amazonMarketplaces.edges.flatMap((e) => (e?.node ? [e.node] : [])) as MarketplaceChoice[] | undefined,
-      error: all.error,
-      refetch: all.refetch,
-    };
-  }
+  const query = useQuery(MarketplaceChoicesDocument, {});
   return {
-    choices: viaSync.data?.amazonSyncStatus.map((s) => s.marketplace) as MarketplaceChoice[] | undefined,
-    error: viaSync.error,
-    refetch: viaSync.refetch,
+    choices: query.data?.amazonMarketplaces.edges.flatMap((e) => (e?.node ? [e.node] : [])) as MarketplaceChoice[] | undefined,
+    error: query.error,
+    refetch: query.refetch,
   };
 }

@@ -1,18 +1,9 @@
-import {
-  SaleorAttributesDocument,
-  SaleorChannelsDocument,
-  SaleorShippingZonesDocument,
-} from "../gql/saleor/graphql";
+import { SaleorAttributesDocument, SaleorChannelsDocument } from "../gql/saleor/graphql";
 import { useQuery } from "./hooks";
 
 /** Channels with their warehouses, from Saleor's API (any staff or app token). */
 export function useSaleorChannels() {
   return useQuery(SaleorChannelsDocument, {}, { api: "saleor" });
-}
-
-/** Shipping zones and methods of one channel, from Saleor's API (MANAGE_SHIPPING). */
-export function useSaleorShippingZones(channelId: string | undefined) {
-  return useQuery(SaleorShippingZonesDocument, { channelId: channelId ?? "" }, { api: "saleor", skip: !channelId });
 }
 
 /** Attribute slugs for source suggestions, from Saleor's API (public). */

@@ -114,6 +114,7 @@ export function CheckboxGroup({
   onChange,
   error,
   emptyText,
+  disabled,
 }: {
   legend: string;
   options: Choice[];
@@ -121,6 +122,7 @@ export function CheckboxGroup({
   onChange(values: string[]): void;
   error?: string;
   emptyText?: string;
+  disabled?: boolean;
 }) {
   const errorId = useId();
   return (
@@ -149,6 +151,7 @@ export function CheckboxGroup({
           key={option.value}
           label={option.label}
           checked={selected.includes(option.value)}
+          disabled={disabled}
           onChange={(checked) =>
             onChange(checked ? [...selected, option.value] : selected.filter((value) => value !== option.value))
           }

@@ -63,6 +63,34 @@ export function PermissionNotice({ permission, what }: { permission: string; wha
   );
 }
 
+/** “Manage channels” or “Manage products” permission (MANAGE_CHANNELS or MANAGE_PRODUCTS) */
+export function permissionPhrase(permissions: ReadonlyArray<string>): string {
+  const names = permissions.map((p) => `“${PERMISSION_NAMES[p] ?? p}”`);
+  const joined = names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}` : (names[0] ?? "");
+  return `the ${joined} permission (${permissions.join(" or ")})`;
+}
+
+/**
+ * A short line where one part of a page is not permitted while the rest is
+ * (the server refused some fields): says what is missing and which
+ * permission would show it.
+ */
+export function PermissionNote({
+  permissions,
+  what,
+  verb = "Seeing",
+}: {
+  permissions: ReadonlyArray<string>;
+  what: string;
+  verb?: string;
+}) {
+  return (
+    <Text size={2} color="default2" role="note">
+      {verb} {what} needs {permissionPhrase(permissions)}.
+    </Text>
+  );
+}
+
 export function ErrorNotice({
   error,
   onRetry,

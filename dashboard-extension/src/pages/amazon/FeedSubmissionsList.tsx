@@ -1,7 +1,7 @@
 import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useEffect, useState, type ReactNode } from "react";
 
-import { useLazyQuery, useQuery } from "../../api/hooks";
+import { useQuery } from "../../api/hooks";
 import { Dialog } from "../../components/Dialog";
 import { SelectField } from "../../components/Fields";
 import { formatDateTime, marketplaceLabel } from "../../components/format";
@@ -9,23 +9,21 @@ import { KeyValue, Section, StatusChip } from "../../components/Layout";
 import { EmptyState, ErrorNotice, Loading } from "../../components/PageStates";
 import { Cell, Table } from "../../components/Table";
 import {
-  FeedSubmissionIssuesDocument,
+  FeedSubmissionDocument,
   FeedSubmissionsDocument,
+  type FeedSubmissionQuery,
   type FeedSubmissionRowFragment,
-  type FeedSubmissionIssuesQuery,
 } from "../../gql/plugin/graphql";
 import type { MarketplaceChoice } from "../../api/marketplaces";
+import { readableSentValue, shorten } from "../../catalog/sentValue";
 
 const PAGE_SIZE = 20;
 export const SUBMISSIONS_POLL_MS = 5000;
 const OPEN_STATUSES = new Set(["PENDING", "UPLOADED", "IN_QUEUE", "IN_PROGRESS"]);
+/** Issues read for "View details"; a report with more says it shows the first ones. */
+export const DETAIL_ISSUES = 500;
 
-type Issue = NonNullable<
-  NonNullable<FeedSubmissionIssuesQuery["amazonFeedSubmissions"]["edges"][number]>["node"]
->["issues"][number];
-
-/** Where a row came from, so its details can be read again with issues. */
-type PagedRow = { row: FeedSubmissionRowFragment; after: string | null };
+type Issue = NonNullable<FeedSubmissionQuery["amazonFeedSubmission"]>["issues"][number];
 
 export function groupBySku(issues: Issue[]): [string, Issue[]][] {
   const groups = new Map<string, Issue[]>();
@@ -36,17 +34,25 @@ export function groupBySku(issues: Issue[]): [string, Issue[]][] {
   return [...groups.entries()];
 }
 
-function FeedSubmissionDetails({ paged, marketplaceId, onClose }: { paged: PagedRow; marketplaceId: string | null; onClose(): void }) {
-  const details = useLazyQuery(FeedSubmissionIssuesDocument);
-  const { row, after } = paged;
-  useEffect(() => {
-    void details.run({ marketplaceId, first: PAGE_SIZE, after, issues: 500 });
-    // Once per opened row.
-  }, [row.id]);
-  const node = details.data?.amazonFeedSubmissions.edges.find((e) => e?.node?.id === row.id)?.node;
+function SentValue({ issue }: { issue: Issue }) {
+  if (issue.sentValue === null) return <Text size={2} color="default2">—</Text>;
+  const text = readableSentValue(issue.sentValue, issue.attribute);
+  return (
+    <Text size={2} fontFamily="Geist Mono" title={text.length > 240 ? text : undefined}>
+      {shorten(text)}
+    </Text>
+  );
+}
+
+/** One submission read fresh by id, with Amazon's per-SKU issues and what was sent for each. */
+function FeedSubmissionDetails({ row: listed, onClose }: { row: FeedSubmissionRowFragment; onClose(): void }) {
+  const details = useQuery(FeedSubmissionDocument, { id: listed.id, issues: DETAIL_ISSUES });
+  const submission = details.data?.amazonFeedSubmission;
+  // The list's row until the fresh one arrives (its status may have moved on).
+  const row = submission ?? listed;
 
   return (
-    <Dialog title={`Feed submission ${row.feedId || row.id}`} onClose={onClose} width="900px">
+    <Dialog title={`Feed submission ${listed.feedId || listed.id}`} onClose={onClose} width="900px">
       <Box display="grid" __gridTemplateColumns="repeat(auto-fill, minmax(160px, 1fr))" gap={4}>
         <KeyValue label="Marketplace">{marketplaceLabel(row.marketplace)}</KeyValue>
         <KeyValue label="Feed">{`${row.kind} · ${row.trigger.toLowerCase()}`}</KeyValue>
@@ -69,18 +75,23 @@ function FeedSubmissionDetails({ paged, marketplaceId, onClose }: { paged: Paged
       <Text size={4} fontWeight="medium">
         Issues per SKU
       </Text>
-      {details.error ? <ErrorNotice error={details.error} onRetry={() => void details.run({ marketplaceId, first: PAGE_SIZE, after, issues: 500 })} /> : null}
-      {details.loading ? <Loading label="Loading Amazon's processing report…" /> : null}
-      {details.data && !node ? <EmptyState title="This submission is no longer on its page">Close and reload the list.</EmptyState> : null}
-      {node && node.issues.length === 0 ? <EmptyState title="Amazon reported no issues" /> : null}
-      {node && node.issues.length > 0 ? (
+      {details.error ? <ErrorNotice error={details.error} onRetry={() => void details.refetch()} /> : null}
+      {details.loading && !details.data ? <Loading label="Loading Amazon's processing report…" /> : null}
+      {details.data && !submission ? <EmptyState title="This submission no longer exists">Close and reload the list.</EmptyState> : null}
+      {submission && submission.issues.length === 0 ? <EmptyState title="Amazon reported no issues" /> : null}
+      {submission && submission.issues.length >= DETAIL_ISSUES ? (
+        <Text size={2} color="default2" role="note">
+          Showing the first {DETAIL_ISSUES} issues of Amazon's report.
+        </Text>
+      ) : null}
+      {submission && submission.issues.length > 0 ? (
         <Box display="flex" flexDirection="column" gap={4}>
-          {groupBySku(node.issues).map(([sku, issues]) => (
+          {groupBySku(submission.issues).map(([sku, issues]) => (
             <Box key={sku} as="section" aria-label={`SKU ${sku}`} display="flex" flexDirection="column" gap={2}>
               <Text size={3} fontWeight="bold" fontFamily="Geist Mono">
                 {sku}
               </Text>
-              <Table label={`Issues for ${sku}`} head={["Severity", "Code", "Attribute", "Message"]}>
+              <Table label={`Issues for ${sku}`} head={["Severity", "Code", "Attribute", "Message", "Sent value"]}>
                 {issues.map((issue, index) => (
                   <tr key={index}>
                     <Cell>
@@ -89,6 +100,9 @@ function FeedSubmissionDetails({ paged, marketplaceId, onClose }: { paged: Paged
                     <Cell>{issue.code}</Cell>
                     <Cell>{issue.attribute || "—"}</Cell>
                     <Cell>{issue.message}</Cell>
+                    <Cell>
+                      <SentValue issue={issue} />
+                    </Cell>
                   </tr>
                 ))}
               </Table>
@@ -111,7 +125,7 @@ function SubmissionPage({
 }: {
   marketplaceId: string | null;
   after: string | null;
-  onView(paged: PagedRow): void;
+  onView(row: FeedSubmissionRowFragment): void;
   onLoadMore(cursor: string): void;
   isLast: boolean;
   refreshKey: number;
@@ -162,7 +176,7 @@ function SubmissionPage({
           <Cell>{`${row.errorCount} / ${row.warningCount}`}</Cell>
           <Cell>{row.skippedCount}</Cell>
           <Cell>
-            <Button variant="secondary" size="small" onClick={() => onView({ row, after })} aria-label={`View details of ${row.kind} feed ${row.feedId || row.id}`}>
+            <Button variant="secondary" size="small" onClick={() => onView(row)} aria-label={`View details of ${row.kind} feed ${row.feedId || row.id}`}>
               View details
             </Button>
           </Cell>
@@ -193,7 +207,7 @@ export function FeedSubmissionsList({
 }) {
   const [marketplaceId, setMarketplaceId] = useState<string | null>(null);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [viewing, setViewing] = useState<PagedRow | null>(null);
+  const [viewing, setViewing] = useState<FeedSubmissionRowFragment | null>(null);
 
   return (
     <Section
@@ -227,7 +241,7 @@ export function FeedSubmissionsList({
           />
         ))}
       </Table>
-      {viewing ? <FeedSubmissionDetails paged={viewing} marketplaceId={marketplaceId} onClose={() => setViewing(null)} /> : null}
+      {viewing ? <FeedSubmissionDetails key={viewing.id} row={viewing} onClose={() => setViewing(null)} /> : null}
     </Section>
   );
 }

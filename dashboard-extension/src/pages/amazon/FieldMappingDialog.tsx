@@ -13,12 +13,14 @@ import { useDashboard } from "../../dashboard/DashboardContext";
 import {
   FieldMappingCreateDocument,
   FieldMappingDeleteDocument,
+  FieldMappingUpdateDocument,
   type FieldMappingRowFragment,
 } from "../../gql/plugin/graphql";
 import { AMAZON_ATTRIBUTES, attributeLabel, sourceSuggestions } from "../../mapping/catalog";
 import { SourceListEditor } from "../../mapping/SourceListEditor";
 
-type Draft = { replacing: FieldMappingRowFragment | null; amazonAttribute: string; sources: string[] };
+/** A mapping being written: a new one (editing null) or an existing one's sources. */
+type Draft = { editing: FieldMappingRowFragment | null; amazonAttribute: string; sources: string[] };
 
 function MappingEditor({
   draft,
@@ -40,7 +42,7 @@ function MappingEditor({
           onChange={(amazonAttribute) => onChange({ ...draft, amazonAttribute })}
           error={errorFor(errors, "amazonAttribute")}
           helperText={attributeLabel(draft.amazonAttribute) || "e.g. item_name, brand, bullet_point"}
-          disabled={draft.replacing !== null}
+          disabled={draft.editing !== null}
           list={listId}
         />
         <datalist id={listId}>
@@ -65,9 +67,9 @@ function MappingEditor({
 
 /**
  * The marketplace's fields mapping: each Amazon attribute takes the first
- * non-empty of its ordered Saleor sources. The API has create and delete
- * only, so changing a mapping replaces it (and puts the old one back if the
- * new one is refused).
+ * non-empty of its ordered Saleor sources. A new attribute is created; an
+ * existing one keeps its attribute and gets its sources replaced in place
+ * (amazonFieldMappingUpdate), e.g. after reordering.
  */
 export function FieldMappingDialog({
   marketplaceId,
@@ -83,48 +85,48 @@ export function FieldMappingDialog({
   const { notify } = useDashboard();
   const [mappings, setMappings] = useState(initialMappings ?? []);
   const [draft, setDraft] = useState<Draft | null>(null);
-  // Kept apart from the mutation's own state: restoring a replaced mapping runs
-  // the mutation again and must not wipe the reason the change was refused.
+  // Why the last save was refused, whichever mutation it ran.
   const [problem, setProblem] = useState<{ fieldErrors: FieldError[]; error?: ApiError }>({ fieldErrors: [] });
   useEffect(() => setMappings(initialMappings ?? []), [initialMappings]);
   const create = useMutation(FieldMappingCreateDocument, (d) => d.amazonFieldMappingCreate);
+  const update = useMutation(FieldMappingUpdateDocument, (d) => d.amazonFieldMappingUpdate);
   const remove = useMutation(FieldMappingDeleteDocument, (d) => d.amazonFieldMappingDelete);
 
   const deleteMapping = async (mapping: FieldMappingRowFragment) => {
     const outcome = await remove.mutate({ id: mapping.id });
     if (outcome.ok) {
       setMappings((rows) => rows.filter((row) => row.id !== mapping.id));
+      setDraft((current) => (current?.editing?.id === mapping.id ? null : current));
       notify({ status: "success", title: `Mapping for ${mapping.amazonAttribute} deleted` });
       onChanged();
     }
-    return outcome.ok;
+  };
+
+  /** Saves the draft: the saved mapping, or null with the reason kept in `problem`. */
+  const persist = async ({ editing, amazonAttribute, sources }: Draft): Promise<FieldMappingRowFragment | null> => {
+    if (editing) {
+      const outcome = await update.mutate({ id: editing.id, input: { sources } });
+      setProblem(outcome.ok ? { fieldErrors: [] } : { fieldErrors: outcome.fieldErrors, error: outcome.error });
+      return outcome.ok ? (outcome.data.amazonFieldMappingUpdate?.fieldMapping ?? null) : null;
+    }
+    const outcome = await create.mutate({ input: { marketplaceId, amazonAttribute: amazonAttribute.trim(), sources } });
+    setProblem(outcome.ok ? { fieldErrors: [] } : { fieldErrors: outcome.fieldErrors, error: outcome.error });
+    return outcome.ok ? (outcome.data.amazonFieldMappingCreate?.fieldMapping ?? null) : null;
   };
 
   const save = async () => {
     if (!draft) return;
-    const { replacing } = draft;
-    if (replacing && !(await deleteMapping(replacing))) return;
-    const outcome = await create.mutate({
-      input: { marketplaceId, amazonAttribute: draft.amazonAttribute.trim(), sources: draft.sources },
-    });
-    const created = outcome.data?.amazonFieldMappingCreate?.fieldMapping;
-    setProblem(outcome.ok ? { fieldErrors: [] } : { fieldErrors: outcome.fieldErrors, error: outcome.error });
-    if (outcome.ok && created) {
-      setMappings((rows) => [...rows.filter((r) => r.amazonAttribute !== created.amazonAttribute), created]);
-      setDraft(null);
-      notify({ status: "success", title: `${created.amazonAttribute} mapped` });
-      onChanged();
-      return;
-    }
-    if (replacing) {
-      // Keep the merchant's old mapping rather than leave the attribute unmapped.
-      const restored = await create.mutate({
-        input: { marketplaceId, amazonAttribute: replacing.amazonAttribute, sources: replacing.sources },
-      });
-      const back = restored.data?.amazonFieldMappingCreate?.fieldMapping;
-      if (back) setMappings((rows) => [...rows, back]);
-      setDraft({ ...draft, replacing: back ?? null });
-    }
+    const saved = await persist(draft);
+    if (!saved) return;
+    // An edited mapping keeps its place in the list; a new one goes last.
+    setMappings((rows) =>
+      rows.some((r) => r.id === saved.id)
+        ? rows.map((r) => (r.id === saved.id ? saved : r))
+        : [...rows.filter((r) => r.amazonAttribute !== saved.amazonAttribute), saved],
+    );
+    setDraft(null);
+    notify({ status: "success", title: `${saved.amazonAttribute} mapped` });
+    onChanged();
   };
 
   const startDraft = (next: Draft) => {
@@ -143,12 +145,16 @@ export function FieldMappingDialog({
             <Button variant="tertiary" onClick={() => setDraft(null)}>
               Cancel
             </Button>
-            <Button variant="primary" onClick={() => void save()} disabled={create.running || remove.running || !draft.amazonAttribute.trim() || draft.sources.length === 0}>
-              {create.running ? "Saving…" : "Save mapping"}
+            <Button
+              variant="primary"
+              onClick={() => void save()}
+              disabled={create.running || update.running || remove.running || !draft.amazonAttribute.trim() || draft.sources.length === 0}
+            >
+              {create.running || update.running ? "Saving…" : "Save mapping"}
             </Button>
           </>
         ) : (
-          <Button variant="primary" onClick={() => startDraft({ replacing: null, amazonAttribute: "", sources: [] })}>
+          <Button variant="primary" onClick={() => startDraft({ editing: null, amazonAttribute: "", sources: [] })}>
             Add mapping
           </Button>
         )
@@ -188,7 +194,7 @@ export function FieldMappingDialog({
                     variant="tertiary"
                     size="small"
                     aria-label={`Edit ${mapping.amazonAttribute}`}
-                    onClick={() => startDraft({ replacing: mapping, amazonAttribute: mapping.amazonAttribute, sources: [...mapping.sources] })}
+                    onClick={() => startDraft({ editing: mapping, amazonAttribute: mapping.amazonAttribute, sources: [...mapping.sources] })}
                   >
                     Edit
                   </Button>

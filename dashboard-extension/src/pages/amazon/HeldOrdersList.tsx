@@ -1,8 +1,8 @@
 import { Box, Button, Checkbox, Text } from "@saleor/macaw-ui";
 import { RotateCw } from "lucide-react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
-import { useMutation, useQuery } from "../../api/hooks";
+import { useLazyQuery, useMutation, useQuery } from "../../api/hooks";
 import { CheckboxField } from "../../components/Fields";
 import { FormErrors } from "../../components/FormErrors";
 import { formatDateTime, marketplaceLabel } from "../../components/format";
@@ -10,21 +10,53 @@ import { Section } from "../../components/Layout";
 import { EmptyState, QueryView, ErrorNotice } from "../../components/PageStates";
 import { Cell, Table } from "../../components/Table";
 import { useDashboard } from "../../dashboard/DashboardContext";
-import { ImportedOrdersDocument, RetryImportedOrdersDocument, type ImportedOrderRowFragment } from "../../gql/plugin/graphql";
+import {
+  ImportedOrdersDocument,
+  RetryImportedOrdersDocument,
+  type ImportedOrderRowFragment,
+  type ImportedOrdersQuery,
+} from "../../gql/plugin/graphql";
+
+export const HELD_PAGE_SIZE = 50;
+
+type Page = ImportedOrdersQuery["amazonImportedOrders"];
+
+/** The rows of all pages read so far, each once (keyset pages do not overlap, but a row must never show twice). */
+function rowsOf(pages: Page[]): ImportedOrderRowFragment[] {
+  const byId = new Map<string, ImportedOrderRowFragment>();
+  for (const page of pages) for (const edge of page.edges) if (edge?.node && !byId.has(edge.node.id)) byId.set(edge.node.id, edge.node);
+  return [...byId.values()];
+}
 
 /** Amazon orders waiting for the merchant (unknown SKU, currency, address...), with a retry. */
-export function HeldOrdersList({ refreshKey }: { refreshKey: number }) {
+export function HeldOrdersList({ refreshKey, pageSize = HELD_PAGE_SIZE }: { refreshKey: number; pageSize?: number }) {
   const { notify } = useDashboard();
-  const held = useQuery(ImportedOrdersDocument, { status: "HELD", first: 100 });
+  const held = useQuery(ImportedOrdersDocument, { status: "HELD", first: pageSize });
+  // Pages after the first, read with "Load more"; dropped when the list starts over.
+  const next = useLazyQuery(ImportedOrdersDocument);
+  const [more, setMore] = useState<Page[]>([]);
+  const generation = useRef(0);
   const retry = useMutation(RetryImportedOrdersDocument, (d) => d.amazonImportedOrderRetry);
   const [selected, setSelected] = useState<string[]>([]);
   const [skipAddressValidation, setSkipAddressValidation] = useState(false);
   const [outcomes, setOutcomes] = useState<Record<string, ImportedOrderRowFragment>>({});
 
   useEffect(() => {
-    if (refreshKey) void held.refetch();
-    // Only when an import finished.
+    if (!refreshKey) return;
+    // Only when an import finished: start again from the first page.
+    generation.current += 1;
+    setMore([]);
+    void held.refetch();
   }, [refreshKey]);
+
+  const lastPage = more.length ? more[more.length - 1] : held.data?.amazonImportedOrders;
+  const cursor = lastPage?.pageInfo.hasNextPage ? lastPage.pageInfo.endCursor : null;
+  const loadMore = async () => {
+    if (!cursor) return;
+    const started = generation.current;
+    const data = await next.run({ status: "HELD", first: pageSize, after: cursor });
+    if (data && started === generation.current) setMore((pages) => [...pages, data.amazonImportedOrders]);
+  };
 
   const run = async (ids: string[]) => {
     const outcome = await retry.mutate({ ids, skipAddressValidation });
@@ -53,7 +85,7 @@ export function HeldOrdersList({ refreshKey }: { refreshKey: number }) {
     >
       <QueryView query={held} permission="MANAGE_ORDERS" what="held Amazon orders">
         {(data) => {
-          const rows = data.amazonImportedOrders.edges.flatMap((e) => (e?.node ? [e.node] : []));
+          const rows = rowsOf([data.amazonImportedOrders, ...more]);
           if (!rows.length) return <EmptyState title="No held orders">Every Amazon order was imported.</EmptyState>;
           return (
             <>
@@ -109,6 +141,14 @@ export function HeldOrdersList({ refreshKey }: { refreshKey: number }) {
                   );
                 })}
               </Table>
+              {next.error ? <ErrorNotice error={next.error} onRetry={() => void loadMore()} /> : null}
+              {cursor ? (
+                <Box>
+                  <Button variant="tertiary" onClick={() => void loadMore()} disabled={next.loading}>
+                    {next.loading ? "Loading…" : "Load more"}
+                  </Button>
+                </Box>
+              ) : null}
             </>
           );
         }}

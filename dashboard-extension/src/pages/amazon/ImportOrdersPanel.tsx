@@ -126,7 +126,7 @@ export function ImportOrdersPanel({ onFinished, pollMs = IMPORT_POLL_MS }: { onF
         </Button>
       }
     >
-      {choicesError ? <ErrorNotice error={choicesError} permission="MANAGE_CHANNELS" what="the list of marketplaces" /> : null}
+      {choicesError ? <ErrorNotice error={choicesError} permission="MANAGE_ORDERS" what="the list of marketplaces" /> : null}
       {!choices && !choicesError ? <Loading label="Loading marketplaces…" /> : null}
       {choices ? (
         <CheckboxGroup

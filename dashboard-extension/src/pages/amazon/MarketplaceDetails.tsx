@@ -9,7 +9,7 @@ import { CheckboxField, CheckboxGroup, parseOptionalInt, SelectField, TextField 
 import { FormErrors } from "../../components/FormErrors";
 import { formatDateTime, marketplaceLabel } from "../../components/format";
 import { KeyValue, Section, StatusChip } from "../../components/Layout";
-import { ErrorNotice, Notice, QueryView } from "../../components/PageStates";
+import { ErrorNotice, Notice, PermissionNote, QueryView } from "../../components/PageStates";
 import { useDashboard } from "../../dashboard/DashboardContext";
 import {
   MarketplaceCheckDocument,
@@ -21,10 +21,11 @@ import {
   type MarketplaceDetailsQuery,
 } from "../../gql/plugin/graphql";
 import { FieldMappingDialog } from "./FieldMappingDialog";
-import { SyncStatusSummary } from "./MarketplacesList";
+import { MARKETPLACE_FIELD_PERMISSIONS, SyncStatusSummary, useHiddenMarketplaceFields } from "./MarketplacesList";
 import { ShippingMappingDialog } from "./ShippingMappingDialog";
 
 type Marketplace = NonNullable<MarketplaceDetailsQuery["amazonMarketplace"]>;
+type Hidden = ReturnType<typeof useHiddenMarketplaceFields>;
 
 type SettingsDraft = {
   channelId: string;
@@ -73,7 +74,13 @@ export function changedSettings(before: SettingsDraft, after: SettingsDraft): Am
   return input;
 }
 
-function MarketplaceSettings({ marketplace, onSaved }: { marketplace: Marketplace; onSaved(): void }) {
+/**
+ * The marketplace's settings. Fields this token may not read came back null
+ * (with a PermissionDenied error each): their controls give way to a note.
+ * Saving needs MANAGE_CHANNELS, so without it the form is read-only; the
+ * mapping pop-ups need only their own side's permission.
+ */
+function MarketplaceSettings({ marketplace, hidden, onSaved }: { marketplace: Marketplace; hidden: Hidden; onSaved(): void }) {
   const { notify } = useDashboard();
   const channels = useSaleorChannels();
   const update = useMutation(MarketplaceUpdateDocument, (d) => d.amazonMarketplaceUpdate);
@@ -100,8 +107,13 @@ function MarketplaceSettings({ marketplace, onSaved }: { marketplace: Marketplac
   };
 
   const errors = update.fieldErrors;
+  // Every change goes through amazonMarketplaceUpdate, which needs MANAGE_CHANNELS.
+  const readOnly = hidden.channels;
+  const fieldMappingsHidden = hidden.hidden("fieldMappings");
+  const shippingMappingsHidden = hidden.hidden("shippingMappings");
   return (
     <>
+      {readOnly ? <PermissionNote verb="Changing" permissions={MARKETPLACE_FIELD_PERMISSIONS.account} what="a marketplace's settings" /> : null}
       <Section title="Stock and prices">
         <SelectField
           label="Saleor channel"
@@ -109,78 +121,108 @@ function MarketplaceSettings({ marketplace, onSaved }: { marketplace: Marketplac
           options={channelList.length ? channelList.map((c) => ({ label: `${c.name} (${c.currencyCode})`, value: c.id })) : [{ label: marketplace.channel.name, value: marketplace.channel.id }]}
           onChange={(channelId) => setDraft({ ...draft, channelId, warehouseIds: [] })}
           error={errorFor(errors, "channelId")}
+          disabled={readOnly}
         />
-        <CheckboxGroup
-          legend="Warehouses"
-          options={warehouseOptions}
-          selected={draft.warehouseIds}
-          onChange={(warehouseIds) => setDraft({ ...draft, warehouseIds })}
-          error={errorFor(errors, "warehouseIds")}
-          emptyText="This channel has no warehouses."
-        />
-        <Box display="grid" __gridTemplateColumns="repeat(auto-fill, minmax(200px, 1fr))" gap={4}>
-          <TextField label="Stock buffer" type="number" value={draft.stockBuffer} onChange={(stockBuffer) => setDraft({ ...draft, stockBuffer })} error={errorFor(errors, "stockBuffer")} />
-          <TextField label="Maximum quantity" type="number" value={draft.maxQuantity} onChange={(maxQuantity) => setDraft({ ...draft, maxQuantity })} error={errorFor(errors, "maxQuantity")} />
-          <TextField
-            label="Quantity for untracked variants"
-            type="number"
-            value={draft.untrackedQuantity}
-            onChange={(untrackedQuantity) => setDraft({ ...draft, untrackedQuantity })}
-            error={errorFor(errors, "untrackedQuantity")}
-          />
-          <TextField label="Handling time (days)" type="number" value={draft.handlingTime} onChange={(handlingTime) => setDraft({ ...draft, handlingTime })} error={errorFor(errors, "handlingTime")} />
-        </Box>
+        {hidden.stock ? (
+          <PermissionNote permissions={MARKETPLACE_FIELD_PERMISSIONS.warehouses} what="the warehouses and stock settings" />
+        ) : (
+          <>
+            <CheckboxGroup
+              legend="Warehouses"
+              options={warehouseOptions}
+              selected={draft.warehouseIds}
+              onChange={(warehouseIds) => setDraft({ ...draft, warehouseIds })}
+              error={errorFor(errors, "warehouseIds")}
+              emptyText="This channel has no warehouses."
+              disabled={readOnly}
+            />
+            <Box display="grid" __gridTemplateColumns="repeat(auto-fill, minmax(200px, 1fr))" gap={4}>
+              <TextField label="Stock buffer" type="number" value={draft.stockBuffer} onChange={(stockBuffer) => setDraft({ ...draft, stockBuffer })} error={errorFor(errors, "stockBuffer")} disabled={readOnly} />
+              <TextField label="Maximum quantity" type="number" value={draft.maxQuantity} onChange={(maxQuantity) => setDraft({ ...draft, maxQuantity })} error={errorFor(errors, "maxQuantity")} disabled={readOnly} />
+              <TextField
+                label="Quantity for untracked variants"
+                type="number"
+                value={draft.untrackedQuantity}
+                onChange={(untrackedQuantity) => setDraft({ ...draft, untrackedQuantity })}
+                error={errorFor(errors, "untrackedQuantity")}
+                disabled={readOnly}
+              />
+              <TextField label="Handling time (days)" type="number" value={draft.handlingTime} onChange={(handlingTime) => setDraft({ ...draft, handlingTime })} error={errorFor(errors, "handlingTime")} disabled={readOnly} />
+            </Box>
+          </>
+        )}
       </Section>
       <Section
         title="Products export"
         actions={
-          <Button variant="secondary" onClick={() => setFieldMappingOpen(true)}>
+          <Button variant="secondary" onClick={() => setFieldMappingOpen(true)} disabled={fieldMappingsHidden}>
             Fields mapping
           </Button>
         }
       >
-        <CheckboxField
-          label="Automatically sync product updates"
-          checked={draft.autoSync}
-          onChange={(autoSync) => setDraft({ ...draft, autoSync })}
-          description="Product, price and stock changes reach Amazon without anyone clicking."
-        />
-        <SelectField
-          label="What to sync"
-          value={draft.syncScope}
-          options={[
-            { label: "All listing data (ALL)", value: "ALL" },
-            { label: "Inventory and prices only (INVENTORY)", value: "INVENTORY" },
-          ]}
-          onChange={(value) => setDraft({ ...draft, syncScope: value as AmazonSyncScope })}
-          error={errorFor(errors, "syncScope")}
-        />
-        <Text size={2} color="default2">
-          {(marketplace.fieldMappings ?? []).length} field mapping{(marketplace.fieldMappings ?? []).length === 1 ? "" : "s"}
-        </Text>
+        {hidden.sync ? (
+          <PermissionNote permissions={MARKETPLACE_FIELD_PERMISSIONS.autoSync} what="how products are synced" />
+        ) : (
+          <>
+            <CheckboxField
+              label="Automatically sync product updates"
+              checked={draft.autoSync}
+              onChange={(autoSync) => setDraft({ ...draft, autoSync })}
+              description="Product, price and stock changes reach Amazon without anyone clicking."
+              disabled={readOnly}
+            />
+            <SelectField
+              label="What to sync"
+              value={draft.syncScope}
+              options={[
+                { label: "All listing data (ALL)", value: "ALL" },
+                { label: "Inventory and prices only (INVENTORY)", value: "INVENTORY" },
+              ]}
+              onChange={(value) => setDraft({ ...draft, syncScope: value as AmazonSyncScope })}
+              error={errorFor(errors, "syncScope")}
+              disabled={readOnly}
+            />
+          </>
+        )}
+        {fieldMappingsHidden ? (
+          <PermissionNote permissions={MARKETPLACE_FIELD_PERMISSIONS.fieldMappings} what="and editing the fields mapping" />
+        ) : (
+          <Text size={2} color="default2">
+            {(marketplace.fieldMappings ?? []).length} field mapping{(marketplace.fieldMappings ?? []).length === 1 ? "" : "s"}
+          </Text>
+        )}
       </Section>
       <Section
         title="Orders import"
         actions={
-          <Button variant="secondary" onClick={() => setShippingMappingOpen(true)}>
+          <Button variant="secondary" onClick={() => setShippingMappingOpen(true)} disabled={shippingMappingsHidden}>
             Shipping mapping
           </Button>
         }
       >
-        <CheckboxField
-          label="Automatically import orders"
-          checked={draft.autoImportOrders}
-          onChange={(autoImportOrders) => setDraft({ ...draft, autoImportOrders })}
-          description="Amazon orders are imported every few minutes."
-        />
-        <Text size={2} color="default2">
-          {(marketplace.shippingMappings ?? []).length} shipping mapping{(marketplace.shippingMappings ?? []).length === 1 ? "" : "s"}
-        </Text>
+        {hidden.orders ? (
+          <PermissionNote permissions={MARKETPLACE_FIELD_PERMISSIONS.autoImportOrders} what="how orders are imported" />
+        ) : (
+          <CheckboxField
+            label="Automatically import orders"
+            checked={draft.autoImportOrders}
+            onChange={(autoImportOrders) => setDraft({ ...draft, autoImportOrders })}
+            description="Amazon orders are imported every few minutes."
+            disabled={readOnly}
+          />
+        )}
+        {shippingMappingsHidden ? (
+          <PermissionNote permissions={MARKETPLACE_FIELD_PERMISSIONS.shippingMappings} what="and editing the shipping mapping" />
+        ) : (
+          <Text size={2} color="default2">
+            {(marketplace.shippingMappings ?? []).length} shipping mapping{(marketplace.shippingMappings ?? []).length === 1 ? "" : "s"}
+          </Text>
+        )}
       </Section>
       <FormErrors errors={errors} placed={SETTINGS_FIELDS} />
       {update.error ? <ErrorNotice error={update.error} /> : null}
       <Box display="flex" gap={2}>
-        <Button variant="primary" disabled={!dirty || update.running} onClick={() => void save()}>
+        <Button variant="primary" disabled={readOnly || !dirty || update.running} onClick={() => void save()}>
           {update.running ? "Saving…" : "Save"}
         </Button>
         <Button variant="tertiary" disabled={!dirty} onClick={() => setDraft(initial)}>
@@ -198,7 +240,6 @@ function MarketplaceSettings({ marketplace, onSaved }: { marketplace: Marketplac
       {shippingMappingOpen ? (
         <ShippingMappingDialog
           marketplaceId={marketplace.id}
-          channelId={marketplace.channel.id}
           mappings={marketplace.shippingMappings}
           onChanged={onSaved}
           onClose={() => setShippingMappingOpen(false)}
@@ -211,6 +252,7 @@ function MarketplaceSettings({ marketplace, onSaved }: { marketplace: Marketplac
 export function MarketplaceDetails({ id, onBack }: { id: string; onBack(): void }) {
   const { notify } = useDashboard();
   const details = useQuery(MarketplaceDetailsDocument, { id });
+  const hidden = useHiddenMarketplaceFields(details.fieldErrors);
   const sync = useQuery(SyncStatusesDocument, { marketplaceId: id });
   const check = useMutation(MarketplaceCheckDocument, (d) => d.amazonMarketplaceCheck);
 
@@ -243,7 +285,7 @@ export function MarketplaceDetails({ id, onBack }: { id: string; onBack(): void 
               <Section
                 title={marketplaceLabel(marketplace)}
                 actions={
-                  <Button variant="secondary" onClick={() => void recheck()} disabled={check.running}>
+                  <Button variant="secondary" onClick={() => void recheck()} disabled={check.running || hidden.channels}>
                     {check.running ? "Checking…" : "Check credentials"}
                   </Button>
                 }
@@ -256,9 +298,16 @@ export function MarketplaceDetails({ id, onBack }: { id: string; onBack(): void 
                   <KeyValue label="Channel">{`${marketplace.channel.name} (${marketplace.currency})`}</KeyValue>
                   <KeyValue label="Last checked">{formatDateTime(marketplace.checkedAt)}</KeyValue>
                   <KeyValue label="Sync">
-                    <SyncStatusSummary status={sync.data?.amazonSyncStatus[0]} />
+                    {sync.error?.kind === "permission" ? (
+                      <PermissionNote permissions={["MANAGE_PRODUCTS"]} what="the sync status" />
+                    ) : (
+                      <SyncStatusSummary status={sync.data?.amazonSyncStatus[0]} />
+                    )}
                   </KeyValue>
                 </Box>
+                {hidden.channels ? (
+                  <PermissionNote permissions={MARKETPLACE_FIELD_PERMISSIONS.account} what="the seller account and checking its credentials with Amazon" />
+                ) : null}
                 {marketplace.status === "ERROR" && marketplace.lastError ? (
                   <Text size={3} color="critical1" role="alert">
                     {marketplace.lastError}
@@ -266,7 +315,7 @@ export function MarketplaceDetails({ id, onBack }: { id: string; onBack(): void 
                 ) : null}
                 {check.error ? <ErrorNotice error={check.error} /> : null}
               </Section>
-              <MarketplaceSettings marketplace={marketplace} onSaved={() => void details.refetch()} />
+              <MarketplaceSettings marketplace={marketplace} hidden={hidden} onSaved={() => void details.refetch()} />
             </>
           );
         }}

@@ -2,8 +2,7 @@ import { Box, Button, Checkbox, Text } from "@saleor/macaw-ui";
 import { useEffect, useState } from "react";
 
 import { errorFor } from "../../api/errors";
-import { useMutation } from "../../api/hooks";
-import { useSaleorShippingZones } from "../../api/saleorData";
+import { useMutation, useQuery } from "../../api/hooks";
 import { Dialog } from "../../components/Dialog";
 import { SelectField } from "../../components/Fields";
 import { FormErrors } from "../../components/FormErrors";
@@ -13,6 +12,7 @@ import { useDashboard } from "../../dashboard/DashboardContext";
 import {
   ShippingMappingBulkDeleteDocument,
   ShippingMappingCreateDocument,
+  ShippingZonesDocument,
   type AmazonShippingServiceLevel,
   type ShippingMappingRowFragment,
 } from "../../gql/plugin/graphql";
@@ -30,14 +30,16 @@ export const SERVICE_LEVELS: { value: AmazonShippingServiceLevel; label: string 
 
 const serviceLevelLabel = (value: string) => SERVICE_LEVELS.find((s) => s.value === value)?.label ?? value;
 
-function NewShippingMapping({ marketplaceId, channelId, onCreated }: { marketplaceId: string; channelId: string; onCreated(row: ShippingMappingRowFragment): void }) {
-  const zones = useSaleorShippingZones(channelId);
+function NewShippingMapping({ marketplaceId, onCreated }: { marketplaceId: string; onCreated(row: ShippingMappingRowFragment): void }) {
+  // The zones of the marketplace's channel and the methods priced there, from
+  // the plugin (MANAGE_ORDERS, like the mappings themselves).
+  const zones = useQuery(ShippingZonesDocument, { marketplaceId });
   const create = useMutation(ShippingMappingCreateDocument, (d) => d.amazonShippingMappingCreate);
   const [serviceLevel, setServiceLevel] = useState<AmazonShippingServiceLevel | null>(null);
   const [zoneId, setZoneId] = useState<string | null>(null);
   const [methodId, setMethodId] = useState<string | null>(null);
 
-  const zoneList = (zones.data?.shippingZones?.edges ?? []).map((e) => e.node);
+  const zoneList = zones.data?.amazonShippingZones ?? [];
   const methods = zoneList.find((z) => z.id === zoneId)?.shippingMethods ?? [];
 
   const add = async () => {
@@ -57,7 +59,12 @@ function NewShippingMapping({ marketplaceId, channelId, onCreated }: { marketpla
         New mapping
       </Text>
       {zones.error ? (
-        <ErrorNotice error={zones.error} permission="MANAGE_SHIPPING" what="Saleor's shipping zones" onRetry={() => void zones.refetch()} />
+        <ErrorNotice error={zones.error} permission="MANAGE_ORDERS" what="the channel's shipping zones" onRetry={() => void zones.refetch()} />
+      ) : null}
+      {zones.data && zoneList.length === 0 ? (
+        <Text size={2} color="default2">
+          The marketplace's channel has no shipping zones. Add the channel to a shipping zone in Saleor first.
+        </Text>
       ) : null}
       <Box display="grid" __gridTemplateColumns="repeat(auto-fill, minmax(200px, 1fr))" gap={3}>
         <SelectField
@@ -85,6 +92,7 @@ function NewShippingMapping({ marketplaceId, channelId, onCreated }: { marketpla
           onChange={setMethodId}
           error={errorFor(create.fieldErrors, "shippingMethodId")}
           disabled={!zoneId}
+          helperText={zoneId && methods.length === 0 ? "No method of this zone has a price in the marketplace's channel." : undefined}
         />
       </Box>
       <FormErrors errors={create.fieldErrors} placed={["serviceLevel", "shippingZoneId", "shippingMethodId"]} />
@@ -104,13 +112,11 @@ function NewShippingMapping({ marketplaceId, channelId, onCreated }: { marketpla
  */
 export function ShippingMappingDialog({
   marketplaceId,
-  channelId,
   mappings: initialMappings,
   onChanged,
   onClose,
 }: {
   marketplaceId: string;
-  channelId: string;
   mappings: ShippingMappingRowFragment[] | null;
   onChanged(): void;
   onClose(): void;
@@ -185,7 +191,6 @@ export function ShippingMappingDialog({
       {bulkDelete.error ? <ErrorNotice error={bulkDelete.error} /> : null}
       <NewShippingMapping
         marketplaceId={marketplaceId}
-        channelId={channelId}
         onCreated={(row) => {
           setMappings((rows) => [...rows, row]);
           notify({ status: "success", title: "Shipping mapping added" });

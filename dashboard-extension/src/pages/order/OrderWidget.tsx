@@ -1,20 +1,14 @@
 import { Box, Text } from "@saleor/macaw-ui";
-import { useEffect, useRef, useState } from "react";
+import { useRef } from "react";
 
-import type { GraphQLClient, Result } from "../../api/client";
-import type { ApiError } from "../../api/errors";
 import { useQuery } from "../../api/hooks";
 import { formatDateTime, marketplaceLabel } from "../../components/format";
 import { KeyValue, StatusChip } from "../../components/Layout";
 import { EmptyState, ErrorNotice, Loading } from "../../components/PageStates";
 import { Cell, Table } from "../../components/Table";
-import { useDashboard } from "../../dashboard/DashboardContext";
 import { useWidgetHeight } from "../../dashboard/useWidgetHeight";
-import { ImportedOrdersDocument, ShipmentConfirmationsDocument, type ImportedOrderRowFragment, type ImportedOrdersQuery } from "../../gql/plugin/graphql";
+import { OrderImportRecordDocument, ShipmentConfirmationsDocument } from "../../gql/plugin/graphql";
 import { SaleorOrderAmazonRefsDocument } from "../../gql/saleor/graphql";
-
-const SCAN_PAGE = 100;
-const SCAN_PAGES = 5;
 
 export function fulfilmentChannel(fulfilledBy: string): string {
   switch (fulfilledBy.toUpperCase()) {
@@ -27,41 +21,6 @@ export function fulfilmentChannel(fulfilledBy: string): string {
     default:
       return fulfilledBy || "—";
   }
-}
-
-async function findImportRecord(client: GraphQLClient, orderId: string, amazonOrderId: string): Promise<ImportedOrderRowFragment | null> {
-  let after: string | null = null;
-  for (let page = 0; page < SCAN_PAGES; page++) {
-    const result: Result<ImportedOrdersQuery> = await client.request(ImportedOrdersDocument, { first: SCAN_PAGE, after });
-    const connection = result.data.amazonImportedOrders;
-    const rows = connection.edges.flatMap((e) => (e?.node ? [e.node] : []));
-    const found = rows.find((r) => r.orderId === orderId) ?? rows.find((r) => r.amazonOrderId === amazonOrderId);
-    if (found) return found;
-    if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) return null;
-    after = connection.pageInfo.endCursor;
-  }
-  return null;
-}
-
-/**
- * The plugin's API cannot look an import record up by Saleor order yet, so
- * the record is found by its Amazon order id among the latest imports.
- */
-function useImportRecord(orderId: string, amazonOrderId: string | null) {
-  const { plugin } = useDashboard();
-  const [state, setState] = useState<{ record?: ImportedOrderRowFragment | null; error?: ApiError; loading: boolean }>({ loading: true });
-  useEffect(() => {
-    if (!amazonOrderId) return;
-    let cancelled = false;
-    findImportRecord(plugin, orderId, amazonOrderId).then(
-      (record) => !cancelled && setState({ record, loading: false }),
-      (error: ApiError) => !cancelled && setState({ error, loading: false }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [plugin, orderId, amazonOrderId]);
-  return state;
 }
 
 function ShipmentConfirmations({ orderId }: { orderId: string }) {
@@ -95,36 +54,38 @@ function ShipmentConfirmations({ orderId }: { orderId: string }) {
 }
 
 function AmazonOrderDetails({ orderId, amazonOrderId }: { orderId: string; amazonOrderId: string }) {
-  const record = useImportRecord(orderId, amazonOrderId);
+  // The plugin's record of importing this Saleor order: one request, by order.
+  const record = useQuery(OrderImportRecordDocument, { orderId });
+  const imported = record.data ? (record.data.amazonImportedOrders.edges.find((e) => e?.node)?.node ?? null) : undefined;
   return (
     <Box display="flex" flexDirection="column" gap={3}>
       <KeyValue label="Amazon order">{amazonOrderId}</KeyValue>
-      {record.loading ? <Loading label="Loading the import record…" /> : null}
-      {record.error ? <ErrorNotice error={record.error} permission="MANAGE_ORDERS" what="Amazon import records" /> : null}
-      {record.record === null ? (
+      {record.loading && !record.data ? <Loading label="Loading the import record…" /> : null}
+      {record.error ? <ErrorNotice error={record.error} permission="MANAGE_ORDERS" what="Amazon import records" onRetry={() => void record.refetch()} /> : null}
+      {imported === null ? (
         <Text size={2} color="default2">
-          No import record found among the latest imports.
+          No import record found for this order.
         </Text>
       ) : null}
-      {record.record ? (
+      {imported ? (
         <>
-          <KeyValue label="Marketplace">{marketplaceLabel(record.record.marketplace)}</KeyValue>
-          <KeyValue label="Fulfilment">{fulfilmentChannel(record.record.fulfilledBy)}</KeyValue>
+          <KeyValue label="Marketplace">{marketplaceLabel(imported.marketplace)}</KeyValue>
+          <KeyValue label="Fulfilment">{fulfilmentChannel(imported.fulfilledBy)}</KeyValue>
           <KeyValue label="Import">
             <Box display="flex" flexDirection="column" gap={1}>
               <Box display="flex" gap={2} alignItems="center">
-                <StatusChip status={record.record.status} />
+                <StatusChip status={imported.status} />
                 <Text size={2} color="default2">
-                  Amazon: {record.record.amazonStatus || "—"}
+                  Amazon: {imported.amazonStatus || "—"}
                 </Text>
               </Box>
-              {record.record.reason ? (
-                <Text size={2} color={record.record.status === "HELD" ? "critical1" : "default2"}>
-                  {record.record.reason}
+              {imported.reason ? (
+                <Text size={2} color={imported.status === "HELD" ? "critical1" : "default2"}>
+                  {imported.reason}
                 </Text>
               ) : null}
               <Text size={1} color="default2">
-                {record.record.attempts} attempt{record.record.attempts === 1 ? "" : "s"} · updated {formatDateTime(record.record.updatedAt)}
+                {imported.attempts} attempt{imported.attempts === 1 ? "" : "s"} · updated {formatDateTime(imported.updatedAt)}
               </Text>
             </Box>
           </KeyValue>
