@@ -1,4 +1,4 @@
-.PHONY: test venv lint format demo serve bench clean schema
+.PHONY: test venv lint format demo serve bench clean schema dashboard
 
 test:
 	scripts/run-tests.sh $(PYTEST_ARGS)
@@ -12,14 +12,20 @@ lint: venv
 format: venv
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 
+# The dashboard extension's build, into the package (only when its sources changed).
+dashboard:
+	python3 scripts/build_dashboard.py
+
 demo serve: venv
+	.venv/bin/python scripts/build_dashboard.py --if-possible
 	.venv/bin/python -m demo.run $@ $(DEMO_ARGS)
 
 bench:
 	bench/run.sh $(BENCH_ARGS)
 
 clean:
-	scripts/bootstrap.sh db-down; scripts/bootstrap.sh redis-down; rm -rf .venv .cache .local
+	scripts/bootstrap.sh db-down; scripts/bootstrap.sh redis-down; rm -rf .venv .cache .local \
+		saleor_amazon_feeds/dashboard/static dashboard-extension/node_modules tests/e2e/node_modules
 
 schema: venv
 	DJANGO_SETTINGS_MODULE=tests.settings DATABASE_URL=$${DATABASE_URL:-postgres://localhost/unused} \

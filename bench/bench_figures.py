@@ -400,7 +400,7 @@ def _amazon_orders(n: int, prefix: str) -> list[dict]:
 def test_order_import_overhead(de_shop, monkeypatch):
     from saleor.warehouse.models import Stock
 
-    from saleor_amazon_feeds.orders import importer
+    from saleor_amazon_feeds.orders import creation, importer
     from saleor_amazon_feeds.services.saleor_app import (
         execute_saleor_graphql,
         get_or_create_plugin_app,
@@ -423,7 +423,7 @@ def test_order_import_overhead(de_shop, monkeypatch):
         finally:
             inner.append(time.perf_counter() - started)
 
-    monkeypatch.setattr(importer, "execute_saleor_graphql", capturing)
+    monkeypatch.setattr(creation, "execute_saleor_graphql", capturing)
     orders = _amazon_orders(ORDERS, "302")
     batches = [
         orders[i : i + importer.BATCH_SIZE]
@@ -440,7 +440,7 @@ def test_order_import_overhead(de_shop, monkeypatch):
         created = 0
         for variables in inputs:
             data = execute_saleor_graphql(
-                importer.ORDER_BULK_CREATE, variables, app=app
+                creation.ORDER_BULK_CREATE, variables, app=app
             )["orderBulkCreate"]
             created += data["count"]
         return created

@@ -358,14 +358,24 @@ def wait_feeds_done(stack, client, marketplace, timeout, label, since=None):
 # -- the day -------------------------------------------------------------------------
 
 
-def merchant_day(stack, shop) -> None:
-    from saleor.product.models import ProductVariant
+APP_EXTENSIONS = """
+query ($mounts: [String!]) {
+  appExtensions(filter: {mountName: $mounts}, first: 100) {
+    edges { node { identifier label url mountName targetName app { appUrl } } }
+  }
+}"""
+DASHBOARD_MOUNTS = [
+    "NAVIGATION_CATALOG",
+    "PRODUCT_DETAILS_WIDGETS",
+    "CATEGORY_DETAILS_MORE_ACTIONS",
+    "ORDER_DETAILS_WIDGETS",
+]
 
-    client = Client(stack.saleor_url)
-    scale = stack.time_scale
-    report: dict = {}
 
-    step("Staff login and plugin activation (Saleor GraphQL)")
+def login_and_activate(client: Client) -> str:
+    """The demo superuser's token; the plugin switched on with it, as a
+    merchant does (which registers the App, its stock webhook and its
+    dashboard extensions)."""
     data = client.saleor(
         TOKEN_CREATE, {"email": SUPERUSER_EMAIL, "password": SUPERUSER_PASSWORD}
     )
@@ -375,6 +385,42 @@ def merchant_day(stack, shop) -> None:
     client.token = token
     data = client.saleor(PLUGIN_UPDATE, {"id": PLUGIN_ID})
     no_errors(data["pluginUpdate"], "pluginUpdate")
+    return token
+
+
+def dashboard_extensions(stack, client: Client) -> list[dict]:
+    """The extensions a Saleor dashboard finds (its own query), and the pages
+    they open, served by the plugin."""
+    data = client.saleor(APP_EXTENSIONS, {"mounts": DASHBOARD_MOUNTS})
+    nodes = [edge["node"] for edge in data["appExtensions"]["edges"]]
+    if len(nodes) != len(DASHBOARD_MOUNTS):
+        raise DemoFailure(f"expected 4 dashboard extensions, Saleor lists {nodes}")
+    rows = []
+    for node in nodes:
+        url = node["url"]
+        if url.startswith("/"):
+            url = node["app"]["appUrl"] + url
+        rows.append([node["label"], node["mountName"], node["targetName"], url])
+    table(["extension", "mount", "target", "page"], rows)
+    page = httpx.get(f"{stack.saleor_url}/plugins/global/{PLUGIN_ID}/dashboard/app")
+    if page.status_code == 503:
+        say("   (the dashboard pages are not built: Node.js >= 20.19 is needed)")
+    elif page.status_code != 200 or "frame-ancestors" not in page.headers.get(
+        "content-security-policy", ""
+    ):
+        raise DemoFailure(f"the Amazon page answered {page.status_code}")
+    return nodes
+
+
+def merchant_day(stack, shop) -> None:
+    from saleor.product.models import ProductVariant
+
+    client = Client(stack.saleor_url)
+    scale = stack.time_scale
+    report: dict = {}
+
+    step("Staff login and plugin activation (Saleor GraphQL)")
+    token = login_and_activate(client)
     # Versions are shown to staff only: ask with the staff token.
     health = httpx.get(
         f"{stack.saleor_url}/plugins/global/{PLUGIN_ID}/health/",
@@ -383,6 +429,7 @@ def merchant_day(stack, shop) -> None:
     if health.status_code != 200:
         raise DemoFailure(f"plugin health answered {health.status_code}")
     say(f"   staff token for {SUPERUSER_EMAIL}; plugin active: {health.json()}")
+    dashboard_extensions(stack, client)
 
     step("Amazon account and marketplace (plugin GraphQL)")
     data = client.amazon(

@@ -32,6 +32,8 @@ DB_NAME = "amazon_feeds_demo"
 TEMPLATE = "amazon_feeds_demo_template"
 BROKER_DB = 13
 PLUGIN_ID = "saleor.amazon_feeds"
+DASHBOARD_ORIGINS = "http://localhost:9000 http://127.0.0.1:9000"
+DASHBOARD_VERSION = "3.23"
 
 
 class DemoFailure(Exception):
@@ -189,6 +191,11 @@ class Stack:
             "AMAZON_FEEDS_DEMO_DIR": str(CACHE),
             "AMAZON_FEEDS_DEMO_RSA_KEY_FILE": str(key_file),
             "PUBLIC_URL": self.saleor_url,
+            # Who may frame the plugin's dashboard pages: a Saleor dashboard
+            # run locally on port 9000 (see `make serve`), unless told.
+            "AMAZON_FEEDS_DASHBOARD_ORIGINS": os.environ.get(
+                "AMAZON_FEEDS_DASHBOARD_ORIGINS", DASHBOARD_ORIGINS
+            ),
             # demo.settings forces both; said here too so that no child process
             # of the stack ever starts Saleor with its internet-bound default.
             "SEND_USAGE_TELEMETRY": "False",
@@ -372,13 +379,37 @@ class Stack:
             say(f"   {name:<8} pid {process.pid:<7} log {log_path.relative_to(ROOT)}")
 
     def urls(self) -> None:
+        from demo.catalog import SUPERUSER_EMAIL, SUPERUSER_PASSWORD
+
         step("Running")
-        say(f"   Saleor GraphQL API     {self.saleor_url}/graphql/")
+        api = f"{self.saleor_url}/graphql/"
+        say(f"   Saleor GraphQL API     {api}")
         say(
             "   Amazon Feeds GraphQL   "
             f"{self.saleor_url}/plugins/global/{PLUGIN_ID}/graphql/"
         )
         say(f"   SP-API sandbox         {self.sandbox_url}  (admin: /_sandbox/...)")
+        say(f"   Staff login            {SUPERUSER_EMAIL} / {SUPERUSER_PASSWORD}")
+        step("Saleor dashboard")
+        say(f"   Dashboard API URL      {api}   <- paste this into a dashboard")
+        say(
+            "   Run one on port 9000:  docker run --rm -p 9000:80 "
+            f"-e API_URL={api} ghcr.io/saleor/saleor-dashboard:{DASHBOARD_VERSION}"
+        )
+        say(
+            "                          (or a saleor-dashboard checkout: "
+            f"API_URL={api} npm run dev -- --port 9000)"
+        )
+        say(
+            "   Then open              http://localhost:9000/ , log in, and find "
+            "Catalog > Amazon, the Amazon card on product and order pages, and "
+            "Amazon options in a category's menu"
+        )
+        say(
+            "   Allowed dashboards     "
+            f"{self.env['AMAZON_FEEDS_DASHBOARD_ORIGINS']}  "
+            "(AMAZON_FEEDS_DASHBOARD_ORIGINS; other origins cannot frame the pages)"
+        )
 
     def check_alive(self) -> None:
         for name, process, log_path in self.processes:
@@ -447,9 +478,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         stack.start_services()
         stack.create_database()
-        shop = None if (args.mode == "serve" and args.no_seed) else seed(stack)
+        if args.mode == "serve" and args.no_seed:
+            from demo import catalog
+
+            # An empty shop still needs someone to log in to the dashboard.
+            catalog.create_superuser()
+            shop = None
+        else:
+            shop = seed(stack)
         stack.start_processes()
         if args.mode == "serve":
+            from demo.day import Client, dashboard_extensions, login_and_activate
+
+            step("Plugin activation and dashboard extensions (Saleor GraphQL)")
+            client = Client(stack.saleor_url)
+            login_and_activate(client)
+            dashboard_extensions(stack, client)
             stack.urls()
             say("\n   Ctrl-C stops everything.")
             while True:

@@ -53,3 +53,17 @@ def sync_max_delay_seconds() -> float:
 def max_feed_messages() -> int:
     """Messages per feed document (Amazon's ceiling is 25,000)."""
     return int(_get("AMAZON_FEEDS_MAX_FEED_MESSAGES", 25_000))
+
+
+def dashboard_origins() -> str:
+    """Raw ``AMAZON_FEEDS_DASHBOARD_ORIGINS``: who may frame the dashboard pages.
+
+    Origins of the Saleor dashboards that embed the plugin's extension pages
+    (CSP ``frame-ancestors``), separated by spaces or commas. Validated where
+    the header is built (``dashboard/assets.py``), so a typo cannot inject
+    directives. Unset: only Saleor's own origin.
+    """
+    value = _get("AMAZON_FEEDS_DASHBOARD_ORIGINS", "")
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value)
+    return str(value or "")

@@ -33,6 +33,8 @@ def dispatch(
     plugin: "AmazonFeedsPlugin", request: HttpRequest, path: str | None
 ) -> HttpResponse:
     normalized = (path or "").strip("/")
+    # Handlers serving a tree of paths (the dashboard's files) read it back.
+    request.amazon_feeds_path = normalized
     for pattern, methods, handler in _ROUTES:
         if pattern.match(normalized):
             if request.method not in methods and not (
@@ -54,6 +56,11 @@ def dispatch(
         {"error": {"code": "NOT_FOUND", "message": f"No route for '/{normalized}'."}},
         status=404,
     )
+
+
+def routed_path(request: HttpRequest) -> str:
+    """The sub-path ``dispatch`` matched, without leading/trailing slashes."""
+    return getattr(request, "amazon_feeds_path", "")
 
 
 def _body_too_large(request: HttpRequest) -> bool:
@@ -113,5 +120,6 @@ def health(plugin: "AmazonFeedsPlugin", request: HttpRequest) -> HttpResponse:
 
 
 # Routes defined in other modules register themselves on import.
-from .graphql import view as _graphql_view  # noqa: E402, F401
+from .dashboard import assets as _dashboard_assets  # noqa: E402, F401
+from .graphql import views as _graphql_views  # noqa: E402, F401
 from .sync import webhooks as _sync_webhooks  # noqa: E402, F401

@@ -11,6 +11,7 @@ from saleor.plugins.base_plugin import BasePlugin
 from . import __version__
 from .endpoint import dispatch
 from .orders.tasks import enqueue_shipment_confirmation
+from .services.dashboard_app import hide_dashboard_app, provision_dashboard_app
 from .sync import hooks as sync_hooks
 from .sync.webhooks import deactivate_stock_webhook, ensure_stock_webhook
 
@@ -68,8 +69,11 @@ class AmazonFeedsPlugin(BasePlugin):
         if configuration.active:
             # Stock changes only reach the plugin through its App's webhook.
             ensure_stock_webhook()
+            # The dashboard shows the Amazon pages through the same App.
+            provision_dashboard_app()
         else:
             deactivate_stock_webhook()
+            hide_dashboard_app()
         return configuration
 
     def product_created(self, product, previous_value=None, webhooks=None):

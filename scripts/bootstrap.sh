@@ -8,6 +8,8 @@
 #   scripts/bootstrap.sh db-down    stop the throwaway cluster if this project started it
 #   scripts/bootstrap.sh redis-up   print a Redis URL, starting a throwaway server if needed
 #   scripts/bootstrap.sh redis-down stop the throwaway Redis if this project started it
+#   scripts/bootstrap.sh node       succeed when Node.js >= 20.19 and npm are there
+#   scripts/bootstrap.sh browser    chromium and tests/e2e/node_modules, installed as root
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -187,6 +189,31 @@ step_redis_down() {
   rm -f "$LOCAL/redis.started-by-us"
 }
 
+step_node() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || return 1
+  # Vite 8, which the dashboard extension builds with, needs 20.19 or newer.
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'
+}
+
+CHROMIUM=${AMAZON_FEEDS_CHROMIUM:-/usr/bin/chromium}
+
+# Debian's chromium (not a browser build downloaded by a test tool) and the
+# end-to-end tests' npm packages (playwright-core only, no browser download).
+step_browser() {
+  local e2e=$ROOT/tests/e2e
+  if [ ! -x "$CHROMIUM" ]; then
+    [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
+    log "installing Debian's chromium (apt-get install chromium)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >&2 ||
+      { log "apt-get install chromium failed"; exit 1; }
+  fi
+  local hidden=$e2e/node_modules/.package-lock.json
+  if [ ! -f "$hidden" ] || [ "$e2e/package-lock.json" -nt "$hidden" ]; then
+    log "npm ci in tests/e2e (playwright-core)"
+    (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error) >&2 || { log "npm ci in tests/e2e failed"; exit 1; }
+  fi
+}
+
 case "${1:-}" in
   venv) step_saleor; step_venv ;;
   saleor) step_saleor ;;
@@ -195,5 +222,7 @@ case "${1:-}" in
   redis-up) step_redis_up ;;
   redis-down) step_redis_down ;;
   saleor-src) saleor_present && echo "$SALEOR_SRC" ;;
-  *) echo "usage: $0 venv|saleor|db-up|db-down|redis-up|redis-down|saleor-src" >&2; exit 2 ;;
+  node) step_node ;;
+  browser) step_browser ;;
+  *) echo "usage: $0 venv|saleor|db-up|db-down|redis-up|redis-down|saleor-src|node|browser" >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: bootstrap what is missing, start throwaway services where none answer,
-# run pytest, and stop whatever this script started.
+# build the dashboard extension when stale, run its component tests and pytest
+# (including the browser tests), and stop whatever this script started.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -9,6 +10,30 @@ B=scripts/bootstrap.sh
 "$B" venv
 cleanup() { "$B" db-down; "$B" redis-down; }
 trap cleanup EXIT
+
+loud() { printf '\n!!! %s\n\n' "$*" >&2; }
+
+# -- the dashboard extension: build (when stale), component tests, browser tools --
+# Each part that cannot run says why in one line; as root, what is missing is
+# installed, so that CI always runs everything and nothing can rot unseen.
+component_status=0
+if "$B" node; then
+  # The build is what the plugin serves and the browser tests load.
+  .venv/bin/python scripts/build_dashboard.py
+  export AMAZON_FEEDS_FRONTEND_REQUIRED=1
+  if [ -z "${AMAZON_FEEDS_SKIP_COMPONENT_TESTS:-}" ]; then
+    echo "[dashboard] component tests (npm test in dashboard-extension)" >&2
+    (cd dashboard-extension && npm test --silent -- --reporter=dot) || component_status=$?
+  fi
+  if "$B" browser; then
+    # The browser tests must run, not skip, now that their tools are here.
+    export AMAZON_FEEDS_E2E_REQUIRED=1
+  else
+    loud "DASHBOARD BROWSER TESTS SKIPPED: chromium or tests/e2e/node_modules missing and not root to install them (apt-get install chromium; npm ci in tests/e2e)"
+  fi
+else
+  loud "DASHBOARD EXTENSION NOT BUILT, COMPONENT AND BROWSER TESTS SKIPPED: Node.js >= 20.19 with npm is needed"
+fi
 
 export AMAZON_FEEDS_REDIS_URL
 AMAZON_FEEDS_REDIS_URL=$("$B" redis-up)
@@ -31,5 +56,9 @@ set +e
 .venv/bin/python -m pytest "${args[@]}" "$@"
 status=$?
 set -e
+if [ "$component_status" != 0 ]; then
+  loud "DASHBOARD COMPONENT TESTS FAILED (npm test in dashboard-extension, exit $component_status)"
+  [ "$status" = 0 ] && status=$component_status
+fi
 # pytest's "no tests collected" must not pass for a green run.
 exit $status

@@ -34,7 +34,7 @@ _REDACTED_LOGGERS = (
     "httpcore.http11",
     "httpcore.connection",
     "saleor_amazon_feeds.amazon",
-    "saleor_amazon_feeds.amazon.client",
+    "saleor_amazon_feeds.amazon.core",
     "saleor_amazon_feeds.amazon.lwa",
 )
 

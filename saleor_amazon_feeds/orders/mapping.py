@@ -28,6 +28,17 @@ order's ``proceeds.grandTotal``), and every amount is split into net and tax:
 
 A total that does not add up (charges the plugin does not understand, such as
 gift wrap or COD fees) holds the order instead of importing a wrong one.
+
+Structure
+---------
+:func:`map_order` only strings together small functions, each computing one
+part of the input from the Amazon order alone (and testable alone): the
+``require_*`` checks that hold an order, the money (:func:`order_total`,
+:func:`item_amounts`, :func:`prices_include_tax`, :func:`split_tax`), the
+lines (:func:`line_input`, :func:`mapped_line`), :func:`addresses`, the
+shipping (:func:`shipping_price`, :func:`delivery_method_input`), the payment
+(:func:`amazon_transaction`), :func:`order_metadata` and what Amazon already
+shipped (:func:`fulfillments_input`, :func:`order_status`).
 """
 
 from __future__ import annotations
@@ -35,7 +46,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 ZERO = Decimal(0)
 IMPORTABLE_STATUSES = frozenset({"UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED"})
@@ -114,7 +125,7 @@ class MappedOrder:
     status: str  # Saleor OrderStatus value
 
 
-# -- small helpers ---------------------------------------------------------------
+# -- reading the Amazon order ----------------------------------------------------
 
 
 def status_of(order: Mapping[str, Any]) -> str:
@@ -131,11 +142,12 @@ def service_level(order: Mapping[str, Any]) -> str:
     return "".join(part.capitalize() for part in raw.split("_"))
 
 
+def sku_of(item: Mapping[str, Any]) -> str:
+    return (item.get("product") or {}).get("sellerSku") or ""
+
+
 def skus(order: Mapping[str, Any]) -> list[str]:
-    return [
-        (item.get("product") or {}).get("sellerSku") or ""
-        for item in order.get("orderItems") or []
-    ]
+    return [sku_of(item) for item in order.get("orderItems") or []]
 
 
 def destination_country(order: Mapping[str, Any]) -> str:
@@ -145,6 +157,47 @@ def destination_country(order: Mapping[str, Any]) -> str:
 
 def language_for(country: str) -> str:
     return _LANGUAGES.get(country.upper(), "EN")
+
+
+def buyer_registration(order: Mapping[str, Any], key: str) -> Any:
+    """``key`` of the first BUYER tax registration that has it, else None."""
+    for registration in (order.get("tax") or {}).get("taxRegistrations") or []:
+        if registration.get("entityType") == "BUYER" and registration.get(key):
+            return registration[key]
+    return None
+
+
+def require_importable_status(order: Mapping[str, Any]) -> None:
+    status = status_of(order)
+    if status not in IMPORTABLE_STATUSES:
+        raise HoldOrder(f"Amazon order status {status or 'unknown'} is not importable.")
+
+
+def items_with_quantity(order: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The order items that become Saleor lines (Amazon keeps cancelled items
+    with quantity 0)."""
+    items = [i for i in order.get("orderItems") or [] if int(i["quantityOrdered"]) > 0]
+    if not items:
+        raise HoldOrder("The order has no items with a quantity.")
+    return items
+
+
+def require_known_skus(
+    items: Sequence[Mapping[str, Any]], variants: Mapping[str, VariantInfo]
+) -> None:
+    missing = sorted(
+        {sku_of(item) or "(no SKU)" for item in items if sku_of(item) not in variants}
+    )
+    if missing:
+        raise HoldOrder(
+            "Unknown SKU(s) in Saleor: "
+            + ", ".join(missing)
+            + ". Create the variant(s) or fix their SKU; the order is retried "
+            "at the next import."
+        )
+
+
+# -- money and tax ------------------------------------------------------------------
 
 
 def quantize(value: Decimal) -> Decimal:
@@ -197,6 +250,225 @@ def _rate(net: Decimal, gross: Decimal) -> Decimal:
     return ((gross - net) / net).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
+def _taxed(gross: Decimal, net: Decimal) -> dict[str, str]:
+    return {"gross": str(gross), "net": str(net)}
+
+
+def order_total(order: Mapping[str, Any], currency: str) -> Decimal:
+    """What the Saleor order must total: Amazon's ``grandTotal`` less delivery
+    tips, which Amazon passes on to the courier and no Saleor line carries."""
+    proceeds = order.get("proceeds") or {}
+    if not proceeds.get("grandTotal"):
+        raise HoldOrder("Amazon has not reported the order's total yet.")
+    grand_total = _money(proceeds["grandTotal"], currency, "the order total")
+    tips = _breakdown(
+        proceeds.get("breakdowns") or [], "DELIVERY_TIP", currency, "the order"
+    )
+    return grand_total - tips
+
+
+@dataclass
+class ItemAmounts:
+    """One order item's proceeds, sorted into what the Saleor order carries."""
+
+    item: Decimal
+    item_discount: Decimal
+    item_tax: Decimal
+    shipping: Decimal
+    shipping_discount: Decimal
+    shipping_tax: Decimal
+    other: Decimal  # anything the plugin does not map (gift wrap, COD, ...)
+    promotions: list[str]
+
+
+def item_amounts(item: Mapping[str, Any], currency: str) -> ItemAmounts:
+    where = f"order item {item.get('orderItemId')}"
+    proceeds = item.get("proceeds") or {}
+    breakdowns = proceeds.get("breakdowns") or []
+    item_amount = _breakdown(breakdowns, "ITEM", currency, where)
+    if not breakdowns:
+        # No proceeds yet: the unit price times the quantity.
+        price = ((item.get("product") or {}).get("price") or {}).get("unitPrice")
+        item_amount = _money(price, currency, where) * int(item["quantityOrdered"])
+    known = {"ITEM", "SHIPPING", "DISCOUNT", "TAX"}
+    other = sum(
+        (
+            _money(b.get("subtotal"), currency, where)
+            for b in breakdowns
+            if b.get("type") not in known
+        ),
+        ZERO,
+    )
+    promotions = [
+        p["promotionId"]
+        for p in (item.get("promotion") or {}).get("breakdowns") or []
+        if p.get("promotionId")
+    ]
+    return ItemAmounts(
+        item=item_amount,
+        item_discount=_breakdown(
+            breakdowns, "DISCOUNT", currency, where, ("ITEM", "DISCOUNT")
+        ),
+        item_tax=_breakdown(breakdowns, "TAX", currency, where, ("ITEM", "DISCOUNT")),
+        shipping=_breakdown(breakdowns, "SHIPPING", currency, where),
+        shipping_discount=_breakdown(
+            breakdowns, "DISCOUNT", currency, where, ("SHIPPING",), undetailed=False
+        ),
+        shipping_tax=_breakdown(
+            breakdowns, "TAX", currency, where, ("SHIPPING",), undetailed=False
+        ),
+        other=other,
+        promotions=promotions,
+    )
+
+
+def require_mapped_charges(amounts: Sequence[ItemAmounts], currency: str) -> None:
+    other = sum((a.other for a in amounts), ZERO)
+    if other:
+        raise HoldOrder(
+            f"The order has charges the plugin cannot map (gift wrap, COD fee or "
+            f"other: {other} {currency})."
+        )
+
+
+def prices_include_tax(
+    amounts: Sequence[ItemAmounts], total: Decimal, currency: str, default: bool
+) -> bool:
+    """Whether Amazon's item and shipping amounts include the tax, read from
+    the totals (``default``, the marketplace's convention, when Amazon reports
+    no tax); a total that fits neither reading holds the order."""
+    tax = sum((a.item_tax + a.shipping_tax for a in amounts), ZERO)
+    charges = sum(
+        (a.item + a.item_discount + a.shipping + a.shipping_discount for a in amounts),
+        ZERO,
+    )
+    if not tax:
+        if charges != total:
+            raise HoldOrder(
+                f"Amazon's total {total} {currency} does not match its charges "
+                f"{charges} {currency}."
+            )
+        return default
+    if charges + tax == total:
+        return False
+    if charges == total:
+        return True
+    raise HoldOrder(
+        f"Amazon's total {total} {currency} does not match its charges "
+        f"({charges} {currency} plus {tax} {currency} tax)."
+    )
+
+
+class TaxSplit(NamedTuple):
+    gross: Decimal
+    net: Decimal
+    undiscounted_gross: Decimal
+    undiscounted_net: Decimal
+    rate: Decimal
+
+
+def split_tax(
+    amount: Decimal, discount: Decimal, tax: Decimal, included: bool, rate: Decimal
+) -> TaxSplit:
+    """One charge (item or shipping) as gross and net, before and after its
+    (negative) ``discount``; see the module docstring for the three cases.
+    ``rate`` splits included tax Amazon did not report."""
+    if not included:
+        net_undiscounted = amount
+        net = amount + discount
+        return TaxSplit(
+            net + tax,
+            net,
+            net_undiscounted + tax,
+            net_undiscounted,
+            _rate(net, net + tax),
+        )
+    gross_undiscounted = amount
+    gross = amount + discount
+    if tax:
+        net = gross - tax
+        rate = _rate(net, gross)
+    else:
+        net = quantize(gross / (1 + rate))
+    net_undiscounted = max(quantize(gross_undiscounted / (1 + rate)), net)
+    return TaxSplit(gross, net, gross_undiscounted, net_undiscounted, rate)
+
+
+# -- lines --------------------------------------------------------------------------
+
+
+def line_price(
+    item: Mapping[str, Any], amounts: ItemAmounts, variant: VariantInfo, included: bool
+) -> TaxSplit:
+    price = split_tax(
+        amounts.item,
+        amounts.item_discount,
+        amounts.item_tax,
+        included,
+        variant.tax_rate,
+    )
+    if price.gross < 0 or price.net < 0:
+        raise HoldOrder(f"Order item {item['orderItemId']} has a negative price.")
+    return price
+
+
+def line_input(
+    order: Mapping[str, Any],
+    item: Mapping[str, Any],
+    amounts: ItemAmounts,
+    ctx: MappingContext,
+    included: bool,
+) -> dict[str, Any]:
+    """The ``OrderBulkCreateLineInput`` of one order item."""
+    sku = sku_of(item)
+    variant = ctx.variants[sku]
+    price = line_price(item, amounts, variant, included)
+    line = {
+        "variantId": variant.id,
+        "productName": variant.product_name,
+        "variantName": variant.variant_name,
+        "productSku": sku,
+        "createdAt": order["createdTime"],
+        "isShippingRequired": variant.is_shipping_required,
+        "isGiftCard": False,
+        "quantity": int(item["quantityOrdered"]),
+        "totalPrice": _taxed(price.gross, price.net),
+        "undiscountedTotalPrice": _taxed(
+            price.undiscounted_gross, price.undiscounted_net
+        ),
+        "taxRate": str(price.rate),
+        "warehouse": ctx.warehouse_id,
+        "metadata": [
+            {"key": ORDER_ITEM_KEY, "value": str(item["orderItemId"])},
+        ],
+    }
+    if variant.tax_class_id:
+        line["taxClassId"] = variant.tax_class_id
+    if amounts.promotions or amounts.item_discount:
+        line["unitDiscountReason"] = "Amazon promotion " + ", ".join(
+            amounts.promotions or ["(unnamed)"]
+        )
+    return line
+
+
+def mapped_line(item: Mapping[str, Any], ctx: MappingContext) -> MappedLine:
+    """What the importer keeps of a line: stock reservation and shipment
+    confirmation need the Amazon item id and the units still to ship."""
+    sku = sku_of(item)
+    quantity = int(item["quantityOrdered"])
+    fulfilled = int((item.get("fulfillment") or {}).get("quantityFulfilled") or 0)
+    return MappedLine(
+        order_item_id=str(item["orderItemId"]),
+        sku=sku,
+        variant_id=ctx.variants[sku].id,
+        quantity=quantity,
+        quantity_fulfilled=min(fulfilled, quantity),
+    )
+
+
+# -- addresses ----------------------------------------------------------------------
+
+
 def _split_name(name: str) -> tuple[str, str]:
     parts = name.strip().split()
     if len(parts) <= 1:
@@ -236,319 +508,112 @@ def addresses(order: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
             "Amazon sent no delivery address for this order; Saleor needs one."
         )
     shipping = address_input(delivery)
-    billing = shipping
-    for registration in (order.get("tax") or {}).get("taxRegistrations") or []:
-        if registration.get("entityType") == "BUYER" and registration.get(
-            "taxRegistrationAddress"
-        ):
-            billing = address_input(registration["taxRegistrationAddress"])
-            break
+    registered = buyer_registration(order, "taxRegistrationAddress")
+    billing = address_input(registered) if registered else shipping
     return billing, shipping
 
 
-# -- the conversion ----------------------------------------------------------------
+# -- shipping -----------------------------------------------------------------------
 
 
-@dataclass
-class _ItemAmounts:
-    item: Decimal
-    item_discount: Decimal
-    item_tax: Decimal
-    shipping: Decimal
-    shipping_discount: Decimal
-    shipping_tax: Decimal
-    other: Decimal  # anything the plugin does not map (gift wrap, COD, ...)
-    promotions: list[str]
-
-
-def _item_amounts(item: Mapping[str, Any], currency: str) -> _ItemAmounts:
-    where = f"order item {item.get('orderItemId')}"
-    proceeds = item.get("proceeds") or {}
-    breakdowns = proceeds.get("breakdowns") or []
-    item_amount = _breakdown(breakdowns, "ITEM", currency, where)
-    if not breakdowns:
-        # No proceeds yet: the unit price times the quantity.
-        price = ((item.get("product") or {}).get("price") or {}).get("unitPrice")
-        item_amount = _money(price, currency, where) * int(item["quantityOrdered"])
-    known = {"ITEM", "SHIPPING", "DISCOUNT", "TAX"}
-    other = sum(
-        (
-            _money(b.get("subtotal"), currency, where)
-            for b in breakdowns
-            if b.get("type") not in known
-        ),
-        ZERO,
-    )
-    promotions = [
-        p["promotionId"]
-        for p in (item.get("promotion") or {}).get("breakdowns") or []
-        if p.get("promotionId")
-    ]
-    return _ItemAmounts(
-        item=item_amount,
-        item_discount=_breakdown(
-            breakdowns, "DISCOUNT", currency, where, ("ITEM", "DISCOUNT")
-        ),
-        item_tax=_breakdown(breakdowns, "TAX", currency, where, ("ITEM", "DISCOUNT")),
-        shipping=_breakdown(breakdowns, "SHIPPING", currency, where),
-        shipping_discount=_breakdown(
-            breakdowns, "DISCOUNT", currency, where, ("SHIPPING",), undetailed=False
-        ),
-        shipping_tax=_breakdown(
-            breakdowns, "TAX", currency, where, ("SHIPPING",), undetailed=False
-        ),
-        other=other,
-        promotions=promotions,
-    )
-
-
-def _taxed(gross: Decimal, net: Decimal) -> dict[str, str]:
-    return {"gross": str(gross), "net": str(net)}
-
-
-def _split(
-    amount: Decimal, discount: Decimal, tax: Decimal, included: bool, rate: Decimal
-) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
-    """(gross, net, undiscounted gross, undiscounted net, rate) of one charge."""
-    if not included:
-        net_undiscounted = amount
-        net = amount + discount
-        return (
-            net + tax,
-            net,
-            net_undiscounted + tax,
-            net_undiscounted,
-            _rate(net, net + tax),
+def shipping_price(
+    order: Mapping[str, Any],
+    amounts: Sequence[ItemAmounts],
+    ctx: MappingContext,
+    included: bool,
+) -> TaxSplit:
+    """The order's shipping charge: the items' SHIPPING proceeds, else the
+    order-level SHIPPING breakdown (Amazon reports it on one or the other)."""
+    charge = sum((a.shipping for a in amounts), ZERO)
+    if not charge:
+        charge = _breakdown(
+            (order.get("proceeds") or {}).get("breakdowns") or [],
+            "SHIPPING",
+            ctx.currency,
+            "the order",
         )
-    gross_undiscounted = amount
-    gross = amount + discount
-    if tax:
-        net = gross - tax
-        rate = _rate(net, gross)
-    else:
-        net = quantize(gross / (1 + rate))
-    net_undiscounted = max(quantize(gross_undiscounted / (1 + rate)), net)
-    return gross, net, gross_undiscounted, net_undiscounted, rate
-
-
-def _created_at(order: Mapping[str, Any]) -> str:
-    return order["createdTime"]
-
-
-def map_order(order: Mapping[str, Any], ctx: MappingContext) -> MappedOrder:
-    """The ``OrderBulkCreateInput`` (GraphQL variable shape) for one Amazon order.
-
-    Raises :class:`HoldOrder` with a merchant-readable reason when the order
-    cannot be imported correctly.
-    """
-    order_id = order["orderId"]
-    status = status_of(order)
-    if status not in IMPORTABLE_STATUSES:
-        raise HoldOrder(f"Amazon order status {status or 'unknown'} is not importable.")
-    currency = ctx.currency
-    proceeds = order.get("proceeds") or {}
-    if not proceeds.get("grandTotal"):
-        raise HoldOrder("Amazon has not reported the order's total yet.")
-    grand_total = _money(proceeds["grandTotal"], currency, "the order total")
-    tips = _breakdown(
-        proceeds.get("breakdowns") or [], "DELIVERY_TIP", currency, "the order"
-    )
-    expected = grand_total - tips
-
-    items = [i for i in order.get("orderItems") or [] if int(i["quantityOrdered"]) > 0]
-    if not items:
-        raise HoldOrder("The order has no items with a quantity.")
-    missing = sorted(
-        {
-            (i.get("product") or {}).get("sellerSku") or "(no SKU)"
-            for i in items
-            if ((i.get("product") or {}).get("sellerSku") or "") not in ctx.variants
-        }
-    )
-    if missing:
-        raise HoldOrder(
-            "Unknown SKU(s) in Saleor: "
-            + ", ".join(missing)
-            + ". Create the variant(s) or fix their SKU; the order is retried "
-            "at the next import."
-        )
-
-    amounts = [_item_amounts(i, currency) for i in items]
-    other = sum((a.other for a in amounts), ZERO)
-    if other:
-        raise HoldOrder(
-            f"The order has charges the plugin cannot map (gift wrap, COD fee or "
-            f"other: {other} {currency})."
-        )
-    tax_total = sum((a.item_tax + a.shipping_tax for a in amounts), ZERO)
-    charges = sum(
-        (a.item + a.item_discount + a.shipping + a.shipping_discount for a in amounts),
-        ZERO,
-    )
-    if not tax_total:
-        included = ctx.prices_include_tax
-        if charges != expected:
-            raise HoldOrder(
-                f"Amazon's total {expected} {currency} does not match its charges "
-                f"{charges} {currency}."
-            )
-    elif charges + tax_total == expected:
-        included = False
-    elif charges == expected:
-        included = True
-    else:
-        raise HoldOrder(
-            f"Amazon's total {expected} {currency} does not match its charges "
-            f"({charges} {currency} plus {tax_total} {currency} tax)."
-        )
-
-    lines: list[dict[str, Any]] = []
-    mapped_lines: list[MappedLine] = []
-    for item, amount in zip(items, amounts, strict=True):
-        sku = item["product"]["sellerSku"]
-        variant = ctx.variants[sku]
-        quantity = int(item["quantityOrdered"])
-        gross, net, gross_u, net_u, rate = _split(
-            amount.item,
-            amount.item_discount,
-            amount.item_tax,
-            included,
-            variant.tax_rate,
-        )
-        if gross < 0 or net < 0:
-            raise HoldOrder(f"Order item {item['orderItemId']} has a negative price.")
-        line = {
-            "variantId": variant.id,
-            "productName": variant.product_name,
-            "variantName": variant.variant_name,
-            "productSku": sku,
-            "createdAt": _created_at(order),
-            "isShippingRequired": variant.is_shipping_required,
-            "isGiftCard": False,
-            "quantity": quantity,
-            "totalPrice": _taxed(gross, net),
-            "undiscountedTotalPrice": _taxed(gross_u, net_u),
-            "taxRate": str(rate),
-            "warehouse": ctx.warehouse_id,
-            "metadata": [
-                {"key": ORDER_ITEM_KEY, "value": str(item["orderItemId"])},
-            ],
-        }
-        if variant.tax_class_id:
-            line["taxClassId"] = variant.tax_class_id
-        if amount.promotions or amount.item_discount:
-            line["unitDiscountReason"] = "Amazon promotion " + ", ".join(
-                amount.promotions or ["(unnamed)"]
-            )
-        lines.append(line)
-        fulfilled = int((item.get("fulfillment") or {}).get("quantityFulfilled") or 0)
-        mapped_lines.append(
-            MappedLine(
-                order_item_id=str(item["orderItemId"]),
-                sku=sku,
-                variant_id=variant.id,
-                quantity=quantity,
-                quantity_fulfilled=min(fulfilled, quantity),
-            )
-        )
-
-    shipping_amount = sum((a.shipping for a in amounts), ZERO)
-    if not shipping_amount:
-        shipping_amount = _breakdown(
-            proceeds.get("breakdowns") or [], "SHIPPING", currency, "the order"
-        )
-    ship_gross, ship_net, *_ = _split(
-        shipping_amount,
+    return split_tax(
+        charge,
         sum((a.shipping_discount for a in amounts), ZERO),
         sum((a.shipping_tax for a in amounts), ZERO),
         included,
         ctx.shipping_tax_rate,
     )
-    total = sum((Decimal(line["totalPrice"]["gross"]) for line in lines), ZERO)
-    total += ship_gross
-    if total != expected:
-        raise HoldOrder(
-            f"The Saleor order would total {total} {currency}, but the buyer paid "
-            f"{expected} {currency} on Amazon."
-        )
 
-    billing, shipping = addresses(order)
-    buyer = order.get("buyer") or {}
-    email = buyer.get("buyerEmail") or ""
-    metadata = [
-        {"key": ORDER_ID_KEY, "value": order_id},
-        {"key": MARKETPLACE_KEY, "value": ctx.marketplace_id},
-        {"key": "amazon.fulfilled_by", "value": fulfilled_by(order)},
-    ]
-    if buyer.get("buyerPurchaseOrderNumber"):
-        metadata.append(
-            {
-                "key": "amazon.purchase_order_number",
-                "value": buyer["buyerPurchaseOrderNumber"],
-            }
-        )
-    for registration in (order.get("tax") or {}).get("taxRegistrations") or []:
-        if registration.get("entityType") == "BUYER" and registration.get(
-            "taxRegistrationNumber"
-        ):
-            metadata.append(
-                {
-                    "key": "amazon.buyer_tax_registration",
-                    "value": registration["taxRegistrationNumber"],
-                }
-            )
-            break
 
-    fulfillments = _fulfillments(order, mapped_lines, ctx)
-    shipped = sum(line.quantity_fulfilled for line in mapped_lines)
-    ordered = sum(line.quantity for line in mapped_lines)
-    if fulfillments and shipped >= ordered:
-        saleor_status = "FULFILLED"
-    elif fulfillments:
-        saleor_status = "PARTIALLY_FULFILLED"
-    else:
-        saleor_status = "UNFULFILLED"
-
+def delivery_method_input(ctx: MappingContext, price: TaxSplit) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "externalReference": order_id,
-        "channel": ctx.channel_slug,
-        "createdAt": _created_at(order),
-        "status": saleor_status,
-        "user": {"email": email} if email else {"email": f"{order_id}@amazon.invalid"},
-        "billingAddress": billing,
-        "shippingAddress": shipping,
-        "currency": currency,
-        "languageCode": ctx.language_code,
-        "lines": lines,
-        "deliveryMethod": {
-            "shippingMethodId": ctx.shipping_method_id,
-            "shippingMethodName": ctx.shipping_method_name,
-            "shippingPrice": _taxed(ship_gross, ship_net),
-        },
-        "metadata": metadata,
-        "transactions": [
-            {
-                "name": AMAZON_TRANSACTION_NAME,
-                "message": "Collected by Amazon",
-                "pspReference": order_id,
-                "amountCharged": {"amount": str(expected), "currency": currency},
-            }
-        ],
+        "shippingMethodId": ctx.shipping_method_id,
+        "shippingMethodName": ctx.shipping_method_name,
+        "shippingPrice": _taxed(price.gross, price.net),
     }
     if ctx.shipping_tax_class_id:
-        data["deliveryMethod"]["shippingTaxClassId"] = ctx.shipping_tax_class_id
-    if fulfillments:
-        data["fulfillments"] = fulfillments
-    return MappedOrder(
-        amazon_order_id=order_id,
-        input=data,
-        lines=mapped_lines,
-        total=expected,
-        status=saleor_status,
+        data["shippingTaxClassId"] = ctx.shipping_tax_class_id
+    return data
+
+
+def require_total_matches(
+    lines: Sequence[Mapping[str, Any]],
+    shipping: TaxSplit,
+    total: Decimal,
+    currency: str,
+) -> None:
+    """The last check on the money: the Saleor order charges what the buyer
+    paid, to the cent, or it is not created."""
+    computed = sum((Decimal(line["totalPrice"]["gross"]) for line in lines), ZERO)
+    computed += shipping.gross
+    if computed != total:
+        raise HoldOrder(
+            f"The Saleor order would total {computed} {currency}, but the buyer paid "
+            f"{total} {currency} on Amazon."
+        )
+
+
+# -- customer, payment and metadata -------------------------------------------------
+
+
+def customer_input(order: Mapping[str, Any]) -> dict[str, str]:
+    """Amazon's masked buyer email; orderBulkCreate needs a user, so an order
+    without one gets an address that can never receive mail."""
+    email = (order.get("buyer") or {}).get("buyerEmail") or ""
+    return (
+        {"email": email} if email else {"email": f"{order['orderId']}@amazon.invalid"}
     )
 
 
-def _fulfillments(
+def amazon_transaction(order_id: str, total: Decimal, currency: str) -> dict[str, Any]:
+    """The payment: Amazon collected the whole amount, so the order is paid."""
+    return {
+        "name": AMAZON_TRANSACTION_NAME,
+        "message": "Collected by Amazon",
+        "pspReference": order_id,
+        "amountCharged": {"amount": str(total), "currency": currency},
+    }
+
+
+def order_metadata(
+    order: Mapping[str, Any], marketplace_id: str
+) -> list[dict[str, str]]:
+    metadata = [
+        {"key": ORDER_ID_KEY, "value": order["orderId"]},
+        {"key": MARKETPLACE_KEY, "value": marketplace_id},
+        {"key": "amazon.fulfilled_by", "value": fulfilled_by(order)},
+    ]
+    purchase_order = (order.get("buyer") or {}).get("buyerPurchaseOrderNumber")
+    if purchase_order:
+        metadata.append(
+            {"key": "amazon.purchase_order_number", "value": purchase_order}
+        )
+    registration = buyer_registration(order, "taxRegistrationNumber")
+    if registration:
+        metadata.append({"key": "amazon.buyer_tax_registration", "value": registration})
+    return metadata
+
+
+# -- what Amazon already shipped ----------------------------------------------------
+
+
+def fulfillments_input(
     order: Mapping[str, Any], lines: list[MappedLine], ctx: MappingContext
 ) -> list[dict[str, Any]]:
     """Shipped units as Saleor fulfillments: one per Amazon package, plus one for
@@ -593,3 +658,69 @@ def _fulfillment_line(
         "warehouse": ctx.warehouse_id,
         "orderLineIndex": index,
     }
+
+
+def order_status(lines: Sequence[MappedLine], fulfillments: Sequence[Any]) -> str:
+    """The Saleor order status the fulfillments imply."""
+    if not fulfillments:
+        return "UNFULFILLED"
+    shipped = sum(line.quantity_fulfilled for line in lines)
+    ordered = sum(line.quantity for line in lines)
+    return "FULFILLED" if shipped >= ordered else "PARTIALLY_FULFILLED"
+
+
+# -- the conversion -----------------------------------------------------------------
+
+
+def map_order(order: Mapping[str, Any], ctx: MappingContext) -> MappedOrder:
+    """The ``OrderBulkCreateInput`` (GraphQL variable shape) for one Amazon order.
+
+    Raises :class:`HoldOrder` with a merchant-readable reason when the order
+    cannot be imported correctly; the checks run cheapest and most telling
+    first (status, total, SKUs, then the money).
+    """
+    order_id = order["orderId"]
+    currency = ctx.currency
+    require_importable_status(order)
+    total = order_total(order, currency)
+    items = items_with_quantity(order)
+    require_known_skus(items, ctx.variants)
+    amounts = [item_amounts(item, currency) for item in items]
+    require_mapped_charges(amounts, currency)
+    included = prices_include_tax(amounts, total, currency, ctx.prices_include_tax)
+
+    lines = [
+        line_input(order, item, amount, ctx, included)
+        for item, amount in zip(items, amounts, strict=True)
+    ]
+    mapped_lines = [mapped_line(item, ctx) for item in items]
+    shipping = shipping_price(order, amounts, ctx, included)
+    require_total_matches(lines, shipping, total, currency)
+    billing, shipping_address = addresses(order)
+    fulfillments = fulfillments_input(order, mapped_lines, ctx)
+    status = order_status(mapped_lines, fulfillments)
+
+    data: dict[str, Any] = {
+        "externalReference": order_id,
+        "channel": ctx.channel_slug,
+        "createdAt": order["createdTime"],
+        "status": status,
+        "user": customer_input(order),
+        "billingAddress": billing,
+        "shippingAddress": shipping_address,
+        "currency": currency,
+        "languageCode": ctx.language_code,
+        "lines": lines,
+        "deliveryMethod": delivery_method_input(ctx, shipping),
+        "metadata": order_metadata(order, ctx.marketplace_id),
+        "transactions": [amazon_transaction(order_id, total, currency)],
+    }
+    if fulfillments:
+        data["fulfillments"] = fulfillments
+    return MappedOrder(
+        amazon_order_id=order_id,
+        input=data,
+        lines=mapped_lines,
+        total=total,
+        status=status,
+    )

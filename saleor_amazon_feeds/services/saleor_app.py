@@ -84,3 +84,15 @@ def execute_saleor_graphql(
             "Saleor GraphQL error: " + "; ".join(str(e) for e in result.errors)
         )
     return result.data
+
+
+def plugin_is_active() -> bool:
+    """Whether a merchant has the plugin switched on (read from the database,
+    so Celery tasks, which have no plugin manager at hand, can ask too)."""
+    from saleor.plugins.models import PluginConfiguration
+
+    from ..plugin import PLUGIN_ID
+
+    return PluginConfiguration.objects.filter(
+        identifier=PLUGIN_ID, active=True
+    ).exists()

@@ -64,11 +64,17 @@ def drain_outbox_task(marketplace_pk: int | None = None, force: bool = False):
 @app.task
 @allow_writer()
 def reconcile_task():
+    from ..services.saleor_app import plugin_is_active
     from .reconcile import reconcile_marketplace
     from .webhooks import ensure_stock_webhook
 
     # Repairs a webhook a merchant deleted or a changed public URL.
     ensure_stock_webhook()
+    if plugin_is_active():
+        from ..services.dashboard_app import provision_dashboard_app
+
+        # Likewise the dashboard's extensions and the App's absolute appUrl.
+        provision_dashboard_app()
     queued = {mp.pk: reconcile_marketplace(mp) for mp in _marketplaces()}
     if any(sum(q.values()) for q in queued.values()):
         nudge_drain()

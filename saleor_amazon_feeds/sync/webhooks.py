@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from graphql_relay import from_global_id
+from saleor.webhook.event_types import WebhookEventAsyncType
 
 from ..endpoint import route
 from .outbox import Change, record_variants
@@ -31,9 +32,9 @@ log = logging.getLogger(__name__)
 STOCK_PATH = "sync/stock"
 WEBHOOK_NAME = "Amazon Feeds: stock"
 STOCK_EVENTS = (
-    "product_variant_stock_updated",
-    "product_variant_out_of_stock",
-    "product_variant_back_in_stock",
+    WebhookEventAsyncType.PRODUCT_VARIANT_STOCK_UPDATED,
+    WebhookEventAsyncType.PRODUCT_VARIANT_OUT_OF_STOCK,
+    WebhookEventAsyncType.PRODUCT_VARIANT_BACK_IN_STOCK,
 )
 
 

@@ -14,10 +14,8 @@ from saleor_amazon_feeds.models import (
     AmazonOrderCursor,
     AmazonShippingMapping,
 )
-from saleor_amazon_feeds.orders.importer import (
-    AMAZON_SHIPPING_NAME,
-    import_marketplace,
-)
+from saleor_amazon_feeds.orders.importer import import_marketplace
+from saleor_amazon_feeds.orders.saleor_fixtures import AMAZON_SHIPPING_NAME
 from tests.fixtures.orders import seed_order, wait_for_amazon
 
 pytestmark = pytest.mark.django_db

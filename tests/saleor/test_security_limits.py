@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from saleor_amazon_feeds.endpoint import MAX_BODY_BYTES
-from saleor_amazon_feeds.graphql.limits import MAX_QUERY_DEPTH
+from saleor_amazon_feeds.graphql.core.limits import MAX_QUERY_DEPTH
 from saleor_amazon_feeds.models import AmazonAccount
 from saleor_amazon_feeds.plugin import PLUGIN_ID
 
@@ -195,7 +195,7 @@ def test_every_list_and_every_query_is_priced():
     """A new list field without a price would let aliases multiply it freely."""
     from graphql.type import GraphQLList, GraphQLNonNull, GraphQLObjectType
 
-    from saleor_amazon_feeds.graphql.limits import COST_MAP
+    from saleor_amazon_feeds.graphql.core.limits import COST_MAP
     from saleor_amazon_feeds.graphql.schema import schema
 
     def unwrap(gtype):

@@ -13,7 +13,7 @@ from itertools import product as cartesian
 import pytest
 from graphql.type import GraphQLList, GraphQLNonNull, GraphQLObjectType
 
-from saleor_amazon_feeds.graphql.permissions import FIELD_PERMISSIONS
+from saleor_amazon_feeds.graphql.core.permissions import FIELD_PERMISSIONS
 from saleor_amazon_feeds.graphql.schema import schema
 
 from ..fixtures.security import CHANNELS, ORDERS, PLUGIN_PERMISSIONS, PRODUCTS, gid

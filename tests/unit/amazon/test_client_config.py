@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from saleor_amazon_feeds.amazon import AmazonClient
-from saleor_amazon_feeds.amazon.client import _csv, _iso
 from saleor_amazon_feeds.amazon.marketplaces import UnknownMarketplaceError
+from saleor_amazon_feeds.amazon.spapi_library import csv_param as _csv
+from saleor_amazon_feeds.amazon.spapi_library import iso_time as _iso
 
 CREDS = (
     "amzn1.application-oa2-client.x",

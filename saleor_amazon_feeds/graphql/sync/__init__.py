@@ -1,0 +1,1 @@
+"""Automatic sync status: the outbox, the last and next feed, why it waits."""
