@@ -4,6 +4,7 @@ import { AccessGate } from "./components/AccessGate";
 import { Notice } from "./components/PageStates";
 import type { DashboardBridge } from "./dashboard/bridge";
 import { DashboardProvider } from "./dashboard/DashboardContext";
+import type { DashboardMessages } from "./dashboard/dashboardMessages";
 import { ThemeSync } from "./dashboard/ThemeSync";
 import type { PageParams } from "./pageParams";
 import { AmazonPage } from "./pages/amazon/AmazonPage";
@@ -14,6 +15,7 @@ import type { Route } from "./routes";
 
 type Props = {
   bridge: DashboardBridge;
+  messages: DashboardMessages;
   params: PageParams;
   route: Route;
   fetchImpl?: typeof fetch;
@@ -62,11 +64,12 @@ function RoutedPage({ route, params }: { route: Route; params: PageParams }) {
   }
 }
 
-export function ExtensionRoot({ bridge, params, route, fetchImpl, base, origin, handshakeTimeoutMs }: Props) {
+export function ExtensionRoot({ bridge, messages, params, route, fetchImpl, base, origin, handshakeTimeoutMs }: Props) {
   return (
     <ThemeProvider defaultTheme={params.theme === "dark" ? "defaultDark" : "defaultLight"}>
       <DashboardProvider
         bridge={bridge}
+        messages={messages}
         params={params}
         fetchImpl={fetchImpl}
         base={base}

@@ -12,8 +12,8 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 MASK = "***"
 # LWA secrets are long (client secrets 64+ characters); shorter registered values
@@ -138,11 +138,13 @@ class Credentials:
         SECRETS.add(self.lwa_client_secret, self.refresh_token)
 
     @classmethod
-    def coerce(cls, value: Credentials | tuple | list | dict[str, Any]) -> Credentials:
+    def coerce(
+        cls, value: Credentials | Sequence[str] | Mapping[str, str]
+    ) -> Credentials:
         """Accept a Credentials, a 4-tuple or a dict with the field names."""
         if isinstance(value, Credentials):
             return value
-        if isinstance(value, dict):
+        if isinstance(value, Mapping):
             return cls(**value)
         if isinstance(value, tuple | list) and len(value) == 4:
             return cls(*value)

@@ -143,7 +143,9 @@ class RateLimiter:
     ) -> None:
         if time_scale <= 0:
             raise ValueError("time_scale must be positive")
-        self.redis_url = redis_url or os.environ.get(REDIS_URL_ENV, DEFAULT_REDIS_URL)
+        self.redis_url: str = (
+            redis_url or os.environ.get(REDIS_URL_ENV) or DEFAULT_REDIS_URL
+        )
         self.redis = redis_client or redis.Redis.from_url(self.redis_url)
         self.prefix = prefix
         self.time_scale = float(time_scale)

@@ -51,6 +51,9 @@ class MarketplaceRef:
 class SpApiClient(Client):
     """The library's generic client, pointed where we say and made strict."""
 
+    # The library sets it untyped in Client.__init__; ours replaces it.
+    _transport: AmazonTransport
+
     def __init__(
         self,
         marketplace: MarketplaceRef,

@@ -36,7 +36,7 @@ class AmazonTransport(HttpxTransport):
             )
         )
 
-    def request(  # type: ignore[override]
+    def request(
         self,
         method: str,
         url: str,

@@ -93,24 +93,27 @@ def iter_feed_documents(
     messageIds restart at 1 in every document, as Amazon correlates them per
     feed. No messages, no document: the schema requires at least one.
     """
-    buffer: io.BytesIO | None = None
-    writer: FeedDocumentWriter | None = None
+    # One document at a time: the writer and the buffer it fills.
+    current: tuple[FeedDocumentWriter, io.BytesIO] | None = None
     for message in messages:
-        if writer is None:
+        if current is None:
             buffer = io.BytesIO()
-            writer = FeedDocumentWriter(
+            current = (
+                FeedDocumentWriter(
+                    buffer,
+                    seller_id=seller_id,
+                    issue_locale=issue_locale,
+                    included_data=included_data,
+                    max_messages=max_messages,
+                ),
                 buffer,
-                seller_id=seller_id,
-                issue_locale=issue_locale,
-                included_data=included_data,
-                max_messages=max_messages,
             )
-        writer.add(message)
-        if writer.full:
-            yield _finish(writer, buffer)
-            buffer = writer = None
-    if writer is not None:
-        yield _finish(writer, buffer)
+        current[0].add(message)
+        if current[0].full:
+            yield _finish(*current)
+            current = None
+    if current is not None:
+        yield _finish(*current)
 
 
 def _finish(writer: FeedDocumentWriter, buffer: io.BytesIO) -> FeedDocument:

@@ -401,5 +401,5 @@ def _type_name(expected: Any) -> str:
         "object": "an object",
     }
     if isinstance(expected, list):
-        return " or ".join(names.get(t, t) for t in expected)
+        return " or ".join(names.get(t, str(t)) for t in expected)
     return names.get(expected, str(expected))

@@ -220,13 +220,14 @@ def _first_non_empty(snapshot, planned: _Planned, warnings, memo):
                 # Product-only sources never warn: nothing is lost by caching.
                 values = memo[source] = evaluate_source(source, snapshot)
         else:
-            values = evaluate_source(
-                source,
-                snapshot,
-                warn=lambda message, source=source: warnings.append(
-                    ResolutionWarning(attribute, level, source.expression, message)
-                ),
-            )
+            expression = source.expression
+
+            def warn(message: str, expression: str = expression) -> None:
+                warnings.append(
+                    ResolutionWarning(attribute, level, expression, message)
+                )
+
+            values = evaluate_source(source, snapshot, warn=warn)
         if values:
             return ResolvedAttribute(attribute, tuple(values), level, source.expression)
     return None

@@ -427,6 +427,7 @@ async function withoutPermissions(context) {
     const frame = frameOf(page, config.identifiers["order-widget"]);
     await frame.getByText("You don't have access to this").waitFor();
     result.noAccess.orderWidgetMs = Date.now() - opened;
+    log(`No access: the order widget said so after ${result.noAccess.orderWidgetMs} ms`);
     result.noAccess.orderWidget = await frame.locator("body").innerText();
     await open(page, "amazon-page");
     const app = frameOf(page, config.identifiers["amazon-page"]);

@@ -1,11 +1,39 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
+import { useState } from "react";
 
-import { FeedSubmissionsList } from "../pages/amazon/FeedSubmissionsList";
+import { FeedSubmissionsList, SUBMISSIONS_POLL_MS, SUBMIT_FOLLOW_MS, type SubmittedFeeds } from "../pages/amazon/FeedSubmissionsList";
 import { quotaExplanation } from "../pages/amazon/SubmitFeedsDialog";
-import type { Routes } from "../test/fakeGraphql";
+import type { GraphQLBody, Routes } from "../test/fakeGraphql";
 import { fixture, renderExtension, renderInDashboard } from "../test/render";
 
 const MP_DE = "QW1hem9uTWFya2V0cGxhY2U6MQ==";
+
+/** "Submitted" stands for the Submit feeds pop-up: the list follows what it says was submitted. */
+function SubmitHarness({ expected, followMs }: { expected: number; followMs?: number }) {
+  const [submitted, setSubmitted] = useState<SubmittedFeeds | null>(null);
+  return (
+    <>
+      <button type="button" onClick={() => setSubmitted((last) => ({ key: (last?.key ?? 0) + 1, expected, at: Date.now() }))}>
+        Submitted
+      </button>
+      <FeedSubmissionsList marketplaces={[]} pollMs={50} followMs={followMs} submitted={submitted} />
+    </>
+  );
+}
+
+type SubmissionsAnswer = { data: { amazonFeedSubmissions: { edges: { node: Record<string, unknown> }[] } } };
+
+/** FeedSubmissions.done with new, settled submissions of these kinds on top. */
+function withNewRows(kinds: string[]): GraphQLBody {
+  const answer = fixture("FeedSubmissions.done") as SubmissionsAnswer;
+  const edges = answer.data.amazonFeedSubmissions.edges;
+  const template = (edges[0] as { node: Record<string, unknown> }).node;
+  const fresh = kinds.map((kind, index) => ({
+    node: { ...template, id: `QW1hem9uRmVlZFN1Ym1pc3Npb246${100 + index}`, kind, status: "DONE", feedId: `5001402000${index}` },
+  }));
+  edges.unshift(...fresh.reverse());
+  return answer as GraphQLBody;
+}
 
 async function openFeeds(routes: Routes = {}) {
   const view = renderExtension("app", {
@@ -131,7 +159,7 @@ describe("feed submissions", () => {
   });
 
   it("polls while a submission is still at Amazon, and stops after", async () => {
-    const { api } = renderInDashboard(<FeedSubmissionsList marketplaces={[]} refreshKey={0} pollMs={100} />, {
+    const { api } = renderInDashboard(<FeedSubmissionsList marketplaces={[]} pollMs={100} />, {
       routes: { FeedSubmissions: [fixture("FeedSubmissions.page"), fixture("FeedSubmissions.done")] },
     });
     const table = await screen.findByRole("table", { name: "Feed submissions" });
@@ -140,6 +168,106 @@ describe("feed submissions", () => {
     const polled = api.callsOf("FeedSubmissions").length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(api.callsOf("FeedSubmissions").length).toBe(polled);
+  });
+
+  it("follows a submit until its submissions are recorded and settled, without reopening the tab", async () => {
+    // Real timers would wait 5 s per poll; these advance on demand (and by themselves, for user-event).
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const { user, api } = await openFeeds({
+        SubmitFeeds: fixture("SubmitFeeds.ok"),
+        FeedSubmissions: [
+          fixture("FeedSubmissions.empty"), // the tab opens
+          fixture("FeedSubmissions.empty"), // read right after "Submit": the worker has not recorded them yet
+          fixture("FeedSubmissions.empty"),
+          fixture("FeedSubmissions.page"), // recorded, one still at Amazon
+          fixture("FeedSubmissions.done"),
+        ],
+      });
+      const table = await screen.findByRole("table", { name: "Feed submissions" });
+      expect(await within(table).findByText("No feed submissions yet")).toBeInTheDocument();
+      await user.click(screen.getByRole("checkbox", { name: "Select Amazon DE (A1PA6795UKMFR9)" }));
+      await user.click(screen.getByRole("button", { name: "Submit feeds (1)" }));
+      const dialog = await screen.findByRole("dialog", { name: "Submit feeds" });
+      await user.click(within(dialog).getByRole("button", { name: "Submit" }));
+      await waitFor(() => expect(api.callsOf("FeedSubmissions")).toHaveLength(2));
+      expect(await within(table).findByText("Waiting for the submitted feeds")).toBeInTheDocument();
+      expect(within(table).queryByText("No feed submissions yet")).not.toBeInTheDocument();
+
+      await act(() => vi.advanceTimersByTimeAsync(SUBMISSIONS_POLL_MS));
+      await waitFor(() => expect(api.callsOf("FeedSubmissions")).toHaveLength(3));
+      await act(() => vi.advanceTimersByTimeAsync(SUBMISSIONS_POLL_MS));
+      expect(await within(table).findByText("IN_PROGRESS")).toBeInTheDocument();
+      await act(() => vi.advanceTimersByTimeAsync(SUBMISSIONS_POLL_MS));
+      await waitFor(() => expect(within(table).queryByText("IN_PROGRESS")).not.toBeInTheDocument());
+      expect(within(table).getAllByText("DONE")).toHaveLength(2);
+      expect(within(table).getByText("FATAL")).toBeInTheDocument();
+
+      // All there and settled: the list stops polling.
+      const polled = api.callsOf("FeedSubmissions").length;
+      await act(() => vi.advanceTimersByTimeAsync(SUBMIT_FOLLOW_MS));
+      expect(api.callsOf("FeedSubmissions")).toHaveLength(polled);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("keeps following a submit when the Feeds tab is left and opened again", async () => {
+    const { user, api } = await openFeeds({
+      SubmitFeeds: fixture("SubmitFeeds.ok"),
+      SyncStatuses: fixture("SyncStatuses.two"),
+      FeedSubmissions: [fixture("FeedSubmissions.empty"), fixture("FeedSubmissions.empty"), fixture("FeedSubmissions.empty"), fixture("FeedSubmissions.done")],
+    });
+    await user.click(screen.getByRole("checkbox", { name: "Select Amazon DE (A1PA6795UKMFR9)" }));
+    await user.click(screen.getByRole("button", { name: "Submit feeds (1)" }));
+    await user.click(within(await screen.findByRole("dialog", { name: "Submit feeds" })).getByRole("button", { name: "Submit" }));
+    await waitFor(() => expect(api.callsOf("FeedSubmissions")).toHaveLength(2));
+    await user.click(screen.getByRole("tab", { name: "Marketplaces" }));
+    await user.click(screen.getByRole("tab", { name: "Feeds" }));
+    const table = await screen.findByRole("table", { name: "Feed submissions" });
+    expect(await within(table).findByText("Waiting for the submitted feeds")).toBeInTheDocument();
+  });
+
+  it("counts only new submissions as the submit's, and waits for as many as it makes", async () => {
+    const { user, api } = renderInDashboard(<SubmitHarness expected={3} />, {
+      routes: {
+        FeedSubmissions: [
+          fixture("FeedSubmissions.done"),
+          fixture("FeedSubmissions.done"), // right after the submit: only the old ones
+          withNewRows(["LISTINGS"]), // the first kind recorded (already settled), the others being built
+          withNewRows(["LISTINGS"]),
+          withNewRows(["LISTINGS", "INVENTORY", "PRICES"]),
+        ],
+      },
+    });
+    const table = await screen.findByRole("table", { name: "Feed submissions" });
+    await within(table).findAllByText("DONE");
+    // Nothing open, nothing submitted: no polling.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(api.callsOf("FeedSubmissions")).toHaveLength(1);
+
+    await user.click(screen.getByRole("button", { name: "Submitted" }));
+    expect(await within(table).findByText(/^PRICES · manual/)).toBeInTheDocument();
+    expect(api.callsOf("FeedSubmissions")).toHaveLength(5);
+    // All three there and settled: polling stops.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(api.callsOf("FeedSubmissions")).toHaveLength(5);
+  });
+
+  it("stops waiting for a submit's submissions after a while", async () => {
+    const { user, api } = renderInDashboard(<SubmitHarness expected={3} followMs={400} />, {
+      routes: { FeedSubmissions: fixture("FeedSubmissions.empty") },
+    });
+    const table = await screen.findByRole("table", { name: "Feed submissions" });
+    await within(table).findByText("No feed submissions yet");
+    await user.click(screen.getByRole("button", { name: "Submitted" }));
+    expect(await within(table).findByText("Waiting for the submitted feeds")).toBeInTheDocument();
+    await waitFor(() => expect(api.callsOf("FeedSubmissions").length).toBeGreaterThan(3));
+    // The worker never recorded them (or the filter hides them): back to the list as it is.
+    expect(await within(table).findByText("No feed submissions yet", undefined, { timeout: 2000 })).toBeInTheDocument();
+    const polled = api.callsOf("FeedSubmissions").length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(api.callsOf("FeedSubmissions")).toHaveLength(polled);
   });
 
   it("loads the next page", async () => {

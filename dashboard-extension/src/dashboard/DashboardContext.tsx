@@ -4,6 +4,7 @@ import { createContext, useContext, useEffect, useMemo, useRef, useState, type R
 import { createClient, pluginGraphqlUrl, type GraphQLClient } from "../api/client";
 import type { PageParams } from "../pageParams";
 import type { DashboardBridge } from "./bridge";
+import type { DashboardMessages } from "./dashboardMessages";
 
 /**
  * - waiting: no handshake yet.
@@ -26,6 +27,14 @@ export type DashboardContextValue = {
   notify(notification: NotificationPayload): void;
 };
 
+function initialAccess(token: string | undefined, messages: DashboardMessages): AccessState {
+  if (token) return "ready";
+  if (window.parent === window) return "outside-dashboard";
+  // The dashboard already handshook without a token, before React rendered.
+  if (messages.latestHandshake() && !messages.latestHandshake()?.token) return "no-token";
+  return "waiting";
+}
+
 const DashboardContext = createContext<DashboardContextValue | null>(null);
 
 export function useDashboard(): DashboardContextValue {
@@ -36,6 +45,8 @@ export function useDashboard(): DashboardContextValue {
 
 type Props = {
   bridge: DashboardBridge;
+  /** The dashboard's messages as heard since the page's script started (main.tsx). */
+  messages: DashboardMessages;
   params: PageParams;
   children: ReactNode;
   /** Where the build is served from; the plugin's API is its `../graphql/`. */
@@ -47,6 +58,7 @@ type Props = {
 
 export function DashboardProvider({
   bridge,
+  messages,
   params,
   children,
   base = import.meta.env.BASE_URL,
@@ -56,32 +68,39 @@ export function DashboardProvider({
 }: Props) {
   const initial = bridge.getState();
   const [token, setToken] = useState<string | null>(initial.token ?? null);
-  const [theme, setTheme] = useState<"light" | "dark">(initial.theme ?? params.theme);
+  const [theme, setTheme] = useState<"light" | "dark">(initial.theme ?? messages.theme() ?? params.theme);
   const [tokenPermissions, setTokenPermissions] = useState<string[]>(initial.appPermissions ?? []);
-  const [access, setAccess] = useState<AccessState>(initial.token ? "ready" : "waiting");
+  const [access, setAccess] = useState<AccessState>(() => initialAccess(initial.token, messages));
   const tokenRef = useRef(token);
   tokenRef.current = token;
 
   useEffect(() => {
-    const onToken = (next: string | undefined) => {
+    const onToken = (next: string | null | undefined) => {
       if (!next) return;
       tokenRef.current = next;
       setToken(next);
       setTokenPermissions(bridge.getState().appPermissions ?? []);
       setAccess("ready");
     };
+    // A handshake without a token means the user lacks the extension's
+    // permissions; one with a token arrives through the bridge.
+    const onNoToken = () => setAccess((current) => (current === "waiting" ? "no-token" : current));
     const unsubscribe = [
       bridge.subscribe("handshake", (payload) => onToken(payload.token)),
       bridge.subscribe("tokenRefresh", (payload) => onToken(payload.token)),
       bridge.subscribe("theme", (payload) => setTheme(payload.theme)),
+      messages.subscribe((message) => {
+        if (message.type === "handshake" && !message.token) onNoToken();
+      }),
     ];
-    // The handshake may have landed between the first render and these
-    // subscriptions; the bridge kept it in its state.
+    // Whatever landed between the first render and these subscriptions: the
+    // bridge kept a token in its state, the early listener every handshake.
     const current = bridge.getState();
     onToken(current.token);
+    if (!current.token && messages.latestHandshake() && !messages.latestHandshake()?.token) onNoToken();
     if (current.theme) setTheme(current.theme);
     return () => unsubscribe.forEach((u) => u());
-  }, [bridge]);
+  }, [bridge, messages]);
 
   useEffect(() => {
     if (access !== "waiting") return;
@@ -89,22 +108,11 @@ export function DashboardProvider({
       setAccess("outside-dashboard");
       return;
     }
-    // The SDK drops a handshake whose token is null (it cannot decode it), so
-    // watch for it here to say why instead of waiting for nothing.
-    const referrerOrigin = document.referrer ? new URL(document.referrer).origin : null;
-    const onMessage = (event: MessageEvent) => {
-      if (referrerOrigin && event.origin !== referrerOrigin) return;
-      const data = event.data as { type?: string; payload?: { token?: unknown } } | null;
-      if (data?.type === "handshake" && !data.payload?.token) setAccess("no-token");
-    };
-    window.addEventListener("message", onMessage);
+    // Nothing at all from the dashboard: say why rather than wait forever.
     const timer = window.setTimeout(() => {
       if (!tokenRef.current) setAccess("no-token");
     }, handshakeTimeoutMs);
-    return () => {
-      window.removeEventListener("message", onMessage);
-      window.clearTimeout(timer);
-    };
+    return () => window.clearTimeout(timer);
   }, [access, handshakeTimeoutMs]);
 
   const value = useMemo<DashboardContextValue>(() => {

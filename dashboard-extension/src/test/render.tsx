@@ -2,9 +2,10 @@ import { ThemeProvider } from "@saleor/macaw-ui";
 import { render } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ReactElement } from "react";
-import { vi } from "vitest";
+import { onTestFinished, vi } from "vitest";
 
 import { DashboardProvider } from "../dashboard/DashboardContext";
+import { listenToDashboard, type DashboardMessages } from "../dashboard/dashboardMessages";
 import { ExtensionRoot } from "../ExtensionRoot";
 import { readPageParams, type PageParams } from "../pageParams";
 import type { Route } from "../routes";
@@ -17,19 +18,28 @@ export const ORIGIN = "http://shop.test";
 type Options = {
   routes?: Routes;
   bridge?: FakeBridge;
+  /** The early listener main.tsx starts; by default one started just before rendering. */
+  messages?: DashboardMessages;
   query?: string;
   handshakeTimeoutMs?: number;
   /** Inside the dashboard's iframe (the default), or opened on its own. */
   framed?: boolean;
 };
 
-function setup({ routes = {}, bridge = createFakeBridge(), query = "", framed = true }: Options) {
+/** The early listener as main.tsx starts it, stopped when the test ends. */
+export function startListening(): DashboardMessages {
+  const messages = listenToDashboard();
+  onTestFinished(() => messages.stop());
+  return messages;
+}
+
+function setup({ routes = {}, bridge = createFakeBridge(), messages, query = "", framed = true }: Options) {
   if (framed) vi.spyOn(window, "parent", "get").mockReturnValue({} as Window);
   const api = fakeGraphql(routes);
   const params: PageParams = readPageParams(
     `?domain=shop.test&saleorApiUrl=${encodeURIComponent("http://shop.test/graphql/")}&id=QXBwOjE%3D&theme=light${query}`,
   );
-  return { api, bridge, params, user: userEvent.setup() };
+  return { api, bridge, messages: messages ?? startListening(), params, user: userEvent.setup() };
 }
 
 /** A whole extension page as the dashboard would load it, on a fake bridge and recorded answers. */
@@ -38,6 +48,7 @@ export function renderExtension(route: Route, options: Options = {}) {
   const view = render(
     <ExtensionRoot
       bridge={context.bridge}
+      messages={context.messages}
       params={context.params}
       route={route}
       fetchImpl={context.api.fetch}
@@ -54,7 +65,7 @@ export function renderInDashboard(element: ReactElement, options: Options = {}) 
   const context = setup(options);
   const view = render(
     <ThemeProvider>
-      <DashboardProvider bridge={context.bridge} params={context.params} fetchImpl={context.api.fetch} base={BASE} origin={ORIGIN}>
+      <DashboardProvider bridge={context.bridge} messages={context.messages} params={context.params} fetchImpl={context.api.fetch} base={BASE} origin={ORIGIN}>
         {element}
       </DashboardProvider>
     </ThemeProvider>,

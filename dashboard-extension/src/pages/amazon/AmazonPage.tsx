@@ -2,6 +2,7 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
 import { ConfigureMarketplaceForm } from "./ConfigureMarketplaceForm";
+import type { SubmittedFeeds } from "./FeedSubmissionsList";
 import { FeedsTab } from "./FeedsTab";
 import { MarketplaceDetails } from "./MarketplaceDetails";
 import { MarketplacesList } from "./MarketplacesList";
@@ -21,6 +22,9 @@ const TABS: ReadonlyArray<[Tab, string]> = [
 export function AmazonPage() {
   const [tab, setTab] = useState<Tab>("marketplaces");
   const [view, setView] = useState<MarketplacesView>({ kind: "list" });
+  // The latest "Submit feeds", kept across tabs: the Feeds tab follows its
+  // submissions even when it is left and opened again meanwhile.
+  const [submitted, setSubmitted] = useState<SubmittedFeeds | null>(null);
 
   return (
     <Box display="flex" flexDirection="column" gap={6} padding={6} __maxWidth="1200px" marginX="auto">
@@ -64,7 +68,12 @@ export function AmazonPage() {
         {tab === "marketplaces" && view.kind === "details" ? (
           <MarketplaceDetails id={view.id} onBack={() => setView({ kind: "list" })} />
         ) : null}
-        {tab === "feeds" ? <FeedsTab /> : null}
+        {tab === "feeds" ? (
+          <FeedsTab
+            submitted={submitted}
+            onSubmitted={(expected) => setSubmitted((last) => ({ key: (last?.key ?? 0) + 1, expected, at: Date.now() }))}
+          />
+        ) : null}
         {tab === "orders" ? <OrdersTab /> : null}
       </Box>
     </Box>

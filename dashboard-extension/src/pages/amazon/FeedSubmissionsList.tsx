@@ -1,5 +1,5 @@
 import { Box, Button, Text } from "@saleor/macaw-ui";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 
 import { useQuery } from "../../api/hooks";
 import { Dialog } from "../../components/Dialog";
@@ -19,9 +19,21 @@ import { readableSentValue, shorten } from "../../catalog/sentValue";
 
 const PAGE_SIZE = 20;
 export const SUBMISSIONS_POLL_MS = 5000;
+/**
+ * How long the list waits for a submit's submissions to be recorded. The
+ * worker records one only when its whole document is built, kind after kind.
+ */
+export const SUBMIT_FOLLOW_MS = 120_000;
 const OPEN_STATUSES = new Set(["PENDING", "UPLOADED", "IN_QUEUE", "IN_PROGRESS"]);
 /** Issues read for "View details"; a report with more says it shows the first ones. */
 export const DETAIL_ISSUES = 500;
+
+/**
+ * A submit the list follows: `key` tells one submit from the next, `expected`
+ * is how many submissions it makes at least (one per marketplace and kind),
+ * `at` when it was made (Date.now()).
+ */
+export type SubmittedFeeds = { key: number; expected: number; at: number };
 
 type Issue = NonNullable<FeedSubmissionQuery["amazonFeedSubmission"]>["issues"][number];
 
@@ -120,7 +132,8 @@ function SubmissionPage({
   onView,
   onLoadMore,
   isLast,
-  refreshKey,
+  follow,
+  onFollowed,
   pollEveryMs,
 }: {
   marketplaceId: string | null;
@@ -128,19 +141,40 @@ function SubmissionPage({
   onView(row: FeedSubmissionRowFragment): void;
   onLoadMore(cursor: string): void;
   isLast: boolean;
-  refreshKey: number;
+  /** A submit whose submissions this (first) page waits for, or null. */
+  follow: SubmittedFeeds | null;
+  /** The followed submit's submissions are on the page. */
+  onFollowed(): void;
   pollEveryMs: number;
 }) {
   const [pollMs, setPollMs] = useState<number | undefined>(undefined);
   const page = useQuery(FeedSubmissionsDocument, { marketplaceId, first: PAGE_SIZE, after }, { pollMs });
   const rows = page.data?.amazonFeedSubmissions.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
   const anyOpen = rows.some((r) => OPEN_STATUSES.has(r.status));
-  // Open submissions are still at Amazon: keep their status moving on screen.
-  useEffect(() => setPollMs(anyOpen ? pollEveryMs : undefined), [anyOpen, pollEveryMs]);
+
+  // The rows shown when a submit was made: what is not among them is new.
+  // Unknown (the page had not loaded yet) means waiting the whole while.
+  const [baseline, setBaseline] = useState<{ key: number; known: Set<string> | null } | null>(null);
+  const shown = useRef<{ loaded: boolean; ids: string[] }>({ loaded: false, ids: [] });
+  shown.current = { loaded: page.data !== undefined, ids: rows.map((r) => r.id) };
   useEffect(() => {
-    if (refreshKey) void page.refetch();
-    // Only when the parent asks (after a submission).
-  }, [refreshKey]);
+    if (!follow) return;
+    setBaseline({ key: follow.key, known: shown.current.loaded ? new Set(shown.current.ids) : null });
+    // Read at once (the worker may have been quick), then poll below.
+    if (shown.current.loaded) void page.refetch();
+    // Only when a new submit is followed.
+  }, [follow?.key]);
+  const known = follow && baseline?.key === follow.key ? baseline.known : null;
+  const arrived = known ? rows.filter((r) => !known.has(r.id)).length : 0;
+  const awaiting = follow !== null && arrived < Math.min(follow.expected, PAGE_SIZE);
+  useEffect(() => {
+    if (follow && !awaiting) onFollowed();
+  }, [follow, awaiting]);
+
+  // Open submissions are still at Amazon, and a submit's are not recorded
+  // yet: keep polling until every one is shown and settled (DONE, FATAL…).
+  const polling = anyOpen || awaiting;
+  useEffect(() => setPollMs(polling ? pollEveryMs : undefined), [polling, pollEveryMs]);
 
   const fullRow = (content: ReactNode) => (
     <tr>
@@ -149,6 +183,11 @@ function SubmissionPage({
   );
   if (page.error) return fullRow(<ErrorNotice error={page.error} permission="MANAGE_PRODUCTS" what="feed submissions" onRetry={() => void page.refetch()} />);
   if (!page.data) return fullRow(<Loading label="Loading feed submissions…" />);
+  if (!rows.length && after === null && awaiting) {
+    return fullRow(
+      <EmptyState title="Waiting for the submitted feeds">The list updates by itself once they are recorded.</EmptyState>,
+    );
+  }
   if (!rows.length && after === null) {
     return fullRow(<EmptyState title="No feed submissions yet">Submit feeds, or switch on automatic sync, to send your catalog to Amazon.</EmptyState>);
   }
@@ -198,16 +237,29 @@ function SubmissionPage({
 /** Feed Submissions: status, counts and "View details" with Amazon's per-SKU issues. */
 export function FeedSubmissionsList({
   marketplaces,
-  refreshKey,
+  submitted = null,
   pollMs = SUBMISSIONS_POLL_MS,
+  followMs = SUBMIT_FOLLOW_MS,
 }: {
   marketplaces: MarketplaceChoice[];
-  refreshKey: number;
+  /** The latest submit made on this page, whose submissions the list follows. */
+  submitted?: SubmittedFeeds | null;
   pollMs?: number;
+  followMs?: number;
 }) {
   const [marketplaceId, setMarketplaceId] = useState<string | null>(null);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [viewing, setViewing] = useState<FeedSubmissionRowFragment | null>(null);
+  // Followed until its submissions show up, for followMs at most (the
+  // worker may be down, or the filter hides them).
+  const [follow, setFollow] = useState<SubmittedFeeds | null>(null);
+  useEffect(() => {
+    const left = submitted ? submitted.at + followMs - Date.now() : 0;
+    if (!submitted || left <= 0) return;
+    setFollow(submitted);
+    const timer = window.setTimeout(() => setFollow((current) => (current === submitted ? null : current)), left);
+    return () => window.clearTimeout(timer);
+  }, [submitted, followMs]);
 
   return (
     <Section
@@ -236,7 +288,8 @@ export function FeedSubmissionsList({
             isLast={index === cursors.length - 1}
             onView={setViewing}
             onLoadMore={(cursor) => setCursors((list) => [...list, cursor])}
-            refreshKey={refreshKey}
+            follow={index === 0 ? follow : null}
+            onFollowed={() => setFollow(null)}
             pollEveryMs={pollMs}
           />
         ))}

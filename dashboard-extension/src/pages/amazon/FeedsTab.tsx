@@ -8,16 +8,22 @@ import { Section, StatusChip } from "../../components/Layout";
 import { EmptyState, QueryView } from "../../components/PageStates";
 import { Cell, Table } from "../../components/Table";
 import { SyncStatusesDocument } from "../../gql/plugin/graphql";
-import { FeedSubmissionsList } from "./FeedSubmissionsList";
+import { FeedSubmissionsList, type SubmittedFeeds } from "./FeedSubmissionsList";
 import { WAIT_REASONS } from "./MarketplacesList";
 import { SubmitFeedsDialog } from "./SubmitFeedsDialog";
 
 /** Sync status per marketplace, "Submit feeds" for the selected ones, and the submissions. */
-export function FeedsTab() {
+export function FeedsTab({
+  submitted,
+  onSubmitted,
+}: {
+  /** The latest submit made on the page, whose submissions the list follows. */
+  submitted: SubmittedFeeds | null;
+  onSubmitted(expected: number): void;
+}) {
   const statuses = useQuery(SyncStatusesDocument, {}, { pollMs: 30_000 });
   const [selected, setSelected] = useState<string[]>([]);
   const [submitting, setSubmitting] = useState(false);
-  const [refreshKey, setRefreshKey] = useState(0);
   const rows = statuses.data?.amazonSyncStatus ?? [];
 
   return (
@@ -74,13 +80,13 @@ export function FeedsTab() {
           }
         </QueryView>
       </Section>
-      <FeedSubmissionsList marketplaces={rows.map((s) => s.marketplace)} refreshKey={refreshKey} />
+      <FeedSubmissionsList marketplaces={rows.map((s) => s.marketplace)} submitted={submitted} />
       {submitting ? (
         <SubmitFeedsDialog
           marketplaceIds={selected}
           onClose={() => setSubmitting(false)}
-          onSubmitted={() => {
-            setRefreshKey((k) => k + 1);
+          onSubmitted={(expected) => {
+            onSubmitted(expected);
             void statuses.refetch();
           }}
         />

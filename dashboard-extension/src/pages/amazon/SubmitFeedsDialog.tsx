@@ -51,7 +51,8 @@ export function SubmitFeedsDialog({
 }: {
   marketplaceIds: string[];
   onClose(): void;
-  onSubmitted(): void;
+  /** With how many submissions the worker records at least (one per marketplace and feed kind). */
+  onSubmitted(expected: number): void;
 }) {
   const { notify } = useDashboard();
   // Fresh quota figures when the pop-up opens, not the list's older ones.
@@ -69,7 +70,7 @@ export function SubmitFeedsDialog({
         title: "Feeds submitted",
         text: `${kinds.length} feed kind${kinds.length === 1 ? "" : "s"} queued for ${count} marketplace${count === 1 ? "" : "s"}. Follow them in Feed submissions.`,
       });
-      onSubmitted();
+      onSubmitted(count * kinds.length);
       onClose();
     }
   };
