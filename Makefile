@@ -1,4 +1,4 @@
-.PHONY: test venv lint format demo serve bench clean schema dashboard
+.PHONY: test venv lint format demo serve bench clean schema dashboard spapi-models
 
 test:
 	scripts/run-tests.sh $(PYTEST_ARGS)
@@ -6,8 +6,15 @@ test:
 venv:
 	scripts/bootstrap.sh venv
 
-lint: venv
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+# Amazon's public SP-API models into ~/.cache/amazon-spapi (README, Set-up).
+spapi-models:
+	scripts/bootstrap.sh spapi-models
+
+# Style, formatting, the import contracts of .importlinter (layers, the
+# stand-alone sandbox, Saleor's internals only through saleor_compat), mypy on
+# the pure packages and makemigrations --check (scripts/lint.sh).
+lint:
+	scripts/lint.sh
 
 format: venv
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .

@@ -4,11 +4,14 @@ buyers. Every check that fails raises ``DemoFailure`` with the reason."""
 
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import httpx
 from graphql_relay import to_global_id
+from saleor.product.models import ProductVariant
 
 from demo.catalog import SUPERUSER_EMAIL, SUPERUSER_PASSWORD
 from demo.run import PLUGIN_ID, DemoFailure, say, step, table, wait_for
@@ -412,26 +415,75 @@ def dashboard_extensions(stack, client: Client) -> list[dict]:
     return nodes
 
 
+@dataclass
+class Day:
+    """What the steps of the day share: the stack, the client, the shop, and
+    what each step leaves for the next ones and for the summary."""
+
+    stack: Any
+    shop: Any
+    client: Client
+    report: dict = field(default_factory=dict)
+    marketplace: str = ""  # the plugin's ID for Amazon.de
+    listings: dict = field(default_factory=dict)  # Amazon's after the feeds
+    feed_ids: set[str] = field(default_factory=set)  # the manual submissions
+
+
 def merchant_day(stack, shop) -> None:
-    from saleor.product.models import ProductVariant
+    """The README's seven steps, in order; each raises ``DemoFailure`` when
+    what it checks is wrong."""
+    day = Day(stack, shop, Client(stack.saleor_url))
+    for play in (
+        activate_plugin,
+        connect_amazon_de,
+        map_catalog,
+        submit_feeds,
+        sync_stock_and_price,
+        import_amazon_orders,
+        fulfil_and_confirm,
+    ):
+        play(day)
+    summary(day.report)
 
-    client = Client(stack.saleor_url)
-    scale = stack.time_scale
-    report: dict = {}
 
+# -- 1. the plugin ----------------------------------------------------------------
+
+
+def activate_plugin(day: Day) -> None:
     step("Staff login and plugin activation (Saleor GraphQL)")
-    token = login_and_activate(client)
+    token = login_and_activate(day.client)
     # Versions are shown to staff only: ask with the staff token.
     health = httpx.get(
-        f"{stack.saleor_url}/plugins/global/{PLUGIN_ID}/health/",
+        f"{day.stack.saleor_url}/plugins/global/{PLUGIN_ID}/health/",
         headers={"Authorization": f"Bearer {token}"},
     )
     if health.status_code != 200:
         raise DemoFailure(f"plugin health answered {health.status_code}")
     say(f"   staff token for {SUPERUSER_EMAIL}; plugin active: {health.json()}")
-    dashboard_extensions(stack, client)
+    dashboard_extensions(day.stack, day.client)
 
+
+# -- 2. account and marketplace ---------------------------------------------------
+
+
+def connect_amazon_de(day: Day) -> None:
     step("Amazon account and marketplace (plugin GraphQL)")
+    account = _create_account(day.client)
+    available = day.client.amazon(AVAILABLE, {"account": account["id"]})[
+        "amazonAvailableMarketplaces"
+    ]
+    say("   Amazon says the seller participates in:")
+    table(
+        ["id", "name", "currency", "participating"],
+        [[m["id"], m["name"], m["currency"], m["participating"]] for m in available],
+    )
+    if not any(m["id"] == DE and m["participating"] for m in available):
+        raise DemoFailure("the sandbox seller does not participate in Amazon.de")
+    day.marketplace = _create_marketplace(day, account["id"])
+    say("   Amazon.de linked to channel 'Shop DE' (EUR): CONFIGURED")
+
+
+def _create_account(client: Client) -> dict:
     data = client.amazon(
         ACCOUNT_CREATE,
         {
@@ -446,23 +498,18 @@ def merchant_day(stack, shop) -> None:
             }
         },
     )
-    account = no_errors(data["amazonAccountCreate"], "amazonAccountCreate")["account"]
-    available = client.amazon(AVAILABLE, {"account": account["id"]})[
-        "amazonAvailableMarketplaces"
-    ]
-    say("   Amazon says the seller participates in:")
-    table(
-        ["id", "name", "currency", "participating"],
-        [[m["id"], m["name"], m["currency"], m["participating"]] for m in available],
-    )
-    if not any(m["id"] == DE and m["participating"] for m in available):
-        raise DemoFailure("the sandbox seller does not participate in Amazon.de")
+    return no_errors(data["amazonAccountCreate"], "amazonAccountCreate")["account"]
+
+
+def _create_marketplace(day: Day, account_id: str) -> str:
+    """Amazon.de on the EUR channel and the German warehouses; its ID."""
+    shop = day.shop
     warehouses = [shop.warehouses["berlin"], shop.warehouses["leipzig"]]
-    data = client.amazon(
+    data = day.client.amazon(
         MARKETPLACE_CREATE,
         {
             "input": {
-                "accountId": account["id"],
+                "accountId": account_id,
                 "marketplaceId": DE,
                 "channelId": gid("Channel", shop.channels["EUR"].pk),
                 "warehouseIds": [gid("Warehouse", w.pk) for w in warehouses],
@@ -481,10 +528,22 @@ def merchant_day(stack, shop) -> None:
         raise DemoFailure(
             f"marketplace is {marketplace['status']}: {marketplace['lastError']}"
         )
-    mp = marketplace["id"]
-    say(f"   Amazon.de linked to channel 'Shop DE' (EUR): {marketplace['status']}")
+    return marketplace["id"]
 
+
+# -- 3. mappings and product types -------------------------------------------------
+
+
+def map_catalog(day: Day) -> None:
     step("Field mappings, shipping mappings, product types")
+    _create_field_mappings(day)
+    _create_shipping_mappings(day)
+    _choose_product_types(day)
+    mps = day.client.amazon(MARKETPLACES)["amazonMarketplaces"]["edges"]
+    day.report["marketplaces"] = [e["node"] for e in mps]
+
+
+def _create_field_mappings(day: Day) -> None:
     for attribute, sources in (
         ("item_name", ["product.seo_title", "product.name"]),
         ("brand", ["metadata:brand", "literal:Acme"]),
@@ -496,23 +555,27 @@ def merchant_day(stack, shop) -> None:
         ("country_of_origin", ["literal:PT"]),
         ("externally_assigned_product_identifier", ["gtin:ean"]),
     ):
-        data = client.amazon(
+        data = day.client.amazon(
             FIELD_MAPPING_CREATE,
             {
                 "input": {
-                    "marketplaceId": mp,
+                    "marketplaceId": day.marketplace,
                     "amazonAttribute": attribute,
                     "sources": sources,
                 }
             },
         )
         no_errors(data["amazonFieldMappingCreate"], f"mapping {attribute}")
+
+
+def _create_shipping_mappings(day: Day) -> None:
+    shop = day.shop
     for level, method in (("STANDARD", "DE"), ("EXPEDITED", "DE")):
-        data = client.amazon(
+        data = day.client.amazon(
             SHIPPING_MAPPING_CREATE,
             {
                 "input": {
-                    "marketplaceId": mp,
+                    "marketplaceId": day.marketplace,
                     "serviceLevel": level,
                     "shippingZoneId": gid("ShippingZone", shop.zones["DE"].pk),
                     "shippingMethodId": gid(
@@ -522,10 +585,21 @@ def merchant_day(stack, shop) -> None:
             },
         )
         no_errors(data["amazonShippingMappingCreate"], f"shipping mapping {level}")
-    found = client.amazon(PRODUCT_TYPES, {"marketplace": mp, "keywords": "shirt"})[
-        "amazonProductTypes"
-    ]
+
+
+def _choose_product_types(day: Day) -> None:
+    """Amazon product types per category, and one product overriding its own."""
+    found = day.client.amazon(
+        PRODUCT_TYPES, {"marketplace": day.marketplace, "keywords": "shirt"}
+    )["amazonProductTypes"]
     say(f"   product types for 'shirt': {', '.join(p['name'] for p in found)}")
+    _set_category_options(day)
+    _override_product_type(day)
+    say("   categories: T-Shirts -> SHIRT, Mugs -> PRODUCT, Bags -> LUGGAGE;")
+    say("   product 'Acme Tote Bag' -> PRODUCT on Amazon.de (product beats category)")
+
+
+def _set_category_options(day: Day) -> None:
     for slug, product_type, mappings in (
         (
             "t-shirts",
@@ -540,10 +614,10 @@ def merchant_day(stack, shop) -> None:
         ("mugs", "PRODUCT", []),
         ("bags", "LUGGAGE", []),
     ):
-        data = client.amazon(
+        data = day.client.amazon(
             CATEGORY_OPTIONS_UPDATE,
             {
-                "id": gid("Category", shop.categories[slug].pk),
+                "id": gid("Category", day.shop.categories[slug].pk),
                 "input": {
                     "productTypes": [
                         {"marketplaceId": "*", "productType": product_type}
@@ -555,8 +629,12 @@ def merchant_day(stack, shop) -> None:
             },
         )
         no_errors(data["amazonCategoryOptionsUpdate"], f"category {slug}")
-    tote = next(p for p in shop.products if p.slug == "tote-bag")
-    data = client.amazon(
+
+
+def _override_product_type(day: Day) -> None:
+    """The tote bag is a PRODUCT on Amazon.de, not LUGGAGE like its category."""
+    tote = next(p for p in day.shop.products if p.slug == "tote-bag")
+    data = day.client.amazon(
         PRODUCT_OPTIONS_UPDATE,
         {
             "id": gid("Product", tote.pk),
@@ -566,18 +644,38 @@ def merchant_day(stack, shop) -> None:
         },
     )
     no_errors(data["amazonProductOptionsUpdate"], "product options")
-    say("   categories: T-Shirts -> SHIRT, Mugs -> PRODUCT, Bags -> LUGGAGE;")
-    say("   product 'Acme Tote Bag' -> PRODUCT on Amazon.de (product beats category)")
-    mps = client.amazon(MARKETPLACES)["amazonMarketplaces"]["edges"]
-    report["marketplaces"] = [e["node"] for e in mps]
 
+
+# -- 4. feeds ---------------------------------------------------------------------
+
+
+def submit_feeds(day: Day) -> None:
     step("Submit feeds (listings, inventory, prices) and wait for Amazon's reports")
-    data = client.amazon(
-        SUBMIT, {"marketplaces": [mp], "kinds": ["LISTINGS", "INVENTORY", "PRICES"]}
+    data = day.client.amazon(
+        SUBMIT,
+        {
+            "marketplaces": [day.marketplace],
+            "kinds": ["LISTINGS", "INVENTORY", "PRICES"],
+        },
     )
     no_errors(data["amazonSubmitFeeds"], "amazonSubmitFeeds")
-    nodes = wait_feeds_done(stack, client, mp, 240, "processing reports (beat polls)")
-    report["manual_feeds"] = nodes[::-1]
+    nodes = wait_feeds_done(
+        day.stack,
+        day.client,
+        day.marketplace,
+        240,
+        "processing reports (beat polls)",
+    )
+    _check_manual_feeds(nodes)
+    day.report["manual_feeds"] = nodes[::-1]
+    day.feed_ids = {n["id"] for n in nodes}
+    day.listings = sandbox_listings(day.stack)
+    say(f"   Amazon.de now lists {len(day.listings)} SKUs")
+    day.report["problems"] = _listing_problems(day)
+
+
+def _check_manual_feeds(nodes: list[dict]) -> None:
+    """One submission per kind, each done with something accepted."""
     by_kind = {n["kind"]: n for n in nodes}
     if set(by_kind) != {"LISTINGS", "INVENTORY", "PRICES"}:
         raise DemoFailure(f"expected three submissions, got {sorted(by_kind)}")
@@ -587,31 +685,92 @@ def merchant_day(stack, shop) -> None:
                 f"{node['kind']} feed {node['status']} with "
                 f"{node['acceptedCount']} accepted: {node['error']}"
             )
-    listings = sandbox_listings(stack)
-    say(f"   Amazon.de now lists {len(listings)} SKUs")
+
+
+def _listing_problems(day: Day) -> list[dict]:
+    """Why products or variants were left out, as the merchant sees it."""
     problems = []
-    for product in shop.products:
-        listing = client.amazon(
-            LISTING_PROBLEMS, {"product": gid("Product", product.pk), "marketplace": mp}
+    for product in day.shop.products:
+        listing = day.client.amazon(
+            LISTING_PROBLEMS,
+            {"product": gid("Product", product.pk), "marketplace": day.marketplace},
         )["amazonProductListing"]
         problems += (listing or {}).get("problems") or []
-    report["problems"] = problems
+    return problems
 
+
+# -- 5. automatic sync ------------------------------------------------------------
+
+
+def sync_stock_and_price(day: Day) -> None:
+    """A stock and a price changed in Saleor reach Amazon on their own."""
     step("Automatic sync: stock and price changes in Saleor flow to Amazon")
-    data = client.amazon(MARKETPLACE_UPDATE, {"id": mp, "input": {"autoSync": True}})
+    data = day.client.amazon(
+        MARKETPLACE_UPDATE, {"id": day.marketplace, "input": {"autoSync": True}}
+    )
     no_errors(data["amazonMarketplaceUpdate"], "enable autoSync")
-    mug = ProductVariant.objects.filter(
-        sku__in=list(listings), product__category__slug="mugs"
+    mug = _first_listed(day, "mugs")
+    shirt = _first_listed(day, "t-shirts")
+    before_qty, expected_qty = _change_stock(day, mug)
+    old_price, new_price = _change_price(day, shirt)
+    say(f"   {mug.sku}: stock Berlin 40 + Leipzig 2 (Amazon had {before_qty})")
+    say(f"   {shirt.sku}: price {old_price} -> {new_price} EUR")
+    _wait_until_amazon_shows(day, {mug.sku: expected_qty}, {shirt.sku: new_price})
+    auto = wait_feeds_done(
+        day.stack, day.client, day.marketplace, 120, "auto feed reports", day.feed_ids
+    )
+    day.report["auto_feeds"] = auto[::-1]
+    status = day.client.amazon(SYNC_STATUS, {"marketplace": day.marketplace})[
+        "amazonSyncStatus"
+    ]
+    say(
+        f"   Amazon shows quantity {expected_qty} and price {new_price}; "
+        f"sync status: {status[0]['waitingReason'] if status else '?'}"
+    )
+    day.report["sync_change"] = [
+        [mug.sku, "quantity", before_qty, expected_qty],
+        [shirt.sku, "price", old_price, new_price],
+    ]
+
+
+def _wait_until_amazon_shows(
+    day: Day, quantities: dict[str, int], prices: dict[str, Decimal]
+) -> None:
+    """Until the sandbox's listings hold these quantities and prices."""
+
+    def shown():
+        day.stack.check_alive()
+        current = sandbox_listings(day.stack)
+        return all(
+            listing_quantity(current.get(sku, {})) == q for sku, q in quantities.items()
+        ) and all(listing_price(current.get(sku, {})) == p for sku, p in prices.items())
+
+    changes = [f"quantity {q}" for q in quantities.values()]
+    changes += [f"price {p}" for p in prices.values()]
+    wait_for(
+        shown,
+        max(120, 600 / day.stack.time_scale * 10),
+        f"{' and '.join(changes)} on Amazon",
+        label="auto sync to Amazon",
+        interval=1,
+    )
+
+
+def _first_listed(day: Day, category: str) -> ProductVariant:
+    return ProductVariant.objects.filter(
+        sku__in=list(day.listings), product__category__slug=category
     ).order_by("pk")[0]
-    shirt = ProductVariant.objects.filter(
-        sku__in=list(listings), product__category__slug="t-shirts"
-    ).order_by("pk")[0]
-    berlin, leipzig = shop.warehouses["berlin"], shop.warehouses["leipzig"]
-    before_qty = listing_quantity(listings[mug.sku])
-    data = client.saleor(
+
+
+def _change_stock(day: Day, variant: ProductVariant) -> tuple:
+    """New stock in both linked warehouses; Amazon's quantity before, and the
+    one expected after."""
+    berlin, leipzig = day.shop.warehouses["berlin"], day.shop.warehouses["leipzig"]
+    before = listing_quantity(day.listings[variant.sku])
+    data = day.client.saleor(
         STOCKS_UPDATE,
         {
-            "variant": gid("ProductVariant", mug.pk),
+            "variant": gid("ProductVariant", variant.pk),
             "stocks": [
                 {"warehouse": gid("Warehouse", berlin.pk), "quantity": 40},
                 {"warehouse": gid("Warehouse", leipzig.pk), "quantity": 2},
@@ -619,65 +778,78 @@ def merchant_day(stack, shop) -> None:
         },
     )
     no_errors(data["productVariantStocksUpdate"], "productVariantStocksUpdate")
-    expected_qty = 40 + 2 - 1  # minus the marketplace's stock buffer
-    old_price = listing_price(listings[shirt.sku])
+    return before, 40 + 2 - 1  # minus the marketplace's stock buffer
+
+
+def _change_price(day: Day, variant: ProductVariant) -> tuple:
+    """A new price in the EUR channel; Amazon's price before, and the new one."""
+    before = listing_price(day.listings[variant.sku])
     new_price = Decimal("17.77")
-    data = client.saleor(
+    data = day.client.saleor(
         PRICE_UPDATE,
         {
-            "variant": gid("ProductVariant", shirt.pk),
+            "variant": gid("ProductVariant", variant.pk),
             "input": [
-                {"channelId": gid("Channel", shop.channels["EUR"].pk), "price": "17.77"}
+                {
+                    "channelId": gid("Channel", day.shop.channels["EUR"].pk),
+                    "price": str(new_price),
+                }
             ],
         },
     )
     no_errors(data["productVariantChannelListingUpdate"], "price update")
-    say(f"   {mug.sku}: stock Berlin 40 + Leipzig 2 (Amazon had {before_qty})")
-    say(f"   {shirt.sku}: price {old_price} -> {new_price} EUR")
-    before_ids = {n["id"] for n in nodes}
+    return before, new_price
 
-    def flowed():
-        stack.check_alive()
-        current = sandbox_listings(stack)
-        qty = listing_quantity(current.get(mug.sku, {}))
-        price = listing_price(current.get(shirt.sku, {}))
-        if qty == expected_qty and price == new_price:
-            return (qty, price)
-        return None
 
-    wait_for(
-        flowed,
-        max(120, 600 / scale * 10),
-        f"quantity {expected_qty} and price {new_price} on Amazon",
-        label="auto sync to Amazon",
-        interval=1,
-    )
-    auto = wait_feeds_done(stack, client, mp, 120, "auto feed reports", before_ids)
-    report["auto_feeds"] = auto[::-1]
-    status = client.amazon(SYNC_STATUS, {"marketplace": mp})["amazonSyncStatus"]
-    say(
-        f"   Amazon shows quantity {expected_qty} and price {new_price}; "
-        f"sync status: {status[0]['waitingReason'] if status else '?'}"
-    )
-    report["sync_change"] = [
-        [mug.sku, "quantity", before_qty, expected_qty],
-        [shirt.sku, "price", old_price, new_price],
-    ]
+# -- 6. Amazon orders -------------------------------------------------------------
 
+
+def import_amazon_orders(day: Day) -> None:
     step("Amazon orders: buyers order, the merchant imports")
-    sellable = ProductVariant.objects.filter(sku__in=list(listings)).order_by("pk")
+    orders = _place_orders(day)
+    lag = 120.0 / day.stack.time_scale + 1
+    _sleep_with_bar(lag, "Amazon's search lag (2 min, scaled)")
+    data = day.client.amazon(IMPORT_ORDERS, {"ids": [day.marketplace]})
+    job = no_errors(data["amazonImportOrders"], "amazonImportOrders")["orderImport"]
+
+    def finished():
+        day.stack.check_alive()
+        current = day.client.amazon(ORDER_IMPORT, {"id": job["id"]})[
+            "amazonOrderImport"
+        ]
+        return current if current["status"] in ("SUCCESS", "FAILED") else None
+
+    job = wait_for(finished, 120, "the order import", label="import orders", interval=1)
+    day.report["import_job"] = job
+    if job["status"] != "SUCCESS" or job["imported"] != len(orders):
+        raise DemoFailure(f"order import: {job}")
+    imported = [
+        e["node"]
+        for e in day.client.amazon(IMPORTED_ORDERS)["amazonImportedOrders"]["edges"]
+    ]
+    rows = []
+    for node in sorted(imported, key=lambda n: n["amazonOrderId"]):
+        node["saleor"] = day.client.saleor(SALEOR_ORDER, {"id": node["orderId"]})[
+            "order"
+        ]
+        rows.append(node)
+    day.report["orders"] = rows
+
+
+def _place_orders(day: Day) -> list[dict]:
+    """Three buyers order listed SKUs on Amazon.de (the sandbox's admin API)."""
+    sellable = ProductVariant.objects.filter(sku__in=list(day.listings)).order_by("pk")
     picks = [sellable[0], sellable[5], sellable[12], sellable[len(sellable) - 1]]
 
     def line(variant, quantity):
-        price = variant.channel_listings.get(channel=shop.channels["EUR"]).price_amount
+        price = variant.channel_listings.get(
+            channel=day.shop.channels["EUR"]
+        ).price_amount
         return (variant.sku, variant.product.name, quantity, price)
 
     orders = [
         amazon_order(
-            "305-1000001-0000001",
-            [line(picks[0], 1)],
-            "STANDARD",
-            "Jonas Becker",
+            "305-1000001-0000001", [line(picks[0], 1)], "STANDARD", "Jonas Becker"
         ),
         amazon_order(
             "305-1000002-0000002",
@@ -686,44 +858,40 @@ def merchant_day(stack, shop) -> None:
             "Mia Schneider",
         ),
         amazon_order(
-            "305-1000003-0000003",
-            [line(picks[3], 1)],
-            "STANDARD",
-            "Lukas Wagner",
+            "305-1000003-0000003", [line(picks[3], 1)], "STANDARD", "Lukas Wagner"
         ),
     ]
-    response = httpx.post(f"{stack.sandbox_url}/_sandbox/orders", json=orders)
+    response = httpx.post(f"{day.stack.sandbox_url}/_sandbox/orders", json=orders)
     if response.status_code != 200:
         raise DemoFailure(f"sandbox refused the orders: {response.text}")
     say(f"   {len(orders)} orders placed on Amazon.de: {response.json()}")
-    lag = 120.0 / scale + 1
-    _sleep_with_bar(lag, "Amazon's search lag (2 min, scaled)")
-    data = client.amazon(IMPORT_ORDERS, {"ids": [mp]})
-    job = no_errors(data["amazonImportOrders"], "amazonImportOrders")["orderImport"]
+    return orders
 
-    def finished():
-        stack.check_alive()
-        current = client.amazon(ORDER_IMPORT, {"id": job["id"]})["amazonOrderImport"]
-        return current if current["status"] in ("SUCCESS", "FAILED") else None
 
-    job = wait_for(finished, 120, "the order import", label="import orders", interval=1)
-    report["import_job"] = job
-    if job["status"] != "SUCCESS" or job["imported"] != len(orders):
-        raise DemoFailure(f"order import: {job}")
-    imported = [
-        e["node"]
-        for e in client.amazon(IMPORTED_ORDERS)["amazonImportedOrders"]["edges"]
-    ]
-    rows = []
-    for node in sorted(imported, key=lambda n: n["amazonOrderId"]):
-        order = client.saleor(SALEOR_ORDER, {"id": node["orderId"]})["order"]
-        node["saleor"] = order
-        rows.append(node)
-    report["orders"] = rows
+# -- 7. fulfilment ----------------------------------------------------------------
 
+
+def fulfil_and_confirm(day: Day) -> None:
+    """Ship one order in Saleor; the plugin confirms it to Amazon."""
     step("Fulfil an order in Saleor with a tracking number")
-    target = next(n for n in rows if n["amazonOrderId"] == "305-1000002-0000002")
+    target = next(
+        n for n in day.report["orders"] if n["amazonOrderId"] == "305-1000002-0000002"
+    )
     order = target["saleor"]
+    tracking = "JJD000390007771234"
+    _fulfil(day, order, tracking)
+    say(f"   Saleor order #{order['number']} shipped with DHL tracking {tracking}")
+    shipments, confirmations = _wait_for_confirmation(day, target, order)
+    detail = shipments[0]["request"]["packageDetail"]
+    if detail["trackingNumber"] != tracking:
+        raise DemoFailure(f"Amazon got tracking {detail['trackingNumber']}")
+    day.report["confirmations"] = [(target, c, shipments[0]) for c in confirmations]
+    mps = day.client.amazon(MARKETPLACES)["amazonMarketplaces"]["edges"]
+    day.report["marketplaces"] = [e["node"] for e in mps]
+
+
+def _fulfil(day: Day, order: dict, tracking: str) -> None:
+    """Saleor's orderFulfill from the warehouses the import reserved stock in."""
     lines = []
     for order_line in order["lines"]:
         allocations = order_line["allocations"] or []
@@ -740,8 +908,7 @@ def merchant_day(stack, shop) -> None:
                 ],
             }
         )
-    tracking = "JJD000390007771234"
-    data = client.saleor(
+    data = day.client.saleor(
         ORDER_FULFILL,
         {
             "order": order["id"],
@@ -753,39 +920,34 @@ def merchant_day(stack, shop) -> None:
         },
     )
     no_errors(data["orderFulfill"], "orderFulfill")
-    say(f"   Saleor order #{order['number']} shipped with DHL tracking {tracking}")
+
+
+def _wait_for_confirmation(day: Day, target: dict, order: dict) -> tuple:
+    """Amazon's shipment for the order, and the plugin's confirmations."""
 
     def confirmed():
-        stack.check_alive()
+        day.stack.check_alive()
         shipments = [
             s
-            for s in sandbox_shipments(stack)
+            for s in sandbox_shipments(day.stack)
             if s["orderId"] == target["amazonOrderId"]
         ]
         if not shipments:
             return None
-        found = client.amazon(CONFIRMATIONS, {"id": order["id"]})[
+        found = day.client.amazon(CONFIRMATIONS, {"id": order["id"]})[
             "amazonShipmentConfirmations"
         ]
         if found and all(c["status"] == "CONFIRMED" for c in found):
             return shipments, found
         return None
 
-    shipments, confirmations = wait_for(
+    return wait_for(
         confirmed,
         120,
         "the shipment confirmation",
         label="confirm to Amazon",
         interval=1,
     )
-    detail = shipments[0]["request"]["packageDetail"]
-    if detail["trackingNumber"] != tracking:
-        raise DemoFailure(f"Amazon got tracking {detail['trackingNumber']}")
-    report["confirmations"] = [(target, c, shipments[0]) for c in confirmations]
-    mps = client.amazon(MARKETPLACES)["amazonMarketplaces"]["edges"]
-    report["marketplaces"] = [e["node"] for e in mps]
-
-    summary(report)
 
 
 def _sleep_with_bar(seconds: float, label: str) -> None:

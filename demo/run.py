@@ -10,6 +10,11 @@ would, prints a summary and exits 0 only when the round trip is right;
 
     python -m demo.run demo [--time-scale 50]
     python -m demo.run serve [--no-seed]
+
+One stack per PostgreSQL server at a time: the database name is fixed (and so
+are the Celery broker's Redis database and the log files), so a second
+``demo`` or ``serve`` would drop the first one's shop. It is refused instead,
+before it touches anything, naming the run that holds the database.
 """
 
 import argparse
@@ -34,10 +39,17 @@ BROKER_DB = 13
 PLUGIN_ID = "saleor.amazon_feeds"
 DASHBOARD_ORIGINS = "http://localhost:9000 http://127.0.0.1:9000"
 DASHBOARD_VERSION = "3.23"
+# First key of the advisory lock that claims the demo database (see
+# claim_database); the second is the database name's lock_key.
+LOCK_NAMESPACE = 0x5AF0_0D3E
 
 
 class DemoFailure(Exception):
     """The round trip went wrong: the message says what and where."""
+
+
+class AlreadyRunning(DemoFailure):
+    """Another demo or serve holds the demo database on this server."""
 
 
 def say(message: str = "") -> None:
@@ -125,12 +137,83 @@ def with_db(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path="/" + name))
 
 
+# -- one run per database ----------------------------------------------------------
+
+
+def lock_key(database: str) -> int:
+    """The advisory lock's second key for ``database``: a positive int4, the
+    same in every process (unlike ``hash``)."""
+    digest = hashlib.sha256(database.encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFF_FFFF
+
+
+class DatabaseClaim:
+    """This run's hold on the demo database: a session advisory lock on a
+    connection kept open until ``release``. PostgreSQL drops the lock with
+    the connection, so a run that is killed outright leaves no stale claim."""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+
+    def release(self) -> None:
+        with contextlib.suppress(Exception):
+            self.connection.close()
+
+
+def claim_database(server_url: str, database: str, holder: str) -> DatabaseClaim:
+    """Claim ``database`` on the server at ``server_url`` for this run, or
+    raise ``AlreadyRunning`` naming the run that holds it. ``holder`` names
+    this run to the next one (it is the lock connection's application_name)."""
+    import psycopg
+
+    connection = psycopg.connect(
+        with_db(server_url, "postgres"),
+        autocommit=True,
+        application_name=holder[:63],
+    )
+    keys = [LOCK_NAMESPACE, lock_key(database)]
+    claimed = False
+    try:
+        (claimed,) = connection.execute(
+            "SELECT pg_try_advisory_lock(%s::int4, %s::int4)", keys
+        ).fetchone()
+        if claimed:
+            return DatabaseClaim(connection)
+        other = connection.execute(
+            """SELECT a.application_name, a.backend_start
+               FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+               WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                 AND l.classid = %s::int4::oid AND l.objid = %s::int4::oid""",
+            keys,
+        ).fetchone()
+    finally:
+        if not claimed:
+            connection.close()
+    # Another role's session may hide these (pg_stat_activity's rules).
+    name, since = other or (None, None)
+    who = name or "another run"
+    if since is not None:
+        who += f", started {since:%Y-%m-%d %H:%M:%S}"
+    raise AlreadyRunning(
+        f"database {database} on {_server(server_url)} is in use by "
+        f"{who}. Starting would drop that run's shop: stop it first (Ctrl-C in "
+        "its terminal), then run this again."
+    )
+
+
+def _server(url: str) -> str:
+    """Host and port of a database URL, without its credentials."""
+    parts = urlsplit(url)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+
+
 # -- the stack -------------------------------------------------------------------
 
 
 class Stack:
-    def __init__(self, time_scale: float) -> None:
+    def __init__(self, time_scale: float, mode: str = "demo") -> None:
         self.time_scale = time_scale
+        self.mode = mode
         self.processes: list[tuple[str, subprocess.Popen, Path]] = []
         self.cleanups: list = []
         self.env: dict[str, str] = {}
@@ -146,6 +229,13 @@ class Stack:
         server_url = bootstrap("db-up")
         if not pg_before and (LOCAL / "pg.started-by-us").exists():
             self.cleanups.append(lambda: bootstrap("db-down"))
+        # Before anything another run shares is touched (its broker database
+        # is flushed below, its database dropped later): a second run stops
+        # here. Released last, after this run's database is dropped.
+        claim = claim_database(
+            server_url, DB_NAME, f"amazon-feeds {self.mode}, pid {os.getpid()}"
+        )
+        self.cleanups.append(claim.release)
         redis_url = bootstrap("redis-up")
         if not redis_before and (LOCAL / "redis.started-by-us").exists():
             self.cleanups.append(lambda: bootstrap("redis-down"))
@@ -445,7 +535,7 @@ class Stack:
 def seed(stack: Stack):
     from demo import catalog
 
-    step("Sample shop (Saleor ORM)")
+    step("Sample shop (bulk inserts through Saleor's ORM)")
     catalog.create_superuser()
     shop = catalog.build_sample_shop()
     say(f"   {catalog.describe(shop)}")
@@ -471,10 +561,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     started = time.monotonic()
-    stack = Stack(args.time_scale)
+    stack = Stack(args.time_scale, args.mode)
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     code = 0
+    show_logs = True
     try:
         stack.start_services()
         stack.create_database()
@@ -507,6 +598,10 @@ def main(argv: list[str] | None = None) -> int:
             say(f"\nDemo OK: the round trip is right ({elapsed:.0f}s).")
     except KeyboardInterrupt:
         say("\nStopping.")
+    except AlreadyRunning as exc:
+        say(f"\nNOT STARTED: {exc}")
+        show_logs = False
+        code = 1
     except DemoFailure as exc:
         say(f"\nDEMO FAILED: {exc}")
         code = 1
@@ -517,7 +612,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"\nDEMO FAILED: {type(exc).__name__}: {exc}")
         code = 1
     finally:
-        if code:
+        if code and show_logs:
             say(f"   logs: {CACHE.relative_to(ROOT)}/*.log")
         step("Cleaning up")
         stack.shutdown()

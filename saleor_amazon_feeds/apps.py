@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.conf import settings
+
+from . import schedule
 
 
 class AmazonFeedsConfig(AppConfig):
@@ -8,10 +11,8 @@ class AmazonFeedsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.conf import settings
-
-        from . import schedule, tasks  # noqa: F401  (tasks register on import)
-
+        # Celery finds the tasks themselves in ``saleor_amazon_feeds.tasks``
+        # (Saleor's ``app.autodiscover_tasks()``); beat needs only their names.
         beat_schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
         if isinstance(beat_schedule, dict):
             schedule.install(beat_schedule)

@@ -1,9 +1,16 @@
-"""The plugin's settings, read from Django settings with environment fallbacks."""
+"""The plugin's settings, read from Django settings with environment fallbacks.
+
+Every ``AMAZON_FEEDS_*`` setting is read here and nowhere else (the README's
+Settings table lists them all), with its default and its unit.
+"""
 
 import os
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+
+from .constants import DEFAULT_REDIS_URL
 
 
 def _get(name: str, default: Any) -> Any:
@@ -14,7 +21,7 @@ def _get(name: str, default: Any) -> Any:
 
 
 def redis_url() -> str:
-    return _get("AMAZON_FEEDS_REDIS_URL", "redis://127.0.0.1:6379/0")
+    return _get("AMAZON_FEEDS_REDIS_URL", DEFAULT_REDIS_URL)
 
 
 def rate_limit_prefix() -> str:
@@ -24,6 +31,11 @@ def rate_limit_prefix() -> str:
 def time_scale() -> float:
     """>1 only against the bundled sandbox: runs Amazon's quotas faster."""
     return float(_get("AMAZON_FEEDS_TIME_SCALE", 1.0))
+
+
+def scaled(delta: timedelta) -> timedelta:
+    """A wait of Amazon's clock (a poll interval, a backoff) at ``time_scale``."""
+    return delta / time_scale()
 
 
 def local_sandbox_url() -> str:
@@ -67,3 +79,22 @@ def dashboard_origins() -> str:
     if isinstance(value, list | tuple):
         return " ".join(str(v) for v in value)
     return str(value or "")
+
+
+def encryption_key() -> str:
+    """Key material for account secrets at rest; Django's SECRET_KEY if unset."""
+    return str(_get("AMAZON_FEEDS_ENCRYPTION_KEY", "") or settings.SECRET_KEY)
+
+
+def old_encryption_keys() -> tuple[str, ...]:
+    """Earlier keys that still decrypt after a rotation (a list, or one string
+    with the keys separated by commas)."""
+    value = _get("AMAZON_FEEDS_OLD_ENCRYPTION_KEYS", ())
+    if isinstance(value, str):
+        value = value.split(",")
+    return tuple(str(v).strip() for v in value or () if str(v).strip())
+
+
+def orders_initial_lookback() -> timedelta:
+    """How far back a marketplace's first order import looks (days)."""
+    return timedelta(days=float(_get("AMAZON_FEEDS_ORDERS_INITIAL_LOOKBACK_DAYS", 30)))

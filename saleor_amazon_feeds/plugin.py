@@ -6,21 +6,21 @@ Hooks only enqueue work; the heavy lifting lives in services and Celery tasks.
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
-from saleor.plugins.base_plugin import BasePlugin
 
 from . import __version__
+from .constants import PLUGIN_ID, PLUGIN_NAME
 from .endpoint import dispatch
 from .orders.tasks import enqueue_shipment_confirmation
-from .services.dashboard_app import hide_dashboard_app, provision_dashboard_app
+from .saleor_compat import BasePlugin
+from .services import saleor_app
 from .sync import hooks as sync_hooks
-from .sync.webhooks import deactivate_stock_webhook, ensure_stock_webhook
 
-PLUGIN_ID = "saleor.amazon_feeds"
+__all__ = ["PLUGIN_ID", "AmazonFeedsPlugin"]
 
 
 class AmazonFeedsPlugin(BasePlugin):
     PLUGIN_ID = PLUGIN_ID
-    PLUGIN_NAME = "Amazon Feeds"
+    PLUGIN_NAME = PLUGIN_NAME
     PLUGIN_DESCRIPTION = (
         "Sell the Saleor catalog on Amazon: listings, prices and stock are exported "
         "to Amazon marketplaces and kept in sync, Amazon orders are imported and "
@@ -66,14 +66,11 @@ class AmazonFeedsPlugin(BasePlugin):
         configuration = super().save_plugin_configuration(
             plugin_configuration, cleaned_data
         )
+        # The plugin's Saleor App: stock webhook and dashboard pages.
         if configuration.active:
-            # Stock changes only reach the plugin through its App's webhook.
-            ensure_stock_webhook()
-            # The dashboard shows the Amazon pages through the same App.
-            provision_dashboard_app()
+            saleor_app.activate()
         else:
-            deactivate_stock_webhook()
-            hide_dashboard_app()
+            saleor_app.deactivate()
         return configuration
 
     def product_created(self, product, previous_value=None, webhooks=None):

@@ -3,9 +3,8 @@
 from functools import lru_cache
 
 from cryptography.fernet import MultiFernet
-from django.conf import settings
 
-from . import crypto
+from . import conf, crypto
 
 
 @lru_cache(maxsize=4)
@@ -14,11 +13,7 @@ def _cipher(materials: tuple[str, ...]) -> MultiFernet:
 
 
 def cipher() -> MultiFernet:
-    primary = (
-        getattr(settings, "AMAZON_FEEDS_ENCRYPTION_KEY", "") or settings.SECRET_KEY
-    )
-    old = tuple(getattr(settings, "AMAZON_FEEDS_OLD_ENCRYPTION_KEYS", ()) or ())
-    return _cipher((primary, *old))
+    return _cipher((conf.encryption_key(), *conf.old_encryption_keys()))
 
 
 def encrypt(plaintext: str) -> str:

@@ -1,19 +1,34 @@
 """Celery tasks, found by Saleor's ``app.autodiscover_tasks()`` in this module.
 
 Each feature keeps its tasks in its own module; importing them here registers
-them with the worker.
+them with the worker. Their beat entries are in ``schedule``.
 """
 
-from .catalog.tasks import poll_feed_submissions_task, submit_feeds_task  # noqa: F401
-from .orders.tasks import (  # noqa: F401
+from .catalog.tasks import poll_feed_submissions_task, submit_feeds_task
+from .orders.tasks import (
     confirm_shipment_task,
     import_orders_scheduled_task,
     import_orders_task,
     retry_shipments_task,
 )
-from .sync.tasks import (  # noqa: F401
+from .services.tasks import repair_saleor_app_task
+from .sync.tasks import (
     drain_outbox_task,
     reconcile_task,
     urgent_check_task,
     urgent_patch_task,
 )
+
+__all__ = [
+    "confirm_shipment_task",
+    "drain_outbox_task",
+    "import_orders_scheduled_task",
+    "import_orders_task",
+    "poll_feed_submissions_task",
+    "reconcile_task",
+    "repair_saleor_app_task",
+    "retry_shipments_task",
+    "submit_feeds_task",
+    "urgent_check_task",
+    "urgent_patch_task",
+]

@@ -2,8 +2,13 @@
 # Bootstraps the development environment step by step; every step is idempotent and
 # cheap when nothing changed, so `make test` can call all of them every time.
 #
-#   scripts/bootstrap.sh venv       Python 3.12 .venv with Saleor's locked deps + plugin
+#   scripts/bootstrap.sh venv       Python 3.12 venv ($AMAZON_FEEDS_VENV, default .venv) with
+#                                   Saleor's locked deps + plugin
+#   scripts/bootstrap.sh venv-path  print that venv's folder
 #   scripts/bootstrap.sh saleor     make sure a Saleor tree is at $SALEOR_SRC (clone if reachable)
+#   scripts/bootstrap.sh spapi-models  fetch Amazon's SP-API models into ~/.cache/amazon-spapi
+#                                   when no spec folder is found and GitHub is reachable
+#   scripts/bootstrap.sh spapi-dir  print the spec folder the tests will use, if any
 #   scripts/bootstrap.sh db-up      print a DATABASE_URL, starting a throwaway cluster if needed
 #   scripts/bootstrap.sh db-down    stop the throwaway cluster if this project started it
 #   scripts/bootstrap.sh redis-up   print a Redis URL, starting a throwaway server if needed
@@ -13,10 +18,17 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SALEOR_VERSION=3.23.28
+# SALEOR_SRC may name any Saleor 3.23+ tree. A missing tree is cloned only at the default
+# place or when SALEOR_VERSION (a tag or branch) is given, so a folder you point at is never
+# filled with a release you did not ask for.
+SALEOR_VERSION_GIVEN=${SALEOR_VERSION:+1}
+SALEOR_VERSION=${SALEOR_VERSION:-3.23.28}
 SALEOR_SRC=${SALEOR_SRC:-$HOME/.cache/saleor/$SALEOR_VERSION}
 SALEOR_GIT=${SALEOR_GIT:-https://github.com/saleor/saleor}
-VENV=$ROOT/.venv
+# One venv per Saleor tree lets two Saleor versions be tested side by side
+# (AMAZON_FEEDS_VENV=.venv-main SALEOR_SRC=... make test); relative paths are the checkout's.
+VENV=${AMAZON_FEEDS_VENV:-.venv}
+case $VENV in /*) ;; *) VENV=$ROOT/$VENV ;; esac
 CACHE=$ROOT/.cache
 LOCAL=$ROOT/.local
 PG_PORT=${AMAZON_FEEDS_PG_PORT:-55432}
@@ -58,8 +70,12 @@ file_hash() { { cat "$@" 2>/dev/null || true; } | sha256sum | cut -c1-16; }
 
 step_saleor() {
   if saleor_present; then return; fi
+  if [ -z "$SALEOR_VERSION_GIVEN" ] && [ "$SALEOR_SRC" != "$HOME/.cache/saleor/$SALEOR_VERSION" ]; then
+    log "no Saleor tree at SALEOR_SRC=$SALEOR_SRC (set SALEOR_VERSION to a tag or branch to clone one there): the Saleor suite will be skipped"
+    return
+  fi
   if command -v git >/dev/null 2>&1 &&
-    timeout 20 git ls-remote --exit-code "$SALEOR_GIT" "refs/tags/$SALEOR_VERSION" >/dev/null 2>&1; then
+    timeout 20 git ls-remote --exit-code "$SALEOR_GIT" "refs/tags/$SALEOR_VERSION" "refs/heads/$SALEOR_VERSION" >/dev/null 2>&1; then
     log "cloning Saleor $SALEOR_VERSION into $SALEOR_SRC"
     mkdir -p "$(dirname "$SALEOR_SRC")"
     git clone --quiet --depth 1 --branch "$SALEOR_VERSION" "$SALEOR_GIT" "$SALEOR_SRC"
@@ -87,9 +103,10 @@ step_venv() {
     stamp=$(file_hash "$SALEOR_SRC/uv.lock")
     if [ "$(cat "$VENV/.stamps/saleor-deps" 2>/dev/null)" != "$stamp" ]; then
       log "installing Saleor's locked dependencies from $SALEOR_SRC/uv.lock"
+      # Kept in the venv, so two venvs bootstrapping at once do not share the file.
       "$UV" export --quiet --frozen --project "$SALEOR_SRC" --all-groups --no-hashes \
-        --no-emit-project --format requirements-txt -o "$CACHE/saleor-requirements.txt"
-      "$UV" pip install --quiet --python "$VENV/bin/python" -r "$CACHE/saleor-requirements.txt"
+        --no-emit-project --format requirements-txt -o "$VENV/.stamps/saleor-requirements.txt"
+      "$UV" pip install --quiet --python "$VENV/bin/python" -r "$VENV/.stamps/saleor-requirements.txt"
       echo "$stamp" >"$VENV/.stamps/saleor-deps"
       rm -f "$VENV/.stamps/plugin"
     fi
@@ -107,6 +124,19 @@ step_venv() {
     echo "$stamp" >"$VENV/.stamps/plugin"
   fi
 }
+
+# Amazon's SP-API models: `python -m saleor_amazon_feeds.spapi_spec` knows where they
+# are looked for and which commit to fetch. It needs only the standard library, so any
+# Python 3 runs it before the venv exists.
+spapi_spec() {
+  local py=python3
+  [ -x "$VENV/bin/python" ] && py=$VENV/bin/python
+  PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH} "$py" -m saleor_amazon_feeds.spapi_spec "$@"
+}
+
+step_spapi_models() { spapi_spec fetch; }
+
+step_spapi_dir() { spapi_spec dir; }
 
 pg_bindir() {
   local dir
@@ -222,7 +252,10 @@ case "${1:-}" in
   redis-up) step_redis_up ;;
   redis-down) step_redis_down ;;
   saleor-src) saleor_present && echo "$SALEOR_SRC" ;;
+  venv-path) echo "$VENV" ;;
+  spapi-models) step_spapi_models ;;
+  spapi-dir) step_spapi_dir ;;
   node) step_node ;;
   browser) step_browser ;;
-  *) echo "usage: $0 venv|saleor|db-up|db-down|redis-up|redis-down|saleor-src|node|browser" >&2; exit 2 ;;
+  *) echo "usage: $0 venv|venv-path|saleor|db-up|db-down|redis-up|redis-down|saleor-src|spapi-models|spapi-dir|node|browser" >&2; exit 2 ;;
 esac

@@ -8,6 +8,8 @@ cd "$ROOT"
 B=scripts/bootstrap.sh
 
 "$B" venv
+# AMAZON_FEEDS_VENV picks another venv, e.g. one per Saleor tree.
+PY=$("$B" venv-path)/bin/python
 cleanup() { "$B" db-down; "$B" redis-down; }
 trap cleanup EXIT
 
@@ -19,7 +21,7 @@ loud() { printf '\n!!! %s\n\n' "$*" >&2; }
 component_status=0
 if "$B" node; then
   # The build is what the plugin serves and the browser tests load.
-  .venv/bin/python scripts/build_dashboard.py
+  "$PY" scripts/build_dashboard.py
   export AMAZON_FEEDS_FRONTEND_REQUIRED=1
   if [ -z "${AMAZON_FEEDS_SKIP_COMPONENT_TESTS:-}" ]; then
     echo "[dashboard] component tests (npm test in dashboard-extension)" >&2
@@ -38,6 +40,15 @@ fi
 export AMAZON_FEEDS_REDIS_URL
 AMAZON_FEEDS_REDIS_URL=$("$B" redis-up)
 
+# Amazon's SP-API models: fetched into ~/.cache/amazon-spapi when absent and GitHub
+# answers; without them the tests that need them skip, saying so (conftest.py).
+"$B" spapi-models || true
+if spapi_dir=$("$B" spapi-dir); then
+  # Pinned for the whole run: every process the tests start (sandbox, Saleor, Celery)
+  # reads this folder, whatever its working directory or HOME.
+  export AMAZON_SPAPI_SPEC_DIR=$spapi_dir
+fi
+
 args=()
 if saleor_src=$("$B" saleor-src); then
   export SALEOR_SRC=$saleor_src
@@ -47,13 +58,18 @@ if saleor_src=$("$B" saleor-src); then
   # CI asks for a fresh one so a database left by half-finished local work can
   # never make it pass or fail.
   args+=(--reuse-db)
-  # Saleor's conftest skips tests marked slow unless asked; ours must run.
-  args+=(--run-slow)
-  [ -n "${AMAZON_FEEDS_FRESH_DB:-}" ] && args+=(--create-db)
+  # A kept database whose migrations no longer match the code (a migration
+  # edited or squashed, another Saleor tree) is built again instead.
+  stamp_file=.cache/test-db.$(printf '%s' "$DATABASE_URL" | sha256sum | cut -c1-12).stamp
+  stamp=$(cat saleor_amazon_feeds/migrations/*.py "$SALEOR_SRC/saleor/__init__.py" | sha256sum | cut -c1-16)
+  if [ -n "${AMAZON_FEEDS_FRESH_DB:-}" ] || [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
+    args+=(--create-db)
+  fi
+  mkdir -p .cache && printf '%s' "$stamp" > "$stamp_file"
 fi
 
 set +e
-.venv/bin/python -m pytest "${args[@]}" "$@"
+"$PY" -m pytest "${args[@]}" "$@"
 status=$?
 set -e
 if [ "$component_status" != 0 ]; then

@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
+
+import httpx
 
 # Statuses after which the same request may succeed later.
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -194,8 +197,6 @@ def parse_retry_after(
         return max(0.0, float(value))
     except ValueError:
         pass
-    from email.utils import parsedate_to_datetime
-
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -324,8 +325,6 @@ def error_from_exception(
     exc: BaseException, *, operation: str | None = None
 ) -> AmazonError:
     """Map a transport failure (timeout, refused connection...) to an AmazonError."""
-    import httpx
-
     if isinstance(exc, httpx.TimeoutException):
         code = "Timeout"
         # A connect timeout never reached Amazon: always safe to repeat.

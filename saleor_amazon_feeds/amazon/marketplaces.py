@@ -17,6 +17,17 @@ class Region(StrEnum):
     EU = "EU"
     FE = "FE"
 
+    @property
+    def label(self) -> str:
+        return _REGION_LABELS[self]
+
+
+_REGION_LABELS = {
+    Region.NA: "North America",
+    Region.EU: "Europe",
+    Region.FE: "Far East",
+}
+
 
 @dataclass(frozen=True)
 class RegionEndpoints:

@@ -16,7 +16,6 @@ Key layout (``prefix`` defaults to ``amazon_feeds``)::
 
 from __future__ import annotations
 
-import os
 import re
 import time
 import uuid
@@ -25,6 +24,7 @@ from datetime import UTC, datetime
 
 import redis
 
+from ..constants import DEFAULT_REDIS_URL
 from .errors import AmazonError, parse_rate_limit
 from .rates import (
     APPLICATION_RATES,
@@ -36,8 +36,6 @@ from .rates import (
     Rate,
 )
 
-REDIS_URL_ENV = "AMAZON_FEEDS_REDIS_URL"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_PREFIX = "amazon_feeds"
 # How long a rate learned from x-amzn-RateLimit-Limit is trusted: Amazon can
 # change a seller's plan, so fall back to the published default eventually.
@@ -143,9 +141,7 @@ class RateLimiter:
     ) -> None:
         if time_scale <= 0:
             raise ValueError("time_scale must be positive")
-        self.redis_url: str = (
-            redis_url or os.environ.get(REDIS_URL_ENV) or DEFAULT_REDIS_URL
-        )
+        self.redis_url: str = redis_url or DEFAULT_REDIS_URL
         self.redis = redis_client or redis.Redis.from_url(self.redis_url)
         self.prefix = prefix
         self.time_scale = float(time_scale)
@@ -347,8 +343,16 @@ class RateLimiter:
     def next_feed_submission_at(
         self, seller_id: str, region: str, feed_type: str = JSON_LISTINGS_FEED
     ) -> datetime:
-        """When the next feed may be submitted (consumes nothing)."""
+        """When the next feed may be submitted (consumes nothing).
+
+        A free slot is "now" on this machine's clock: Redis's clock, read with
+        fewer digits, can be microseconds ahead of ours, and compared with it a
+        free slot read as "wait" (it stalled a drain, or failed a manual
+        submission with a quota error, about one time in thirty).
+        """
         _, wait, now = self._run_window(seller_id, region, feed_type, consume=False)
+        if wait <= 0:
+            return datetime.now(UTC)
         return _utc(now + wait)
 
     # -- housekeeping ------------------------------------------------------

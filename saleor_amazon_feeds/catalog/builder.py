@@ -1,70 +1,21 @@
 """Build JSON_LISTINGS_FEED messages for one marketplace from the Saleor catalog.
 
-``iter_batches`` streams the catalog a page of products at a time (see
-``loader``) and yields one ``Batch`` per page: the messages to send plus every
-product or variant left out, with the reason. Nothing is kept between pages.
-
-Decisions worth knowing:
-
-* Requirements: a listing whose mappings resolve a valid
-  ``merchant_suggested_asin`` is sent ``LISTING_OFFER_ONLY`` with only offer
-  attributes and identifiers: the seller attaches an offer to that ASIN and
-  Amazon's product data stays authoritative. A GTIN alone does not switch to
-  offer-only: whether its ASIN exists cannot be known locally, an offer-only
-  message for an unknown GTIN is rejected, and with ``LISTING`` Amazon still
-  matches the GTIN to its existing ASIN. Variation families are always
-  ``LISTING`` (children) and ``LISTING_PRODUCT_ONLY`` (parent): the
-  relationship is product data, which offer-only messages cannot carry.
-* Parent SKU of a family: ``<slug>-parent``; slugs are unique in Saleor, so
-  the SKU is too. Over Amazon's 40 characters the slug is cut and a hash of the
-  whole slug keeps it unique and stable.
-* Severity of ``Skipped``: "error" means the listing (or variant) was not
-  built; "info" a deliberate omission (excluded); "warning" means the message
-  *was* built and the merchant should still look: text trimmed to Amazon's
-  limits, a malformed part of the options metadata that was ignored, a
-  mapping source that could not be used.
-* ``condition_type`` defaults to ``new_new`` (every product type requires it);
-  map it to sell used goods.
-* Quantity and price patches go only through the listing gate
-  (``listings.gate``): to SKUs whose listing is built in this run or that
-  Amazon is known to have, with the product type Amazon knows the listing
-  by. A patch for a SKU Amazon lacks would create an empty listing there, so
-  the others are left out with the reason. The gate is asked once per page.
-* A variant that does not track inventory offers the marketplace's
-  ``untracked_quantity`` (capped by ``max_quantity``); Saleor sells it
-  without limit, Amazon needs a number.
+The database side of the builder. ``iter_batches`` reads the marketplace's
+settings once (``read_run``), streams the catalog a page of products at a time
+through ``loader`` and decides offers through the ``ListingGate``; ``build``
+turns that plain data into one ``Batch`` per page (its docstring has the
+decisions worth knowing). Every read is here or in ``loader``, so ``build``
+runs, and is tested, without a database.
 """
 
-import hashlib
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
-from functools import cached_property
-from typing import Any
+from collections.abc import Iterable, Iterator
 
-import orjson
-
-from ..amazon.marketplaces import get_marketplace
-from ..listings import messages as msg
-from ..listings.editorjs import Description, editorjs_to_description
-from ..listings.gate import OfferDecision
-from ..listings.schema_validation import ProductTypeSchema
-from ..mapping.options import AmazonOptions, options_from_metadata
-from ..mapping.resolution import MappingPlan, ProductSnapshot, VariantSnapshot
+from ..listings.kinds import SyncScope
 from ..models import AmazonFieldMapping, AmazonMarketplace
-from ..models.accounts import SyncScope
 from . import loader
-from .attributes import Context, ShapedAttributes, offer_only, shape_attributes
+from .build import OfferGate, Run, build_batches
 from .gate import ListingGate
-from .types import Batch, BuiltMessage, FeedKind, SchemaProvider, Skipped
-
-MAX_SKU = 40
-OFFER_KINDS = frozenset({FeedKind.INVENTORY, FeedKind.PRICES})
-_PARENT_SUFFIX = "-parent"
-# Saleor slugs spelled differently from Amazon's attribute names.
-_THEME_ALIASES = {"colour": "color", "sizes": "size", "colours": "color"}
+from .types import Batch, FeedKind, SchemaProvider
 
 
 def iter_batches(
@@ -74,41 +25,24 @@ def iter_batches(
     product_ids: Iterable[int] | None = None,
     batch_size: int = 200,
     schema_provider: SchemaProvider | None = None,
-    gate: ListingGate | None = None,
+    gate: OfferGate | None = None,
 ) -> Iterator[Batch]:
     """One batch of built messages and skipped items per page of products.
 
     ``gate`` decides which SKUs get quantity and price messages; without one
-    only the database is asked (no getListingsItem lookups).
+    only the database is asked (no getListingsItem lookups). Nothing is read
+    before the first batch is asked for.
     """
     wanted = effective_kinds(marketplace, kinds)
     if not wanted:
         return
-    context = _Run.for_marketplace(marketplace, wanted, schema_provider)
-    gate = gate or ListingGate(marketplace)
-    options = loader.LoadOptions(
-        channel_id=marketplace.channel_id,
-        warehouse_ids=context.warehouse_ids,
-        content=FeedKind.LISTINGS in wanted,
-        stock=bool({FeedKind.LISTINGS, FeedKind.INVENTORY} & wanted),
+    run = read_run(marketplace, wanted, schema_provider)
+    pages = loader.iter_pages(
+        load_options(marketplace, wanted),
+        product_ids=product_ids,
+        batch_size=batch_size,
     )
-    for page in loader.iter_pages(
-        options, product_ids=product_ids, batch_size=batch_size
-    ):
-        batch = Batch()
-        offers: list[tuple[_ProductBuild, loader.VariantRow]] = []
-        for product in page.products:
-            build = _ProductBuild(context, page, product, batch)
-            offers += [(build, variant) for variant in build.run()]
-        if offers:
-            # After every listing of the page: a listing built here lets its
-            # offers through, and the gate reads the other SKUs at once.
-            gate.prepare(v.sku for b, v in offers if b.listed_as(v) is None)
-            for build, variant in offers:
-                build.offers(
-                    variant, gate.decide(variant.sku, build.listed_as(variant))
-                )
-        yield batch
+    yield from build_batches(run, pages, gate or ListingGate(marketplace))
 
 
 def effective_kinds(
@@ -127,625 +61,43 @@ def effective_kinds(
     return frozenset(wanted)
 
 
-def parent_sku(slug: str) -> str:
-    candidate = f"{slug}{_PARENT_SUFFIX}"
-    if len(candidate) <= MAX_SKU:
-        return candidate
-    digest = hashlib.sha256(slug.encode()).hexdigest()[:8]
-    head = slug[: MAX_SKU - len(_PARENT_SUFFIX) - len(digest) - 1].rstrip("-")
-    return f"{head}-{digest}{_PARENT_SUFFIX}"
-
-
-def message_digest(message: msg.FeedMessage) -> str:
-    """sha256 of canonical JSON; Decimals as strings so 19.9 != 19.90 is visible."""
-    canonical = orjson.dumps(
-        {"sku": message.sku, **message.payload},
-        option=orjson.OPT_SORT_KEYS,
-        default=_canonical,
+def read_run(
+    marketplace: AmazonMarketplace,
+    kinds: frozenset[FeedKind],
+    schema_provider: SchemaProvider | None = None,
+) -> Run:
+    """The marketplace's settings for one build: its field mappings and its
+    channel, read once."""
+    mappings = {
+        attribute: list(sources)
+        for attribute, sources in AmazonFieldMapping.objects.filter(
+            marketplace=marketplace
+        ).values_list("amazon_attribute", "sources")
+        if isinstance(sources, list) and sources
+    }
+    return Run(
+        marketplace_id=marketplace.marketplace_id,
+        currency=marketplace.currency.upper(),
+        channel_slug=marketplace.channel.slug,
+        kinds=kinds,
+        now=loader.now(),
+        mappings=mappings,
+        stock_buffer=marketplace.stock_buffer,
+        max_quantity=marketplace.max_quantity,
+        untracked_quantity=marketplace.untracked_quantity,
+        handling_time=marketplace.handling_time,
+        schema_provider=schema_provider,
     )
-    return hashlib.sha256(canonical).hexdigest()
 
 
-def _canonical(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-@dataclass
-class _Run:
-    """What holds for the whole run: read once, before the first page."""
-
-    marketplace_id: str
-    currency: str
-    channel_slug: str
-    language_tag: str | None
-    kinds: frozenset[FeedKind]
-    warehouse_ids: list[int]
-    mappings: dict[str, list[str]]
-    stock_buffer: int
-    max_quantity: int | None
-    untracked_quantity: int
-    handling_time: int | None
-    schema_provider: SchemaProvider | None
-    now: datetime
-    # A handful of product types per catalog; not per product.
-    schemas: dict[str, ProductTypeSchema | None] = field(default_factory=dict)
-    plans: dict[tuple, MappingPlan] = field(default_factory=dict)
-
-    @classmethod
-    def for_marketplace(
-        cls,
-        marketplace: AmazonMarketplace,
-        kinds: frozenset[FeedKind],
-        schema_provider: SchemaProvider | None,
-    ) -> "_Run":
-        mappings = {
-            attribute: list(sources)
-            for attribute, sources in AmazonFieldMapping.objects.filter(
-                marketplace=marketplace
-            ).values_list("amazon_attribute", "sources")
-            if isinstance(sources, list) and sources
-        }
-        return cls(
-            marketplace_id=marketplace.marketplace_id,
-            currency=marketplace.currency.upper(),
-            channel_slug=marketplace.channel.slug,
-            language_tag=_language_tag(marketplace.marketplace_id),
-            kinds=kinds,
-            warehouse_ids=list(marketplace.warehouses.values_list("pk", flat=True)),
-            mappings=mappings,
-            stock_buffer=marketplace.stock_buffer,
-            max_quantity=marketplace.max_quantity,
-            untracked_quantity=marketplace.untracked_quantity,
-            handling_time=marketplace.handling_time,
-            schema_provider=schema_provider,
-            now=loader.now(),
-        )
-
-    def plan_for(
-        self,
-        category: Mapping[str, Sequence[str]],
-        product: Mapping[str, Sequence[str]],
-    ) -> MappingPlan:
-        """One parsed plan per distinct set of override mappings.
-
-        Most products have no overrides of their own, so a catalog needs a
-        handful of plans however many products it has.
-        """
-        key = (_mapping_key(category), _mapping_key(product))
-        plan = self.plans.get(key)
-        if plan is None:
-            plan = self.plans[key] = MappingPlan(
-                marketplace=self.mappings, category=category, product=product
-            )
-        return plan
-
-    def schema_for(self, product_type: str) -> ProductTypeSchema | None:
-        if self.schema_provider is None:
-            return None
-        if product_type not in self.schemas:
-            self.schemas[product_type] = self.schema_provider(product_type)
-        return self.schemas[product_type]
-
-
-def _mapping_key(mappings: Mapping[str, Sequence[str]]) -> tuple:
-    return tuple(sorted((k, tuple(v)) for k, v in mappings.items()))
-
-
-def _language_tag(marketplace_id: str) -> str | None:
-    try:
-        return get_marketplace(marketplace_id).language
-    except LookupError:
-        return None
-
-
-@dataclass
-class _Candidate:
-    variant: loader.VariantRow
-    attributes: dict[str, Any]
-    theme_values: dict[str, str] = field(default_factory=dict)
-
-
-class _ProductBuild:
-    """Messages and skips for one product; small steps, each may stop it."""
-
-    def __init__(
-        self,
-        run: _Run,
-        page: loader.CatalogPage,
-        product: loader.ProductRow,
-        batch: Batch,
-    ) -> None:
-        self.run_ = run
-        self.page = page
-        self.product = product
-        self.batch = batch
-        self.options = AmazonOptions()
-        self.category_options = AmazonOptions()
-        # Parent and children of a family share product data: evaluate and
-        # shape it once per product, not once per variant.
-        self._source_memo: dict = {}
-        self._shape_memo: dict = {}
-        # SKU -> product type of the listing messages built for this product.
-        self._listed: dict[str, str] = {}
-
-    # -- entry -------------------------------------------------------------
-
-    def run(self) -> list[loader.VariantRow]:
-        """Build the listings; return the variants that want offers.
-
-        Offers are decided by the caller, through the listing gate, once every
-        product of the page has been built.
-        """
-        self._read_options()
-        if self.options.exclude or self.category_options.exclude:
-            where = "product" if self.options.exclude else "category"
-            self._skip(
-                f"'{self.product.name}' is excluded from Amazon (option "
-                f"'exclude' on its {where}).",
-                severity="info",
-            )
-            return []
-        if not self._sellable_in_channel():
-            return []
-        variants = self._usable_variants()
-        product_type = self.options.product_type_for(
-            self.run_.marketplace_id
-        ) or self.category_options.product_type_for(self.run_.marketplace_id)
-        if FeedKind.LISTINGS in self.run_.kinds:
-            self._listings(product_type, variants)
-        return variants if OFFER_KINDS & self.run_.kinds else []
-
-    def listed_as(self, variant: loader.VariantRow) -> str | None:
-        return self._listed.get(variant.sku)
-
-    def offers(self, variant: loader.VariantRow, decision: OfferDecision) -> None:
-        if not decision.allowed:
-            self._skip(decision.reason, variant=variant)
-            return
-        if FeedKind.INVENTORY in self.run_.kinds:
-            self._inventory(variant, decision.product_type)
-        if FeedKind.PRICES in self.run_.kinds:
-            self._price(variant, decision.product_type)
-
-    # -- gates -------------------------------------------------------------
-
-    def _read_options(self) -> None:
-        self.options, issues = options_from_metadata(self.product.private_metadata)
-        for issue in issues:
-            self._skip(
-                f"Amazon options of '{self.product.name}': {issue.field}: "
-                f"{issue.message} This part is ignored.",
-                severity="warning",
-                attribute=issue.field,
-            )
-        self.category_options, issues = options_from_metadata(
-            self.product.category_private_metadata
-        )
-        for issue in issues:
-            self._skip(
-                f"Amazon options of the category '{self.product.category_name}': "
-                f"{issue.field}: {issue.message} This part is ignored.",
-                severity="warning",
-                attribute=issue.field,
-            )
-
-    def _sellable_in_channel(self) -> bool:
-        listing = self.product.listing
-        channel = self.run_.channel_slug
-        if listing is None:
-            self._skip(f"'{self.product.name}' is not in channel '{channel}'.")
-            return False
-        problem = listing.problem(self.run_.now)
-        if problem:
-            self._skip(f"'{self.product.name}' {problem} in channel '{channel}'.")
-            return False
-        if not self.product.variants:
-            self._skip(f"'{self.product.name}' has no variants.")
-            return False
-        return True
-
-    def _usable_variants(self) -> list[loader.VariantRow]:
-        usable = []
-        for variant in self.product.variants:
-            reason = self._variant_problem(variant)
-            if reason:
-                self._skip(reason, variant=variant)
-            else:
-                usable.append(variant)
-        return usable
-
-    def _variant_problem(self, variant: loader.VariantRow) -> str | None:
-        label = f"Variant '{variant.name or variant.id}' of '{self.product.name}'"
-        if not variant.sku:
-            return f"{label} has no SKU; Amazon identifies offers by SKU."
-        if len(variant.sku) > MAX_SKU:
-            return f"SKU {variant.sku!r} is longer than Amazon's {MAX_SKU} characters."
-        if variant.price is None:
-            return (
-                f"Variant {variant.sku} has no price in channel "
-                f"'{self.run_.channel_slug}'."
-            )
-        if (variant.currency or "").upper() != self.run_.currency:
-            return (
-                f"Variant {variant.sku} is priced in {variant.currency}, the "
-                f"marketplace sells in {self.run_.currency}."
-            )
-        return None
-
-    # -- offers ------------------------------------------------------------
-
-    def _quantity(self, variant: loader.VariantRow) -> int:
-        run = self.run_
-        return msg.sellable_quantity(
-            variant.stocks,
-            buffer=run.stock_buffer,
-            maximum=run.max_quantity,
-            track_inventory=variant.track_inventory,
-            untracked_quantity=run.untracked_quantity,
-        )
-
-    def _list_price(self, variant: loader.VariantRow) -> Decimal | None:
-        prior = variant.prior_price
-        # A "was" price not above the current one would show a fake saving.
-        return prior if prior is not None and prior > variant.price else None
-
-    def _offer_attributes(self, variant: loader.VariantRow) -> dict[str, Any]:
-        run = self.run_
-        attributes = {
-            "purchasable_offer": msg.purchasable_offer(
-                variant.price, marketplace_id=run.marketplace_id, currency=run.currency
-            ),
-            "fulfillment_availability": msg.fulfillment_availability(
-                self._quantity(variant), handling_time_days=run.handling_time
-            ),
-        }
-        compare_at = self._list_price(variant)
-        if compare_at is not None:
-            attributes["list_price"] = msg.list_price(
-                compare_at, marketplace_id=run.marketplace_id, currency=run.currency
-            )
-        return attributes
-
-    def _offer_summary(self, variant: loader.VariantRow) -> dict[str, Any]:
-        return {
-            "price": str(msg.money(variant.price, self.run_.currency)),
-            "currency": self.run_.currency,
-            "quantity": self._quantity(variant),
-        }
-
-    def _inventory(self, variant: loader.VariantRow, product_type: str) -> None:
-        quantity = self._quantity(variant)
-        message = msg.inventory_patch(
-            variant.sku,
-            product_type,
-            quantity,
-            handling_time_days=self.run_.handling_time,
-        )
-        self._emit(variant, message, FeedKind.INVENTORY, {"quantity": quantity})
-
-    def _price(self, variant: loader.VariantRow, product_type: str) -> None:
-        run = self.run_
-        compare_at = self._list_price(variant)
-        message = msg.price_patch(
-            variant.sku,
-            product_type,
-            variant.price,
-            marketplace_id=run.marketplace_id,
-            currency=run.currency,
-            compare_at_price=compare_at,
-        )
-        summary = {
-            "price": str(msg.money(variant.price, run.currency)),
-            "currency": run.currency,
-        }
-        if compare_at is not None:
-            summary["listPrice"] = str(msg.money(compare_at, run.currency))
-        self._emit(variant, message, FeedKind.PRICES, summary)
-
-    # -- listings ----------------------------------------------------------
-
-    def _listings(
-        self, product_type: str | None, variants: list[loader.VariantRow]
-    ) -> None:
-        if product_type is None:
-            self._skip(
-                f"No Amazon product type chosen for '{self.product.name}' in "
-                f"marketplace {self.run_.marketplace_id} (set it on the product "
-                "or its category).",
-                attribute="productType",
-            )
-            return
-        if not variants:
-            return
-        schema = self.run_.schema_for(product_type)
-        if len(self.product.variants) > 1:
-            self._family(product_type, schema, variants)
-        else:
-            self._standalone(product_type, schema, variants[0])
-
-    def _context(self, schema: ProductTypeSchema | None) -> Context:
-        return Context(self.run_.marketplace_id, self.run_.language_tag, schema)
-
-    def _shape(
-        self,
-        variant: loader.VariantRow | None,
-        schema: ProductTypeSchema | None,
-    ) -> ShapedAttributes | None:
-        """Mapped attributes for the product (variant None) or one variant."""
-        resolution = self._plan.resolve(self._snapshot(variant), memo=self._source_memo)
-        shaped = shape_attributes(
-            resolution, self._context(schema), memo=self._shape_memo
-        )
-        for problem in shaped.problems:
-            self._skip(
-                problem.message,
-                variant=variant,
-                severity="error" if problem.blocking else "warning",
-                attribute=problem.attribute,
-            )
-        return None if shaped.blocked else shaped
-
-    def _standalone(
-        self,
-        product_type: str,
-        schema: ProductTypeSchema | None,
-        variant: loader.VariantRow,
-    ) -> None:
-        shaped = self._shape(variant, schema)
-        if shaped is None:
-            return
-        attributes = {**shaped.attributes, **self._offer_attributes(variant)}
-        requirements = msg.Requirements.LISTING
-        if shaped.suggested_asin:
-            requirements = msg.Requirements.LISTING_OFFER_ONLY
-            attributes = offer_only(attributes)
-        if not self._valid(
-            schema,
-            attributes,
-            variant,
-            enforce=requirements == msg.Requirements.LISTING,
-        ):
-            return
-        message = msg.listing_update(
-            variant.sku, product_type, attributes, requirements=requirements
-        )
-        self._emit_listing(variant, message, self._offer_summary(variant))
-        self._listed[variant.sku] = product_type
-
-    def _family(
-        self,
-        product_type: str,
-        schema: ProductTypeSchema | None,
-        variants: list[loader.VariantRow],
-    ) -> None:
-        selection = self.page.selection.get(self.product.product_type_id, [])
-        if not selection:
-            self._skip(
-                f"Saleor product type '{self.product.product_type_name}' has no "
-                "variant selection attributes; Amazon needs them as the "
-                f"variation theme of '{self.product.name}'.",
-                attribute="variation_theme",
-            )
-            return
-        parent = self._shape(None, schema)
-        if parent is None:
-            return
-        theme_keys = [self._theme_key(a.slug) for a in selection]
-        candidates = [
-            c
-            for c in (
-                self._child(variant, schema, selection, theme_keys)
-                for variant in variants
-            )
-            if c is not None
-        ]
-        if not candidates:
-            return
-        self._send_family(product_type, schema, parent, candidates, theme_keys)
-
-    def _child(
-        self,
-        variant: loader.VariantRow,
-        schema: ProductTypeSchema | None,
-        selection: Sequence[loader.SelectionAttribute],
-        theme_keys: Sequence[str],
-    ) -> _Candidate | None:
-        theme_values = {}
-        for attribute, key in zip(selection, theme_keys, strict=True):
-            values = variant.attributes.get(attribute.slug)
-            if not values:
-                self._skip(
-                    f"Variant {variant.sku} has no {attribute.name}, needed by the "
-                    "variation theme.",
-                    variant=variant,
-                    attribute=key,
-                )
-                return None
-            theme_values[key] = str(values[0].value)
-        shaped = self._shape(variant, schema)
-        if shaped is None:
-            return None
-        attributes = {**shaped.attributes, **self._offer_attributes(variant)}
-        return _Candidate(variant, attributes, theme_values)
-
-    def _send_family(
-        self,
-        product_type: str,
-        schema: ProductTypeSchema | None,
-        parent: ShapedAttributes,
-        candidates: list[_Candidate],
-        theme_keys: list[str],
-    ) -> None:
-        run = self.run_
-        sku = parent_sku(self.product.slug)
-        allowed = schema.enum_values("variation_theme", "name") if schema else None
-        # Amazon's variation guide puts the relationship type on the parent
-        # too (without a parent_sku); product type schemas require it there.
-        parent_attributes = {
-            **parent.attributes,
-            "child_parent_sku_relationship": [
-                {
-                    "marketplace_id": run.marketplace_id,
-                    "child_relationship_type": "variation",
-                }
-            ],
-        }
-        try:
-            messages = msg.variation_family(
-                sku,
-                product_type,
-                parent_attributes=parent_attributes,
-                variants=[
-                    msg.VariantListing(c.variant.sku, c.attributes, c.theme_values)
-                    for c in candidates
-                ],
-                theme_attributes=theme_keys,
-                marketplace_id=run.marketplace_id,
-                language_tag=run.language_tag,
-                allowed_themes=allowed or None,
-            )
-        except ValueError as exc:
-            self._skip(str(exc), attribute="variation_theme")
-            return
-        by_sku = {c.variant.sku: c.variant for c in candidates}
-        parent_message, children = messages[0], messages[1:]
-        if not self._valid(schema, parent_message.payload["attributes"], None):
-            # Children would point to a parent Amazon never received.
-            return
-        self._emit_listing(None, parent_message, {"parentage": "parent"})
-        for child in children:
-            variant = by_sku[child.sku]
-            if self._valid(schema, child.payload["attributes"], variant):
-                summary = {"parentSku": sku, **self._offer_summary(variant)}
-                self._emit_listing(variant, child, summary)
-                self._listed[variant.sku] = product_type
-
-    def _valid(
-        self,
-        schema: ProductTypeSchema | None,
-        attributes: Mapping[str, Any],
-        variant: loader.VariantRow | None,
-        *,
-        enforce: bool = True,
-    ) -> bool:
-        if schema is None:
-            return True
-        issues = schema.validate(attributes, enforce_requirements=enforce)
-        for issue in issues:
-            self._skip(
-                issue.message, variant=variant, attribute=issue.attribute or None
-            )
-        return not issues
-
-    def _theme_key(self, slug: str) -> str:
-        """Amazon attribute a Saleor selection attribute stands for.
-
-        A mapping that reads the Saleor attribute names it (most specific level
-        first); otherwise the slug itself, spelled the Amazon way.
-        """
-        keyed = {f"attribute:{slug}", f"variant_attribute:{slug}"}
-        for level in (
-            self.options.mappings,
-            self.category_options.mappings,
-            self.run_.mappings,
-        ):
-            for amazon_attribute, sources in level.items():
-                if keyed & set(sources):
-                    return amazon_attribute
-        name = re.sub(r"[^a-z0-9]+", "_", slug.lower()).strip("_")
-        return _THEME_ALIASES.get(name, name)
-
-    @cached_property
-    def _plan(self) -> MappingPlan:
-        return self.run_.plan_for(self.category_options.mappings, self.options.mappings)
-
-    @cached_property
-    def _description(self) -> Description:
-        return editorjs_to_description(self.product.description)
-
-    def _snapshot(self, variant: loader.VariantRow | None) -> ProductSnapshot:
-        product = self.product
-        snapshot = ProductSnapshot(
-            name=product.name,
-            slug=product.slug,
-            description=product.description,
-            seo_title=product.seo_title,
-            seo_description=product.seo_description,
-            product_type=product.product_type_name,
-            category=product.category_name,
-            weight=product.weight,
-            media=product.media,
-            attributes=product.attributes,
-            metadata=product.metadata,
-            variant=None
-            if variant is None
-            else VariantSnapshot(
-                sku=variant.sku,
-                name=variant.name,
-                external_reference=variant.external_reference,
-                weight=variant.weight,
-                attributes=variant.attributes,
-                metadata=variant.metadata,
-            ),
-        )
-        # Every variant shares the product's description: parse it once per
-        # product, not once per variant (it was a fifth of the build time).
-        snapshot.__dict__["parsed_description"] = self._description
-        return snapshot
-
-    # -- output ------------------------------------------------------------
-
-    def _emit_listing(
-        self,
-        variant: loader.VariantRow | None,
-        message: msg.FeedMessage,
-        extra: dict[str, Any],
-    ) -> None:
-        summary = {
-            "productType": message.payload["productType"],
-            "requirements": message.payload["requirements"],
-            "attributes": sorted(message.payload["attributes"]),
-            # Shown next to Amazon's issues about them; shared, not copied.
-            "values": message.payload["attributes"],
-            **extra,
-        }
-        self._emit(variant, message, FeedKind.LISTINGS, summary)
-
-    def _emit(
-        self,
-        variant: loader.VariantRow | None,
-        message: msg.FeedMessage,
-        kind: FeedKind,
-        summary: dict[str, Any],
-    ) -> None:
-        self.batch.messages.append(
-            BuiltMessage(
-                product_id=self.product.id,
-                variant_id=variant.id if variant else None,
-                message=message,
-                feed_kind=kind,
-                digest=message_digest(message),
-                summary=summary,
-            )
-        )
-
-    def _skip(
-        self,
-        reason: str,
-        *,
-        variant: loader.VariantRow | None = None,
-        severity: str = "error",
-        attribute: str | None = None,
-    ) -> None:
-        self.batch.skipped.append(
-            Skipped(
-                product_id=self.product.id,
-                variant_id=variant.id if variant else None,
-                sku=variant.sku if variant else None,
-                reason=reason,
-                severity=severity,
-                attribute=attribute,
-            )
-        )
+def load_options(
+    marketplace: AmazonMarketplace, kinds: frozenset[FeedKind]
+) -> loader.LoadOptions:
+    """What the loader reads for these kinds: stock from the marketplace's
+    warehouses, and content (attributes, media) only for full listings."""
+    return loader.LoadOptions(
+        channel_id=marketplace.channel_id,
+        warehouse_ids=list(marketplace.warehouses.values_list("pk", flat=True)),
+        content=FeedKind.LISTINGS in kinds,
+        stock=bool({FeedKind.LISTINGS, FeedKind.INVENTORY} & kinds),
+    )

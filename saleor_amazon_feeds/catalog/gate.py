@@ -23,9 +23,9 @@ from .. import conf
 from ..amazon.client import AmazonClient
 from ..amazon.errors import AmazonError
 from ..listings import gate as rule
+from ..listings.kinds import FeedKind, SyncScope
 from ..models import AmazonListingLookup, AmazonListingState, AmazonMarketplace
 from ..models.feeds import ListingStatus
-from .types import FeedKind
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class ListingGate:
         self.marketplace = marketplace
         self.scope = str(marketplace.sync_scope)
         self.lookup = lookup
-        self.miss_max_age = LOOKUP_MISS_MAX_AGE / conf.time_scale()
+        self.miss_max_age = conf.scaled(LOOKUP_MISS_MAX_AGE)
         self._known: dict[str, rule.KnownListing] = {}
         self._lookups: dict[str, rule.Lookup] = {}
 
@@ -140,7 +140,7 @@ class ListingGate:
         self._known = known_listings(self.marketplace, skus)
         self._lookups = {}
         unknown = [s for s in skus if s not in self._known]
-        if self.scope != rule.INVENTORY_SCOPE or not unknown:
+        if self.scope != SyncScope.INVENTORY or not unknown:
             return
         cached = {
             row.sku: rule.Lookup(row.found, row.product_type, row.checked_at)

@@ -7,6 +7,7 @@ assignments, the distinct values they assign, media and variant selection
 (eight at most). Pages are keyed on the product pk (keyset pagination), so a
 long export neither slows down on deep offsets nor skips or repeats products
 when others are added meanwhile, and only one page of rows is alive at a time.
+The rows are ``rows``' plain dataclasses, so the builder needs no database.
 
 The queries are plain SQL read as tuples, on the tables and columns Saleor's
 models name in ``_meta``: through ``values()`` Django's query compilation and
@@ -23,7 +24,7 @@ import json
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
@@ -35,7 +36,6 @@ from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
-from saleor.attribute import AttributeInputType
 from saleor.attribute.models import (
     AssignedProductAttributeValue,
     AssignedVariantAttribute,
@@ -44,8 +44,6 @@ from saleor.attribute.models import (
     AttributeValue,
     AttributeVariant,
 )
-from saleor.core.utils import build_absolute_uri
-from saleor.product import ProductMediaTypes
 from saleor.product.models import (
     Category,
     Product,
@@ -60,77 +58,14 @@ from saleor.warehouse.models import Allocation, Stock
 from ..listings.editorjs import editorjs_to_description
 from ..listings.messages import StockLevel
 from ..mapping.resolution import Measure, SourceValue
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelListing:
-    is_published: bool
-    published_at: datetime | None
-    available_for_purchase_at: datetime | None
-
-    def problem(self, now: datetime) -> str | None:
-        """Why the product cannot be sold in the channel now, or None."""
-        if not self.is_published or (
-            self.published_at is not None and self.published_at > now
-        ):
-            return "is not published"
-        if (
-            self.available_for_purchase_at is None
-            or self.available_for_purchase_at > now
-        ):
-            return "is not available for purchase"
-        return None
-
-
-@dataclass
-class VariantRow:
-    id: int
-    sku: str | None
-    name: str
-    external_reference: str | None
-    weight: Measure | None
-    metadata: dict[str, str]
-    track_inventory: bool
-    price: Decimal | None = None
-    prior_price: Decimal | None = None
-    currency: str | None = None
-    stocks: list[StockLevel] = field(default_factory=list)
-    # Saleor attribute slug -> values, in assignment order.
-    attributes: dict[str, list[SourceValue]] = field(default_factory=dict)
-
-
-@dataclass
-class ProductRow:
-    id: int
-    name: str
-    slug: str
-    description: Any
-    seo_title: str | None
-    seo_description: str | None
-    product_type_id: int
-    product_type_name: str
-    category_name: str | None
-    weight: Measure | None
-    metadata: dict[str, str]
-    private_metadata: dict[str, Any]
-    category_private_metadata: dict[str, Any]
-    listing: ChannelListing | None = None
-    media: list[str] = field(default_factory=list)
-    attributes: dict[str, list[SourceValue]] = field(default_factory=dict)
-    variants: list[VariantRow] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class SelectionAttribute:
-    slug: str
-    name: str
-
-
-@dataclass
-class CatalogPage:
-    products: list[ProductRow]
-    # product type id -> variant selection attributes in their configured order.
-    selection: dict[int, list[SelectionAttribute]] = field(default_factory=dict)
+from ..saleor_compat import AttributeInputType, ProductMediaTypes, build_absolute_uri
+from .rows import (
+    CatalogPage,
+    ChannelListing,
+    ProductRow,
+    SelectionAttribute,
+    VariantRow,
+)
 
 
 @dataclass(frozen=True, slots=True)

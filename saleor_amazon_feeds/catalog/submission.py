@@ -16,7 +16,7 @@ and are retried unchanged.
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -27,9 +27,19 @@ from .. import conf
 from ..amazon.client import AmazonClient
 from ..amazon.errors import AmazonError
 from ..amazon.rates import JSON_LISTINGS_FEED
+from ..amazon_clients import client_for
 from ..listings.feed_writer import FeedDocument, iter_feed_documents
+from ..listings.kinds import (
+    INVENTORY_SCOPE_KINDS,
+    KIND_ORDER,
+    FeedKind,
+    FeedTrigger,
+    SyncScope,
+    scope_kinds,
+)
 from ..listings.messages import delete_message
 from ..listings.report import ReportError, parse_processing_report, sent_value
+from ..listings.severity import Severity
 from ..mapping.options import options_from_metadata
 from ..models import (
     AmazonFeedIssue,
@@ -38,39 +48,22 @@ from ..models import (
     AmazonListingState,
     AmazonMarketplace,
 )
-from ..models.accounts import SyncScope
 from ..models.feeds import ListingStatus, SubmissionStatus
-from ..services.amazon_clients import client_for
+from .builder import iter_batches
 from .gate import ListingGate, amazon_lookup, forget_lookups
 from .product_types import SchemaProvider
-from .types import Batch, BuiltMessage, FeedKind, Skipped
+from .types import Batch, BuiltMessage, Skipped
 
 log = logging.getLogger(__name__)
 
-KIND_ORDER = (
-    FeedKind.DELETIONS,
-    FeedKind.LISTINGS,
-    FeedKind.PRICES,
-    FeedKind.INVENTORY,
-)
-INVENTORY_SCOPE_KINDS = frozenset(
-    {FeedKind.INVENTORY, FeedKind.PRICES, FeedKind.DELETIONS}
-)
 POLL_INTERVAL = timedelta(seconds=30)
-CLOCK_SLACK = timedelta(milliseconds=1)
 STATE_BATCH = 1000
-
-
-def _scaled(delta: timedelta) -> timedelta:
-    return delta / conf.time_scale()
 
 
 def allowed_kinds(
     marketplace: AmazonMarketplace, kinds: Iterable[str]
 ) -> list[FeedKind]:
-    wanted = {FeedKind(k) for k in kinds}
-    if marketplace.sync_scope == SyncScope.INVENTORY:
-        wanted &= INVENTORY_SCOPE_KINDS
+    wanted = {FeedKind(k) for k in kinds} & scope_kinds(marketplace.sync_scope)
     return [k for k in KIND_ORDER if k in wanted]
 
 
@@ -103,7 +96,7 @@ def submit_feeds(
     marketplace: AmazonMarketplace,
     kinds: Iterable[str],
     *,
-    trigger: str = "MANUAL",
+    trigger: str = FeedTrigger.MANUAL,
     product_ids: Iterable[int] | None = None,
     client: AmazonClient | None = None,
 ) -> list[AmazonFeedSubmission]:
@@ -136,19 +129,6 @@ def submit_feeds(
             client.close()
 
 
-def next_submission_at(
-    client: AmazonClient, marketplace: AmazonMarketplace
-) -> datetime:
-    at = client.limiter.next_feed_submission_at(
-        marketplace.account.seller_id, marketplace.account.region, JSON_LISTINGS_FEED
-    )
-    now = timezone.now()
-    # A free slot comes back as Redis's clock with fewer digits, sometimes
-    # microseconds ahead of ours: read as "wait", it stalled a drain or failed
-    # a manual submission with a quota error about one time in thirty.
-    return now if at <= now + CLOCK_SLACK else at
-
-
 def _submit_kind(
     client: AmazonClient,
     marketplace: AmazonMarketplace,
@@ -156,7 +136,7 @@ def _submit_kind(
     trigger: str,
     product_ids: list[int] | None,
 ) -> list[AmazonFeedSubmission]:
-    next_at = next_submission_at(client, marketplace)
+    next_at = client.next_feed_submission_at()
     if next_at > timezone.now():
         # Checked before building: a feed built now could not be sent anyway.
         return [
@@ -219,8 +199,6 @@ def _submit_kind(
 
 
 def _batches(client, marketplace, kind, product_ids) -> Iterator[Batch]:
-    from .builder import iter_batches
-
     schema_provider = (
         SchemaProvider(client, marketplace) if kind == FeedKind.LISTINGS else None
     )
@@ -311,7 +289,7 @@ def _rejected_again(built: BuiltMessage, feed_id: str | None) -> Skipped:
             f"Not sent again: Amazon rejected this exact message{where} (see that "
             "submission's issues). It is sent once something in it changes."
         ),
-        severity="info",
+        severity=Severity.INFO,
     )
 
 
@@ -500,7 +478,7 @@ def recover_uploaded_submissions(limit: int = 20) -> int:
     stale = list(
         AmazonFeedSubmission.objects.filter(
             status=SubmissionStatus.UPLOADED,
-            created_at__lte=timezone.now() - _scaled(UPLOAD_GRACE),
+            created_at__lte=timezone.now() - conf.scaled(UPLOAD_GRACE),
         ).select_related("marketplace__account")[:limit]
     )
     for submission in stale:
@@ -580,7 +558,7 @@ def poll_open_submissions(limit: int = 50) -> int:
         except AmazonError as exc:
             submission.attempts += 1
             submission.error = exc.merchant_message
-            submission.next_check_at = timezone.now() + _scaled(
+            submission.next_check_at = timezone.now() + conf.scaled(
                 POLL_INTERVAL * min(2**submission.attempts, 32)
             )
             submission.save(update_fields=["attempts", "error", "next_check_at"])
@@ -593,7 +571,7 @@ def poll_submission(submission: AmazonFeedSubmission, client: AmazonClient) -> N
     now = timezone.now()
     if status in ("IN_QUEUE", "IN_PROGRESS"):
         submission.status = status
-        submission.next_check_at = now + _scaled(POLL_INTERVAL)
+        submission.next_check_at = now + conf.scaled(POLL_INTERVAL)
         submission.save(update_fields=["status", "next_check_at"])
         return
     submission.finished_at = now
@@ -666,9 +644,7 @@ def _store_issues(submission, report) -> None:
             sku=(issue.sku or "")[:64],
             variant_id=(correlation.get(str(issue.message_id)) or [None] * 3)[2],
             code=(issue.code or "")[:64],
-            severity=issue.severity
-            if issue.severity in ("ERROR", "WARNING", "INFO")
-            else "ERROR",
+            severity=Severity.of(issue.severity),
             message=issue.message,
             attribute=", ".join(issue.attribute_names)[:128],
             sent_value=sent_value(sent.get(issue.sku), issue.attribute_names),

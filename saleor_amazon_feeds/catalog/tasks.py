@@ -1,19 +1,22 @@
-"""Celery tasks for catalog feeds: submit in the background, poll results."""
-
-from datetime import timedelta
+"""Celery tasks for catalog feeds: submit in the background, poll results
+(beat entries in ``schedule``)."""
 
 from celery.utils.log import get_task_logger
-from saleor.celeryconf import app
-from saleor.core.db.connection import allow_writer
 
-from .. import schedule
 from ..amazon.errors import AmazonError
+from ..listings.kinds import FeedTrigger
 from ..models import AmazonMarketplace
+from ..saleor_compat import allow_writer, celery_app
+from .submission import (
+    poll_open_submissions,
+    recover_uploaded_submissions,
+    submit_feeds,
+)
 
 log = get_task_logger(__name__)
 
 
-@app.task(
+@celery_app.task(
     autoretry_for=(AmazonError,),
     retry_backoff=30,
     retry_backoff_max=600,
@@ -21,9 +24,9 @@ log = get_task_logger(__name__)
     max_retries=5,
 )
 @allow_writer()
-def submit_feeds_task(marketplace_pk: int, kinds: list[str], trigger: str = "MANUAL"):
-    from .submission import submit_feeds
-
+def submit_feeds_task(
+    marketplace_pk: int, kinds: list[str], trigger: str = FeedTrigger.MANUAL
+):
     marketplace = (
         AmazonMarketplace.objects.select_related("account", "channel")
         .filter(pk=marketplace_pk)
@@ -40,17 +43,8 @@ def submit_feeds_task(marketplace_pk: int, kinds: list[str], trigger: str = "MAN
     )
 
 
-@app.task
+@celery_app.task
 @allow_writer()
 def poll_feed_submissions_task():
-    from .submission import poll_open_submissions, recover_uploaded_submissions
-
     recover_uploaded_submissions()
     return poll_open_submissions()
-
-
-schedule.register(
-    "poll-feed-submissions",
-    "saleor_amazon_feeds.catalog.tasks.poll_feed_submissions_task",
-    timedelta(seconds=30),
-)

@@ -2,19 +2,13 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from ..listings.kinds import FeedKind
 from ..listings.messages import FeedMessage
 from ..listings.schema_validation import ProductTypeSchema
+from ..listings.severity import Severity
 
-
-class FeedKind(StrEnum):
-    """What a merchant can submit (X-Cart's feed checkboxes)."""
-
-    LISTINGS = "LISTINGS"
-    INVENTORY = "INVENTORY"
-    PRICES = "PRICES"
-    DELETIONS = "DELETIONS"
+__all__ = ["Batch", "BuiltMessage", "FeedKind", "SchemaProvider", "Skipped"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +37,9 @@ class Skipped:
     variant_id: int | None
     sku: str | None
     reason: str
-    # "error" blocks the listing (missing price, invalid attributes...);
-    # "info" is a deliberate omission (excluded from Amazon).
-    severity: str = "error"
+    # See listings.severity: ERROR blocks the listing (missing price, invalid
+    # attributes...), INFO is a deliberate omission (excluded from Amazon).
+    severity: Severity = Severity.ERROR
     attribute: str | None = None
 
 

@@ -3,16 +3,16 @@
 from typing import Any
 
 from ..amazon.errors import AmazonError
+from ..amazon_clients import client_for
+from ..listings.severity import Severity
 from ..models import AmazonMarketplace
-from ..services.amazon_clients import client_for
+from .builder import iter_batches
 from .product_types import SchemaProvider
 from .types import FeedKind
 
 
 def validate_product(product, marketplace: AmazonMarketplace) -> list[dict[str, Any]]:
     """Issues for every SKU of the product, from local checks and from Amazon."""
-    from .builder import iter_batches
-
     issues: list[dict[str, Any]] = []
     with client_for(marketplace.account) as client:
         batches = iter_batches(
@@ -27,7 +27,7 @@ def validate_product(product, marketplace: AmazonMarketplace) -> list[dict[str, 
                     {
                         "sku": skipped.sku or "",
                         "code": "NOT_EXPORTABLE",
-                        "severity": "INFO" if skipped.severity == "info" else "ERROR",
+                        "severity": skipped.severity.value,
                         "message": skipped.reason,
                         "attributes": [skipped.attribute] if skipped.attribute else [],
                     }
@@ -53,7 +53,7 @@ def validate_product(product, marketplace: AmazonMarketplace) -> list[dict[str, 
                         {
                             "sku": built.message.sku,
                             "code": exc.code or "AMAZON_ERROR",
-                            "severity": "ERROR",
+                            "severity": Severity.ERROR.value,
                             "message": exc.merchant_message,
                             "attributes": [],
                         }
@@ -64,7 +64,7 @@ def validate_product(product, marketplace: AmazonMarketplace) -> list[dict[str, 
                         {
                             "sku": built.message.sku,
                             "code": issue.get("code", ""),
-                            "severity": issue.get("severity", "ERROR"),
+                            "severity": Severity.of(issue.get("severity")).value,
                             "message": issue.get("message", ""),
                             "attributes": list(issue.get("attributeNames") or []),
                         }

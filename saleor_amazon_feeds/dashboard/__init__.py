@@ -2,16 +2,16 @@
 the table of extensions the plugin's App registers.
 
 The pages are a separate frontend build (``dashboard-extension/``, output in
-``static/``, shipped as package data); this package only serves and registers
-them.
+``static/``, shipped as package data); this package only serves and lists
+them (``services.saleor_app`` registers them with Saleor).
 """
 
-DASHBOARD_PATH = "dashboard"
+from ..constants import DASHBOARD_PATH, endpoint_path
+
+__all__ = ["DASHBOARD_PATH", "dashboard_path"]
 
 
 def dashboard_path(page: str = "") -> str:
     """Absolute path (no host) of the dashboard folder or one of its pages."""
-    from ..plugin import PLUGIN_ID
-
-    base = f"/plugins/global/{PLUGIN_ID}/{DASHBOARD_PATH}"
-    return f"{base}/{page.strip('/')}" if page.strip("/") else base
+    page = page.strip("/")
+    return endpoint_path(f"{DASHBOARD_PATH}/{page}" if page else DASHBOARD_PATH)

@@ -18,9 +18,9 @@ import hashlib
 import logging
 import re
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -29,12 +29,9 @@ from django.http import (
 )
 
 from .. import conf
-from ..endpoint import route, routed_path
-from . import DASHBOARD_PATH, dashboard_path
+from ..saleor_compat import BasePlugin, build_absolute_uri
+from . import dashboard_path
 from .extensions import PAGES
-
-if TYPE_CHECKING:
-    from ..plugin import AmazonFeedsPlugin
 
 log = logging.getLogger(__name__)
 
@@ -121,9 +118,6 @@ def content_security_policy() -> str:
     to this Saleor (the plugin's API is same-origin; Saleor's API is at
     PUBLIC_URL, which may be another host than the one the page was loaded
     from)."""
-    from django.conf import settings
-    from saleor.core.utils import build_absolute_uri
-
     api = _origin(build_absolute_uri("/graphql/"))
     media = _origin(getattr(settings, "MEDIA_URL", None))
     extra_img = [o for o in dict.fromkeys((api, media)) if o]
@@ -269,9 +263,11 @@ def _file(request: HttpRequest, relative: str) -> HttpResponse:
     return _common_headers(response)
 
 
-@route(rf"{DASHBOARD_PATH}(?:/.*)?", methods=("GET", "HEAD"))
-def dashboard(plugin: "AmazonFeedsPlugin", request: HttpRequest) -> HttpResponse:
-    sub = routed_path(request)[len(DASHBOARD_PATH) :].strip("/")
+def dashboard(
+    plugin: BasePlugin, request: HttpRequest, page: str | None = None
+) -> HttpResponse:
+    """``dashboard/<page>``: ``page`` is what the route matched after the folder."""
+    sub = (page or "").strip("/")
     if not sub:
         # The App's appUrl is the folder itself (the dashboard frames it when
         # the App is opened from the Apps list): go to the Amazon page, with

@@ -9,6 +9,8 @@ SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 
 
 def printed_schema() -> str:
+    # Imported on use: run as a script, this module loads before
+    # django.setup(), and the schema's types need the models.
     from .schema import schema
 
     return str(schema).rstrip() + "\n"

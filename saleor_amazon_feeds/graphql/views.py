@@ -21,11 +21,12 @@ from graphql.language.source import Source
 from graphql.validation import validate
 from jwt.exceptions import PyJWTError
 
-from ..endpoint import route
+from ..saleor_compat import BasePlugin
 from .core.context import build_context
 from .core.errors import format_error
 from .core.inputs import InputGuard, variable_errors
 from .core.limits import cost_errors, depth_errors
+from .schema import schema
 
 _MIDDLEWARE = [InputGuard()]
 
@@ -93,8 +94,6 @@ def _result(errors: list, data: Any = None) -> dict[str, Any]:
 
 def execute(request: HttpRequest, raw: bytes) -> tuple[dict[str, Any], int]:
     """Run one operation; 400 when it could not be read, validated or coerced."""
-    from .schema import schema
-
     query, variables, operation_name = _params(raw)
     document = _parse(query)
     # Cheapest first; each stage may rely on the ones before it (the cost
@@ -134,8 +133,7 @@ def execute(request: HttpRequest, raw: bytes) -> tuple[dict[str, Any], int]:
     return _result(result.errors, result.data), 400 if result.invalid else 200
 
 
-@route("graphql", methods=("POST", "OPTIONS"))
-def graphql_view(plugin, request: HttpRequest) -> HttpResponse:
+def graphql_view(plugin: BasePlugin, request: HttpRequest) -> HttpResponse:
     cors = _cors_headers(request)
     if request.method == "OPTIONS":
         response = HttpResponse(status=200 if cors else 400)

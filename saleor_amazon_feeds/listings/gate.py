@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-INVENTORY_SCOPE = "INVENTORY"
+from .kinds import SyncScope
 
 
 class Basis(StrEnum):
@@ -98,7 +98,7 @@ def needs_lookup(
     remembered for ``miss_max_age`` so a catalog is not looked up (at 5
     requests a second) on every run; a hit is kept until a DELETE is accepted.
     """
-    if scope != INVENTORY_SCOPE or known is not None:
+    if scope != SyncScope.INVENTORY or known is not None:
         return False
     if cached is None or cached.checked_at is None:
         return True
@@ -135,7 +135,7 @@ def _refusal(
             f"Amazon has this SKU in marketplace {marketplace_id} but no product "
             "type is known for it, so its quantity and price are not sent."
         )
-    if scope != INVENTORY_SCOPE:
+    if scope != SyncScope.INVENTORY:
         return (
             f"Not listed on Amazon in marketplace {marketplace_id}: no listing "
             "for this SKU was sent in this run or accepted by Amazon before (see "

@@ -11,6 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
+# Amazon's longest seller SKU; a longer one fails the whole message.
+MAX_SKU = 40
+
 
 class Requirements(StrEnum):
     LISTING = "LISTING"
@@ -413,9 +416,15 @@ def variation_family(
     return messages
 
 
+def sku_too_long(sku: str) -> str | None:
+    """Why Amazon would refuse this SKU's length, or None."""
+    if len(sku) > MAX_SKU:
+        return f"SKU {sku!r} is longer than Amazon's {MAX_SKU} characters."
+    return None
+
+
 def _check_sku(sku: str) -> None:
-    # Amazon allows up to 40 characters; longer SKUs fail the whole message.
     if not isinstance(sku, str) or not sku.strip():
         raise ValueError("A message needs a non-empty SKU.")
-    if len(sku) > 40:
-        raise ValueError(f"SKU {sku!r} is longer than Amazon's 40 characters.")
+    if problem := sku_too_long(sku):
+        raise ValueError(problem)

@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-SEVERITIES = frozenset({"ERROR", "WARNING", "INFO"})
+from .severity import Severity
+
+SEVERITIES = frozenset(Severity)
 
 
 class ReportError(ValueError):
@@ -61,7 +63,7 @@ class ProcessingReport:
         return frozenset(
             i.message_id
             for i in self.issues
-            if i.severity == "ERROR" and i.message_id is not None
+            if i.severity == Severity.ERROR and i.message_id is not None
         )
 
 

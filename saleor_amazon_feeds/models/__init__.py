@@ -1,3 +1,10 @@
+"""The plugin's own tables: Amazon accounts and marketplaces (``accounts``),
+feed submissions, issues and listing states (``feeds``), field and shipping
+mappings (``mappings``), imported orders, import jobs and shipment
+confirmations (``orders``) and the sync's outbox and status (``sync``). The
+enums they store are defined once in the pure packages (``choices``).
+"""
+
 from .accounts import AmazonAccount, AmazonMarketplace
 from .feeds import (
     AmazonFeedIssue,

@@ -2,12 +2,9 @@ from django.db import models
 from django.utils import timezone
 
 from .. import secrets
-
-
-class Region(models.TextChoices):
-    NA = "NA", "North America"
-    EU = "EU", "Europe"
-    FE = "FE", "Far East"
+from ..amazon.marketplaces import Region
+from ..listings.kinds import SyncScope
+from .choices import choices_of
 
 
 class Environment(models.TextChoices):
@@ -23,7 +20,7 @@ class AmazonAccount(models.Model):
 
     name = models.CharField(max_length=250)
     seller_id = models.CharField(max_length=32)
-    region = models.CharField(max_length=2, choices=Region.choices)
+    region = models.CharField(max_length=2, choices=choices_of(Region))
     environment = models.CharField(
         max_length=20, choices=Environment.choices, default=Environment.PRODUCTION
     )
@@ -76,11 +73,6 @@ class MarketplaceStatus(models.TextChoices):
     ERROR = "ERROR", "Error"
 
 
-class SyncScope(models.TextChoices):
-    ALL = "ALL", "Full listing data"
-    INVENTORY = "INVENTORY", "Quantity and price only"
-
-
 class AmazonMarketplace(models.Model):
     """An Amazon marketplace the account sells on, linked to a Saleor channel."""
 
@@ -107,7 +99,7 @@ class AmazonMarketplace(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
     auto_sync = models.BooleanField(default=True)
     sync_scope = models.CharField(
-        max_length=16, choices=SyncScope.choices, default=SyncScope.ALL
+        max_length=16, choices=choices_of(SyncScope), default=SyncScope.ALL.value
     )
     # Off until someone holding MANAGE_ORDERS switches it on: importing orders
     # creates Saleor orders and reserves stock, an order-side effect.

@@ -2,10 +2,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
-from ..catalog.types import FeedKind
+from ..listings.kinds import FeedKind, FeedTrigger
+from ..listings.severity import Severity
 from .accounts import AmazonMarketplace
+from .choices import choices_of
 
-FEED_KIND_CHOICES = [(kind.value, kind.value.title()) for kind in FeedKind]
+FEED_KIND_CHOICES = choices_of(FeedKind)
 
 
 class SubmissionStatus(models.TextChoices):
@@ -37,7 +39,9 @@ class AmazonFeedSubmission(models.Model):
         AmazonMarketplace, related_name="feed_submissions", on_delete=models.CASCADE
     )
     kind = models.CharField(max_length=16, choices=FEED_KIND_CHOICES)
-    trigger = models.CharField(max_length=16, default="MANUAL")
+    trigger = models.CharField(
+        max_length=16, choices=choices_of(FeedTrigger), default=FeedTrigger.MANUAL.value
+    )
     status = models.CharField(
         max_length=16,
         choices=SubmissionStatus.choices,
@@ -67,12 +71,6 @@ class AmazonFeedSubmission(models.Model):
         indexes = [models.Index(fields=["status", "next_check_at"])]
 
 
-class IssueSeverity(models.TextChoices):
-    ERROR = "ERROR", "Error"
-    WARNING = "WARNING", "Warning"
-    INFO = "INFO", "Info"
-
-
 class AmazonFeedIssue(models.Model):
     """A per-SKU issue from Amazon's processing report."""
 
@@ -83,7 +81,7 @@ class AmazonFeedIssue(models.Model):
     sku = models.CharField(max_length=64, blank=True, default="", db_index=True)
     variant_id = models.IntegerField(null=True, blank=True)
     code = models.CharField(max_length=64, blank=True, default="")
-    severity = models.CharField(max_length=16, choices=IssueSeverity.choices)
+    severity = models.CharField(max_length=16, choices=choices_of(Severity))
     message = models.TextField()
     attribute = models.CharField(max_length=128, blank=True, default="")
     # What the submission sent for the attributes the issue names (or the
@@ -182,7 +180,9 @@ class AmazonListingProblem(models.Model):
     variant_id = models.IntegerField(null=True, blank=True)
     sku = models.CharField(max_length=64, blank=True, default="")
     kind = models.CharField(max_length=16, choices=FEED_KIND_CHOICES)
-    severity = models.CharField(max_length=16, default="error")
+    severity = models.CharField(
+        max_length=16, choices=choices_of(Severity), default=Severity.ERROR.value
+    )
     reason = models.TextField()
     attribute = models.CharField(max_length=128, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)

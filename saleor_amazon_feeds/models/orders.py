@@ -2,15 +2,9 @@
 
 from django.db import models
 from django.utils import timezone
+from saleor.core.models import Job
 
 from .accounts import AmazonMarketplace
-
-
-class JobStatus(models.TextChoices):
-    PENDING = "PENDING", "Waiting for a worker"
-    RUNNING = "RUNNING", "Running"
-    SUCCESS = "SUCCESS", "Finished"
-    FAILED = "FAILED", "Failed"
 
 
 class JobTrigger(models.TextChoices):
@@ -18,16 +12,18 @@ class JobTrigger(models.TextChoices):
     AUTOMATIC = "AUTOMATIC", "Started by the schedule"
 
 
-class AmazonOrderImportJob(models.Model):
-    """One run of the order import over some marketplaces (like Saleor's ExportFile).
+class AmazonOrderImportJob(Job):
+    """One run of the order import over some marketplaces.
 
-    The counters move while the job runs, so the dashboard can poll progress.
+    A Saleor ``Job``, as Saleor's CSV export (``ExportFile``) is: ``status``
+    (Saleor's ``JobStatus``: pending, success, failed), ``message``,
+    ``created_at`` and ``updated_at`` come from it. Saleor has no "running":
+    a pending job with ``started_at`` set is running (``orders.jobs.job_state``
+    is what the API shows). The counters move while the job runs, so the
+    dashboard can poll progress.
     """
 
     marketplaces = models.ManyToManyField(AmazonMarketplace, related_name="+")
-    status = models.CharField(
-        max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING
-    )
     trigger = models.CharField(
         max_length=16, choices=JobTrigger.choices, default=JobTrigger.MANUAL
     )
@@ -41,7 +37,6 @@ class AmazonOrderImportJob(models.Model):
     skipped_details = models.JSONField(default=list, blank=True)
     # Job-level problems (Amazon unreachable, ...): [{"marketplaceId", "message"}].
     errors = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

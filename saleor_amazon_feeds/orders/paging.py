@@ -10,16 +10,16 @@ reads the same window again, which the no-duplicate guarantee of
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from .. import conf
+from ..amazon_clients import client_for
 from ..models import AmazonMarketplace, AmazonOrderCursor
-from ..services.amazon_clients import client_for
 
 # Everything the import maps, in the search answer itself (Orders API
 # v2026-01-01 needs no getOrderItems call or Restricted Data Token for these).
@@ -36,15 +36,14 @@ INCLUDED_DATA = (
 )
 
 
-def initial_lookback() -> timedelta:
-    days = getattr(settings, "AMAZON_FEEDS_ORDERS_INITIAL_LOOKBACK_DAYS", 30)
-    return timedelta(days=float(days))
-
-
 def window_start(marketplace: AmazonMarketplace) -> datetime:
     """The marketplace's cursor, or the initial look-back on its first run."""
     cursor = AmazonOrderCursor.objects.filter(marketplace=marketplace).first()
-    return cursor.last_updated_after if cursor else timezone.now() - initial_lookback()
+    return (
+        cursor.last_updated_after
+        if cursor
+        else timezone.now() - conf.orders_initial_lookback()
+    )
 
 
 def fetch_orders(

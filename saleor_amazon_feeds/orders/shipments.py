@@ -24,9 +24,9 @@ from django.utils import timezone
 from saleor.order.models import Fulfillment, Order
 
 from ..amazon.errors import AmazonError
+from ..amazon_clients import client_for
 from ..models import AmazonImportedOrder, AmazonShipmentConfirmation
 from ..models.orders import ShipmentStatus
-from ..services.amazon_clients import client_for
 from .mapping import ORDER_ITEM_KEY
 
 log = logging.getLogger(__name__)

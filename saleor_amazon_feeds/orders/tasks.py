@@ -1,42 +1,47 @@
-"""Celery tasks of the order features (registered by ``saleor_amazon_feeds.tasks``)."""
-
-from datetime import timedelta
+"""Celery tasks of the order features (registered by ``saleor_amazon_feeds.tasks``;
+their beat entries are in ``schedule``)."""
 
 from celery.utils.log import get_task_logger
 from django.db import transaction
-from saleor.celeryconf import app
-from saleor.core.db.connection import allow_writer
+from django.utils import timezone
 
-from .. import schedule
-from ..models import AmazonMarketplace, AmazonOrderImportJob
+from ..models import (
+    AmazonMarketplace,
+    AmazonOrderImportJob,
+    AmazonShipmentConfirmation,
+)
 from ..models.accounts import MarketplaceStatus
-from ..models.orders import JobStatus, JobTrigger, ShipmentStatus
+from ..models.orders import JobTrigger, ShipmentStatus
+from ..saleor_compat import JobStatus, allow_writer, celery_app
+from .importer import run_job
+from .shipments import RetryLater, confirm_fulfillment
 
 log = get_task_logger(__name__)
 
-IMPORT_EVERY = timedelta(minutes=5)
 SHIPMENT_MAX_RETRIES = 6
 
 
-@app.task
+@celery_app.task
 @allow_writer()
 def import_orders_task(job_id: int) -> None:
-    from .importer import run_job
-
     job = AmazonOrderImportJob.objects.filter(pk=job_id).first()
-    if job is None or job.status not in (JobStatus.PENDING, JobStatus.RUNNING):
+    # Pending covers running (Saleor's JobStatus has no such state): a job a
+    # worker lost half-way is taken up again.
+    if job is None or job.status != JobStatus.PENDING:
         return
     try:
         run_job(job)
     except Exception as exc:
         log.exception("Amazon order import job %s crashed", job_id)
         AmazonOrderImportJob.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED, errors=[{"marketplaceId": "", "message": str(exc)}]
+            status=JobStatus.FAILED,
+            errors=[{"marketplaceId": "", "message": str(exc)}],
+            updated_at=timezone.now(),
         )
         raise
 
 
-@app.task
+@celery_app.task
 @allow_writer()
 def import_orders_scheduled_task() -> None:
     """Beat: one automatic job over marketplaces with automatic import on."""
@@ -63,11 +68,9 @@ def start_import_job(
     return job
 
 
-@app.task(bind=True, max_retries=SHIPMENT_MAX_RETRIES)
+@celery_app.task(bind=True, max_retries=SHIPMENT_MAX_RETRIES)
 @allow_writer()
 def confirm_shipment_task(self, fulfillment_id: int) -> str | None:
-    from .shipments import RetryLater, confirm_fulfillment
-
     try:
         return confirm_fulfillment(
             fulfillment_id, last_attempt=self.request.retries >= self.max_retries
@@ -77,12 +80,10 @@ def confirm_shipment_task(self, fulfillment_id: int) -> str | None:
         raise self.retry(countdown=min(countdown, 3600)) from exc
 
 
-@app.task
+@celery_app.task
 @allow_writer()
 def retry_shipments_task() -> None:
     """Beat: confirmations left PENDING (worker lost, retries exhausted early)."""
-    from ..models import AmazonShipmentConfirmation
-
     for fulfillment_id in AmazonShipmentConfirmation.objects.filter(
         status=ShipmentStatus.PENDING
     ).values_list("fulfillment_id", flat=True)[:100]:
@@ -98,15 +99,3 @@ def enqueue_shipment_confirmation(fulfillment) -> None:
         return
     fulfillment_id = fulfillment.pk
     transaction.on_commit(lambda: confirm_shipment_task.delay(fulfillment_id))
-
-
-schedule.register(
-    "orders-import",
-    "saleor_amazon_feeds.orders.tasks.import_orders_scheduled_task",
-    IMPORT_EVERY,
-)
-schedule.register(
-    "orders-shipments-retry",
-    "saleor_amazon_feeds.orders.tasks.retry_shipments_task",
-    timedelta(minutes=15),
-)

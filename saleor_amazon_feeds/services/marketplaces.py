@@ -10,8 +10,8 @@ from django.utils import timezone
 from .. import conf
 from ..amazon.errors import AmazonError
 from ..amazon.marketplaces import is_known_marketplace
+from ..amazon_clients import client_for
 from ..models.accounts import AmazonAccount, AmazonMarketplace, MarketplaceStatus
-from .amazon_clients import client_for
 
 log = logging.getLogger(__name__)
 

@@ -11,11 +11,11 @@ no call. Marketplaces that are not CONFIGURED cannot be asked and are skipped.
 from collections.abc import Mapping
 
 from ..amazon.errors import AmazonError
+from ..amazon_clients import client_for
 from ..catalog.product_types import get_definition
 from ..mapping.options import ANY_MARKETPLACE
 from ..models import AmazonMarketplace
 from ..models.accounts import MarketplaceStatus
-from .amazon_clients import client_for
 
 
 def product_type_problems(choices: Mapping[str, str]) -> dict[str, str]:

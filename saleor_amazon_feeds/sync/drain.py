@@ -21,21 +21,21 @@ from datetime import datetime, timedelta
 from django.db import connection
 from django.db.models import Count, Max, Min
 from django.utils import timezone
+from saleor.product.models import ProductVariant
 
 from .. import conf
 from ..amazon.client import AmazonClient
 from ..amazon.errors import AmazonError
-from ..catalog.submission import KIND_ORDER, next_submission_at, submit_feeds
-from ..catalog.types import FeedKind
+from ..amazon_clients import client_for
+from ..catalog.submission import submit_feeds
+from ..listings.kinds import KIND_ORDER, FeedKind, FeedTrigger
 from ..models import AmazonMarketplace, AmazonSyncChange, AmazonSyncStatus
 from ..models.feeds import SubmissionStatus
 from ..models.sync import SyncWaitReason
-from ..services.amazon_clients import client_for
 from . import locks
 
 log = logging.getLogger(__name__)
 
-TRIGGER = "AUTO"
 ERROR_BACKOFF = timedelta(seconds=60)
 _SENT = (SubmissionStatus.IN_QUEUE, SubmissionStatus.EMPTY)
 
@@ -98,7 +98,7 @@ def _drain(marketplace, client, force) -> DrainResult:
             rows, product_ids, is_full = _chunk(marketplace, kind, exclude=done)
             if not product_ids or (only_full and not is_full):
                 break
-            slot_at = next_submission_at(client, marketplace)
+            slot_at = client.next_feed_submission_at()
             if slot_at > timezone.now():
                 result.reason, result.next_at = SyncWaitReason.QUOTA, slot_at
                 return _record(marketplace, result)
@@ -106,7 +106,7 @@ def _drain(marketplace, client, force) -> DrainResult:
                 submissions = submit_feeds(
                     marketplace,
                     [kind],
-                    trigger=TRIGGER,
+                    trigger=FeedTrigger.AUTO,
                     product_ids=product_ids,
                     client=client,
                 )
@@ -120,7 +120,7 @@ def _drain(marketplace, client, force) -> DrainResult:
                 # accepted.
                 result.reason = SyncWaitReason.ERROR
                 result.next_at = failed[0].next_check_at or (
-                    timezone.now() + _scaled(ERROR_BACKOFF)
+                    timezone.now() + conf.scaled(ERROR_BACKOFF)
                 )
                 return _record(marketplace, result, error=failed[0].error)
             result.submitted += sum(1 for s in submissions if s.feed_id)
@@ -181,8 +181,6 @@ def _chunk(
     urgent PATCH in flight waits for the next feed (inventory and listings
     carry quantities), so the two paths never send the same SKU at once.
     """
-    from saleor.product.models import ProductVariant
-
     budget = conf.max_feed_messages()
     busy = set(exclude) | (
         locks.urgent_products(marketplace.pk)
@@ -244,10 +242,6 @@ def _consume(rows: list[tuple[int, int]]) -> int:
         return cursor.rowcount
 
 
-def _scaled(delta: timedelta) -> timedelta:
-    return delta / conf.time_scale()
-
-
 def _record(
     marketplace,
     result: DrainResult,
@@ -265,7 +259,7 @@ def _record(
         if result.next_at is None:
             retry = getattr(exc, "retry_at", None) if exc else None
             values["next_submission_at"] = result.next_at = retry or (
-                timezone.now() + _scaled(ERROR_BACKOFF)
+                timezone.now() + conf.scaled(ERROR_BACKOFF)
             )
     elif result.submitted:
         values["last_error"] = ""

@@ -5,16 +5,21 @@ Writes are single ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` statements:
 a repeated change bumps the row's version rather than adding a row, so many
 edits of one variant become one message, and the cost of a hook does not grow
 with the number of marketplaces.
+
+Recording only writes: what happens after the commit (nudging the drain, the
+urgent stock check) is scheduled by the callers that know a Saleor change
+happened, the hooks (:mod:`.hooks`), so the outbox depends on no task.
 """
 
 from collections.abc import Iterable
 from enum import StrEnum
 
-from django.db import connection, transaction
+from django.db import connection
+from django.db.models import Count
+from saleor.product.models import ProductVariant
 
-from ..catalog.types import FeedKind
+from ..listings.kinds import INVENTORY_SCOPE_KINDS, FeedKind, SyncScope
 from ..models import AmazonListingState, AmazonMarketplace, AmazonSyncChange
-from ..models.accounts import SyncScope
 from ..models.feeds import ListingStatus
 
 
@@ -39,7 +44,6 @@ KINDS: dict[Change, tuple[FeedKind, ...]] = {
     Change.STOCK: (FeedKind.INVENTORY,),
     Change.DELETE: (FeedKind.DELETIONS,),
 }
-INVENTORY_SCOPE_KINDS = [FeedKind.INVENTORY, FeedKind.PRICES, FeedKind.DELETIONS]
 
 _UPSERT = """
 ON CONFLICT (marketplace_id, kind, product_id, variant_id) DO UPDATE
@@ -47,9 +51,12 @@ SET version = {table}.version + 1, changed_at = EXCLUDED.changed_at
 """
 
 
-def _tables() -> dict[str, str]:
-    from saleor.product.models import ProductVariant
+def ids(values: Iterable[int | None]) -> list[int]:
+    """Primary keys as the outbox takes them: distinct, sorted, no empties."""
+    return sorted({int(v) for v in values if v})
 
+
+def _tables() -> dict[str, str]:
     return {
         "outbox": AmazonSyncChange._meta.db_table,
         "marketplace": AmazonMarketplace._meta.db_table,
@@ -70,8 +77,7 @@ def record_variants(
     automatic sync on are concerned; an INVENTORY-scope marketplace gets
     quantity, price and deletion kinds only.
     """
-    variant_ids = sorted({int(v) for v in variant_ids if v})
-    product_ids = sorted({int(p) for p in product_ids if p})
+    variant_ids, product_ids = ids(variant_ids), ids(product_ids)
     if not variant_ids and not product_ids:
         return 0
     if change == Change.DELETE:
@@ -96,14 +102,11 @@ def record_variants(
         "variants": variant_ids,
         "products": product_ids,
         "all_scope": SyncScope.ALL.value,
-        "scoped": [str(k) for k in INVENTORY_SCOPE_KINDS],
+        "scoped": sorted(str(k) for k in INVENTORY_SCOPE_KINDS),
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        written = cursor.rowcount
-    if written:
-        _after_commit(change, variant_ids, product_ids)
-    return written
+        return cursor.rowcount
 
 
 def record_deletions(
@@ -114,8 +117,7 @@ def record_deletions(
     Keyed on the listing state, not on Saleor's rows: by the time a deletion
     hook runs the product and its variants are gone.
     """
-    variant_ids = sorted({int(v) for v in variant_ids if v})
-    product_ids = sorted({int(p) for p in product_ids if p})
+    variant_ids, product_ids = ids(variant_ids), ids(product_ids)
     t = _tables()
     sql = f"""
         INSERT INTO {t["outbox"]} AS o
@@ -143,24 +145,11 @@ def record_deletions(
                 "variants": variant_ids,
             },
         )
-        written = cursor.rowcount
-    if written:
-        _after_commit(Change.DELETE, variant_ids, product_ids)
-    return written
-
-
-def _after_commit(change: Change, variant_ids: list[int], product_ids: list[int]):
-    from . import tasks
-
-    transaction.on_commit(tasks.nudge_drain)
-    if change == Change.STOCK and variant_ids:
-        transaction.on_commit(lambda: tasks.check_unsellable(variant_ids))
+        return cursor.rowcount
 
 
 def pending_counts() -> dict[int, int]:
     """Outbox rows per marketplace pk."""
-    from django.db.models import Count
-
     return dict(
         AmazonSyncChange.objects.values_list("marketplace_id")
         .annotate(n=Count("pk"))

@@ -8,6 +8,9 @@ capped by the maximum, whatever its stock. Allocation rows are summed, not
 ``Stock.quantity_allocated``, as in the builder.
 """
 
+from saleor.product.models import ProductVariant
+from saleor.warehouse.models import Allocation, Stock
+
 from ..models import AmazonMarketplace
 
 PARAM_VARIANTS = "(SELECT unnest(%(variants)s::int[]) AS variant_id)"
@@ -23,9 +26,6 @@ def sellable_quantity_sql(source: str = PARAM_VARIANTS) -> str:
     in the rows of ``source`` whatever the planner's statistics say, where a
     join against an aggregate could turn quadratic on fresh tables.
     """
-    from saleor.product.models import ProductVariant
-    from saleor.warehouse.models import Allocation, Stock
-
     warehouses = AmazonMarketplace.warehouses.through._meta.db_table
     return f"""
         SELECT vs.*,

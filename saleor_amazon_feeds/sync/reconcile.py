@@ -12,6 +12,7 @@ in step, and queueing it would only have the builder refuse it every time.
 
 from django.db import connection
 from django.utils import timezone
+from saleor.product.models import ProductVariantChannelListing
 
 from ..catalog.gate import known_listings_sql
 from ..catalog.types import FeedKind
@@ -69,8 +70,6 @@ def _listed(value_key: str, kinds: tuple[FeedKind, ...]) -> str:
 
 def reconcile_marketplace(marketplace: AmazonMarketplace) -> dict[str, int]:
     """Queue quantity and price differences; returns rows queued per kind."""
-    from saleor.product.models import ProductVariantChannelListing
-
     outbox = AmazonSyncChange._meta.db_table
     quantity_sql = f"""
         WITH {_listed("quantity", (FeedKind.INVENTORY, FeedKind.LISTINGS))},

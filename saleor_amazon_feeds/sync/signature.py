@@ -25,6 +25,8 @@ from typing import Any
 import jwt
 from jwt.exceptions import InvalidTokenError
 
+from ..saleor_compat import get_jwt_manager
+
 ALGORITHM = "RS256"
 # RFC 7515 section 2: base64url without padding; anything else means the token
 # was not produced by Saleor's signer, and lenient decoders differ on it.
@@ -34,8 +36,6 @@ _MAX_HEADER_SEGMENT = 2048
 
 
 def saleor_jwks() -> dict[str, Any]:
-    from saleor.core.jwt_manager import get_jwt_manager
-
     return get_jwt_manager().get_jwks()
 
 

@@ -6,6 +6,8 @@ from datetime import datetime
 from django.utils import timezone
 
 from ..amazon.errors import AmazonError
+from ..amazon.rates import JSON_LISTINGS_FEED
+from ..amazon_clients import limiter
 from ..models import AmazonMarketplace, AmazonSyncStatus
 from ..models.sync import SyncWaitReason
 from .outbox import pending_counts
@@ -60,9 +62,6 @@ def sync_statuses(marketplaces: list[AmazonMarketplace]) -> list[SyncStatus]:
 
 
 def _quota_slot(marketplace: AmazonMarketplace) -> datetime | None:
-    from ..amazon.rates import JSON_LISTINGS_FEED
-    from ..services.amazon_clients import limiter
-
     try:
         return limiter().next_feed_submission_at(
             marketplace.account.seller_id,

@@ -1,25 +1,28 @@
-"""Celery tasks of the automatic sync and their beat entries.
+"""Celery tasks of the automatic sync.
 
 The plugin registers the periodic ones itself (see ``schedule``): merchants
-set nothing up. Hooks and webhooks only nudge: a debounced drain and, for
-stock changes, an urgent check.
+set nothing up. Hooks and webhooks only nudge (:mod:`.hooks`): a debounced
+drain and, for stock changes, an urgent check.
 """
 
 from datetime import timedelta
 
+import redis
 from celery.utils.log import get_task_logger
 from django.utils import timezone
-from saleor.celeryconf import app
-from saleor.core.db.connection import allow_writer
 
-from .. import conf, schedule
+from .. import conf
 from ..amazon.errors import AmazonError
+from ..amazon_clients import client_for
 from ..models import AmazonMarketplace, AmazonSyncChange
+from ..saleor_compat import allow_writer, celery_app
+from .drain import drain_marketplace
+from .locks import debounce
+from .reconcile import reconcile_marketplace
+from .urgent import UrgentPatch, patch_to_zero, unsellable_listed
 
 log = get_task_logger(__name__)
 
-DRAIN_EVERY = timedelta(seconds=15)
-RECONCILE_EVERY = timedelta(minutes=10)
 URGENT_RETRY = timedelta(seconds=30)
 
 
@@ -29,11 +32,9 @@ def _marketplaces():
     )
 
 
-@app.task
+@celery_app.task
 @allow_writer()
 def drain_outbox_task(marketplace_pk: int | None = None, force: bool = False):
-    from .drain import drain_marketplace
-
     marketplaces = _marketplaces().filter(
         pk__in=AmazonSyncChange.objects.values("marketplace_id")
     )
@@ -47,7 +48,7 @@ def drain_outbox_task(marketplace_pk: int | None = None, force: bool = False):
             "submitted": result.submitted,
             "consumed": result.consumed,
         }
-        if result.next_at is not None and not app.conf.task_always_eager:
+        if result.next_at is not None and not celery_app.conf.task_always_eager:
             # Come back when the quota or the settle window allows, not later
             # (an eager run cannot wait: the periodic drain covers it). One
             # such wake-up per marketplace and wait, however often beat runs.
@@ -61,31 +62,20 @@ def drain_outbox_task(marketplace_pk: int | None = None, force: bool = False):
     return results
 
 
-@app.task
+@celery_app.task
 @allow_writer()
 def reconcile_task():
-    from ..services.saleor_app import plugin_is_active
-    from .reconcile import reconcile_marketplace
-    from .webhooks import ensure_stock_webhook
-
-    # Repairs a webhook a merchant deleted or a changed public URL.
-    ensure_stock_webhook()
-    if plugin_is_active():
-        from ..services.dashboard_app import provision_dashboard_app
-
-        # Likewise the dashboard's extensions and the App's absolute appUrl.
-        provision_dashboard_app()
+    # The plugin's Saleor App (stock webhook, dashboard) is repaired by a task
+    # of its own, services.tasks.repair_saleor_app_task.
     queued = {mp.pk: reconcile_marketplace(mp) for mp in _marketplaces()}
     if any(sum(q.values()) for q in queued.values()):
         nudge_drain()
     return queued
 
 
-@app.task
+@celery_app.task
 @allow_writer()
 def urgent_check_task(variant_ids: list[int]):
-    from .urgent import unsellable_listed
-
     patches = unsellable_listed(variant_ids)
     for patch in patches:
         urgent_patch_task.delay(
@@ -94,12 +84,9 @@ def urgent_check_task(variant_ids: list[int]):
     return len(patches)
 
 
-@app.task(bind=True, max_retries=40)
+@celery_app.task(bind=True, max_retries=40)
 @allow_writer()
 def urgent_patch_task(self, marketplace_pk, variant_id, product_id, sku):
-    from ..services.amazon_clients import client_for
-    from .urgent import UrgentPatch, patch_to_zero
-
     marketplace = (
         AmazonMarketplace.objects.select_related("account")
         .filter(pk=marketplace_pk)
@@ -108,7 +95,7 @@ def urgent_patch_task(self, marketplace_pk, variant_id, product_id, sku):
     if marketplace is None:
         return False
     patch = UrgentPatch(marketplace_pk, variant_id, product_id, sku)
-    countdown = URGENT_RETRY.total_seconds() / conf.time_scale()
+    countdown = conf.scaled(URGENT_RETRY).total_seconds()
     try:
         with client_for(marketplace.account) as client:
             sent = patch_to_zero(client, marketplace, patch)
@@ -135,24 +122,8 @@ def check_unsellable(variant_ids: list[int]) -> None:
 
 
 def _debounce(name: str, seconds: float) -> bool:
-    import redis
-
-    from .locks import debounce
-
     try:
         return debounce(name, seconds)
     except redis.exceptions.RedisError:  # must not break a Saleor mutation
         log.warning("Redis unavailable; drain left to the periodic task")
         return False
-
-
-schedule.register(
-    "drain-outbox",
-    "saleor_amazon_feeds.sync.tasks.drain_outbox_task",
-    DRAIN_EVERY,
-)
-schedule.register(
-    "reconcile",
-    "saleor_amazon_feeds.sync.tasks.reconcile_task",
-    RECONCILE_EVERY,
-)

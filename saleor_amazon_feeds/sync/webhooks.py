@@ -2,93 +2,37 @@
 
 Saleor 3.23 has no stock hooks for plugins, so the plugin's own App subscribes
 to the stock events with a webhook pointing back at
-``/plugins/global/<PLUGIN_ID>/sync/stock``. The webhook has no secret key, so
-Saleor signs each payload with its RS256 key; the handler accepts nothing
-without a valid signature and a ``Saleor-Event`` that the active webhook
-subscribes to.
+``/plugins/global/<PLUGIN_ID>/sync/stock`` (provisioned by
+``services.saleor_app``). The webhook has no secret key, so Saleor signs each
+payload with its RS256 key; the handler accepts nothing without a valid
+signature and a ``Saleor-Event`` that the active webhook subscribes to. This
+module is the handler and the payload's parsing; the endpoint's route table
+(``endpoint``) points here.
 """
 
 import json
 import logging
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from graphql_relay import from_global_id
-from saleor.webhook.event_types import WebhookEventAsyncType
+from saleor.webhook.models import WebhookEvent
 
-from ..endpoint import route
-from .outbox import Change, record_variants
+from ..constants import APP_IDENTIFIER, STOCK_WEBHOOK_NAME
+from ..saleor_compat import BasePlugin, WebhookEventAsyncType
+from . import hooks
 from .signature import verify_saleor_signature
-
-if TYPE_CHECKING:
-    from saleor.webhook.models import Webhook
-
-    from ..plugin import AmazonFeedsPlugin
 
 log = logging.getLogger(__name__)
 
-STOCK_PATH = "sync/stock"
-WEBHOOK_NAME = "Amazon Feeds: stock"
+# What the plugin App's stock webhook subscribes to.
 STOCK_EVENTS = (
     WebhookEventAsyncType.PRODUCT_VARIANT_STOCK_UPDATED,
     WebhookEventAsyncType.PRODUCT_VARIANT_OUT_OF_STOCK,
     WebhookEventAsyncType.PRODUCT_VARIANT_BACK_IN_STOCK,
 )
-
-
-def stock_webhook_url() -> str:
-    from saleor.core.utils import build_absolute_uri
-
-    from ..plugin import PLUGIN_ID
-
-    return build_absolute_uri(f"/plugins/global/{PLUGIN_ID}/{STOCK_PATH}/")
-
-
-def ensure_stock_webhook() -> "Webhook":
-    """The plugin App's stock webhook, created or repaired (idempotent)."""
-    from saleor.webhook.models import Webhook, WebhookEvent
-
-    from ..services.saleor_app import get_or_create_plugin_app
-
-    app = get_or_create_plugin_app()
-    url = stock_webhook_url()
-    with transaction.atomic():
-        webhook = (
-            Webhook.objects.select_for_update()
-            .filter(app=app, name=WEBHOOK_NAME)
-            .order_by("pk")
-            .first()
-        )
-        if webhook is None:
-            webhook = Webhook.objects.create(
-                app=app, name=WEBHOOK_NAME, target_url=url, is_active=True
-            )
-        elif webhook.target_url != url or not webhook.is_active or webhook.secret_key:
-            # A secret key would switch Saleor to HMAC signatures, which the
-            # handler rejects; the payload must be signed with Saleor's key.
-            webhook.target_url, webhook.is_active, webhook.secret_key = url, True, None
-            webhook.save(update_fields=["target_url", "is_active", "secret_key"])
-        have = set(webhook.events.values_list("event_type", flat=True))
-        WebhookEvent.objects.bulk_create(
-            WebhookEvent(webhook=webhook, event_type=event)
-            for event in STOCK_EVENTS
-            if event not in have
-        )
-    return webhook
-
-
-def deactivate_stock_webhook() -> int:
-    """Stop Saleor sending stock events while the plugin is inactive (its
-    endpoint answers 404 then, and Saleor would retry each delivery)."""
-    from saleor.webhook.models import Webhook
-
-    from ..services.saleor_app import APP_IDENTIFIER
-
-    return Webhook.objects.filter(
-        app__identifier=APP_IDENTIFIER, name=WEBHOOK_NAME, is_active=True
-    ).update(is_active=False)
 
 
 def variant_ids_from_payload(payload: Any) -> list[int]:
@@ -129,16 +73,12 @@ def subscribed_stock_events() -> frozenset[str]:
     STOCK_EVENTS: a webhook deactivated (plugin inactive) or stripped of an
     event must stop being honoured at once.
     """
-    from saleor.webhook.models import WebhookEvent
-
-    from ..services.saleor_app import APP_IDENTIFIER
-
     return frozenset(
         WebhookEvent.objects.filter(
             webhook__app__identifier=APP_IDENTIFIER,
             webhook__app__is_active=True,
             webhook__app__removed_at__isnull=True,
-            webhook__name=WEBHOOK_NAME,
+            webhook__name=STOCK_WEBHOOK_NAME,
             webhook__is_active=True,
             event_type__in=STOCK_EVENTS,
         ).values_list("event_type", flat=True)
@@ -149,8 +89,7 @@ def _unauthorized(code: str, message: str) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message}}, status=401)
 
 
-@route(STOCK_PATH, methods=("POST",))
-def stock_webhook(plugin: "AmazonFeedsPlugin", request: HttpRequest) -> HttpResponse:
+def stock_webhook(plugin: BasePlugin, request: HttpRequest) -> HttpResponse:
     body = request.body
     if not verify_saleor_signature(body, request.headers.get("Saleor-Signature")):
         log.warning("Rejected a stock webhook with a missing or invalid signature")
@@ -171,5 +110,5 @@ def stock_webhook(plugin: "AmazonFeedsPlugin", request: HttpRequest) -> HttpResp
         )
     variant_ids = variant_ids_from_payload(payload)
     with transaction.atomic():
-        written = record_variants(Change.STOCK, variant_ids=variant_ids)
+        written = hooks.stock_changed(variant_ids)
     return JsonResponse({"variants": len(variant_ids), "recorded": written})

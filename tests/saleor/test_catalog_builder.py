@@ -11,7 +11,8 @@ from saleor.product.models import ProductChannelListing, ProductVariantChannelLi
 from saleor.warehouse.models import Stock
 
 from saleor_amazon_feeds import spapi_spec
-from saleor_amazon_feeds.catalog.builder import iter_batches, parent_sku
+from saleor_amazon_feeds.catalog.build import parent_sku
+from saleor_amazon_feeds.catalog.builder import iter_batches
 from saleor_amazon_feeds.catalog.types import FeedKind
 from saleor_amazon_feeds.listings.feed_writer import iter_feed_documents
 from saleor_amazon_feeds.listings.schema_validation import ProductTypeSchema
@@ -42,6 +43,7 @@ def by_kind(messages, kind):
 
 
 def assert_valid_feed(messages, seller_id="A1SELLERCATALOG"):
+    # Amazon's feed schema: tests calling this are marked `spapi`.
     schema = spapi_spec.load_json("schemas/listings-feed-schema-v2.json")
     documents = list(
         iter_feed_documents([m.message for m in messages], seller_id=seller_id)
@@ -57,9 +59,8 @@ def reasons(skipped, severity=None):
 
 @pytest.fixture
 def sample_schema():
-    with open(
-        spapi_spec.spec_dir() / "samples" / "SAMPLE_PRODUCT.ptd-schema.json"
-    ) as fh:
+    # The synthetic SAMPLE_PRODUCT schema: tests using it are marked `spapi_samples`.
+    with open(spapi_spec.samples_dir() / "SAMPLE_PRODUCT.ptd-schema.json") as fh:
         return ProductTypeSchema(json.load(fh, parse_float=Decimal))
 
 
@@ -71,6 +72,7 @@ def us_marketplace(make_marketplace, channel_USD, warehouse):
 # -- standalone listings, mappings and precedence -----------------------------
 
 
+@pytest.mark.spapi
 def test_standalone_listing_follows_mapping_precedence(
     product, us_marketplace, category
 ):
@@ -97,7 +99,7 @@ def test_standalone_listing_follows_mapping_precedence(
 
     messages, skipped = build(us_marketplace)
 
-    assert not [s for s in skipped if s.severity == "error"], skipped
+    assert not [s for s in skipped if s.severity == "ERROR"], skipped
     listing = by_kind(messages, FeedKind.LISTINGS)["123"]
     payload = listing.message.payload
     assert payload["productType"] == "SHIRT"  # product beats category
@@ -144,6 +146,7 @@ def test_digest_is_stable_and_tracks_payload(product, us_marketplace):
 # -- inventory and prices ------------------------------------------------------
 
 
+@pytest.mark.spapi
 def test_inventory_counts_allocations_buffer_cap_and_linked_warehouses_only(
     allocations, warehouses, make_marketplace, channel_USD
 ):
@@ -200,6 +203,7 @@ def test_over_allocated_warehouse_does_not_eat_other_stock(
     }
 
 
+@pytest.mark.spapi
 def test_prices_come_from_the_linked_channel(
     product, channel_USD, channel_PLN, make_marketplace, warehouse
 ):
@@ -266,6 +270,7 @@ def test_inventory_scope_ignores_listings(product, us_marketplace):
 # -- variations ----------------------------------------------------------------
 
 
+@pytest.mark.spapi
 def test_variation_family(catalog_factory, us_marketplace, category, warehouses):
     us_marketplace.warehouses.set(warehouses)
     (product,) = catalog_factory(1, variants=3)
@@ -283,7 +288,7 @@ def test_variation_family(catalog_factory, us_marketplace, category, warehouses)
 
     messages, skipped = build(us_marketplace)
 
-    assert not reasons(skipped, "error")
+    assert not reasons(skipped, "ERROR")
     listings = [m for m in messages if m.feed_kind == FeedKind.LISTINGS]
     parent, *children = listings
     assert parent.message.sku == parent_sku(product.slug) == f"{product.slug}-parent"
@@ -318,6 +323,8 @@ def test_variation_family(catalog_factory, us_marketplace, category, warehouses)
     assert_valid_feed(messages)
 
 
+@pytest.mark.spapi
+@pytest.mark.spapi_samples
 def test_variation_theme_follows_product_type_schema(
     catalog_factory, make_marketplace, channel_EUR, category, sample_schema
 ):
@@ -342,7 +349,7 @@ def test_variation_theme_follows_product_type_schema(
         schema_provider={"SAMPLE_PRODUCT": sample_schema}.get,
     )
 
-    assert not reasons(skipped, "error"), skipped
+    assert not reasons(skipped, "ERROR"), skipped
     parent, *children = messages
     # The schema allows SIZE/COLOR, not COLOR/SIZE: same attributes, its order.
     assert parent.message.payload["attributes"]["variation_theme"] == [
@@ -361,6 +368,7 @@ def test_variation_theme_follows_product_type_schema(
 # -- offer-only, validation, trimming -----------------------------------------
 
 
+@pytest.mark.spapi
 def test_suggested_asin_makes_an_offer_only_listing(product, us_marketplace):
     product.store_value_in_metadata({"asin": "b07xyz1234", "ean": "4006381333931"})
     product.save()
@@ -398,7 +406,7 @@ def test_invalid_gtin_blocks_the_listing(product, us_marketplace):
     )
     messages, skipped = build(us_marketplace)
     assert not by_kind(messages, FeedKind.LISTINGS)
-    error, *gated = [s for s in skipped if s.severity == "error"]
+    error, *gated = [s for s in skipped if s.severity == "ERROR"]
     assert error.attribute == "externally_assigned_product_identifier"
     assert error.sku == "123"
     # No listing and none accepted before: no quantity or price either, they
@@ -409,6 +417,7 @@ def test_invalid_gtin_blocks_the_listing(product, us_marketplace):
     }
 
 
+@pytest.mark.spapi_samples
 def test_schema_issues_name_the_attribute_and_hold_the_listing(
     product, make_marketplace, channel_USD, warehouse, sample_schema
 ):
@@ -426,7 +435,7 @@ def test_schema_issues_name_the_attribute_and_hold_the_listing(
         else None,
     )
     assert messages == []
-    attributes = {s.attribute for s in skipped if s.severity == "error"}
+    attributes = {s.attribute for s in skipped if s.severity == "ERROR"}
     # No brand mapped, no GTIN, and USD where the schema only knows EUR.
     assert {"brand", "externally_assigned_product_identifier"} <= attributes
     assert all(s.sku == "123" for s in skipped)
@@ -440,7 +449,7 @@ def test_long_text_is_trimmed_with_a_warning(product, us_marketplace):
     value = messages[0].message.payload["attributes"]["item_name"][0]["value"]
     assert len(value) <= 200
     assert product.name.startswith(value)
-    (warning,) = [s for s in skipped if s.severity == "warning"]
+    (warning,) = [s for s in skipped if s.severity == "WARNING"]
     assert warning.attribute == "item_name"
     assert "shortened" in warning.reason
 
@@ -448,6 +457,7 @@ def test_long_text_is_trimmed_with_a_warning(product, us_marketplace):
 # -- what is left out, and why -------------------------------------------------
 
 
+@pytest.mark.spapi
 def test_skipped_products_and_variants_carry_reasons(
     catalog_factory, us_marketplace, channel_USD, category
 ):
@@ -492,12 +502,12 @@ def test_skipped_products_and_variants_carry_reasons(
     assert by_product[no_price.pk][0].sku == no_price.variants.get().sku
     assert by_product[no_type.pk][0].reason.startswith("No Amazon product type chosen")
     assert by_product[no_type.pk][0].attribute == "productType"
-    assert [s.severity for s in by_product[excluded.pk]] == ["info"]
-    assert [s.severity for s in by_product[excluded_by_category.pk]] == ["info"]
+    assert [s.severity for s in by_product[excluded.pk]] == ["INFO"]
+    assert [s.severity for s in by_product[excluded_by_category.pk]] == ["INFO"]
     # Malformed parts are named and ignored; the rest of the options still apply.
     malformed_fields = {s.attribute for s in by_product[malformed.pk]}
     assert {"mappings.brand", "exclude"} <= malformed_fields
-    assert all(s.severity == "warning" for s in by_product[malformed.pk])
+    assert all(s.severity == "WARNING" for s in by_product[malformed.pk])
     assert fine.pk not in by_product
 
     sent = {m.product_id for m in messages}
@@ -585,7 +595,7 @@ def test_family_without_theme_values_sends_no_parent(
     set_options(product_with_two_variants, productType="SHIRT")
     messages, skipped = build(us_marketplace)
     assert not by_kind(messages, FeedKind.LISTINGS)
-    errors = [s for s in skipped if s.severity == "error" and s.attribute]
+    errors = [s for s in skipped if s.severity == "ERROR" and s.attribute]
     assert {(s.sku, s.attribute) for s in errors} == {
         ("Product variant #1", "size"),
         ("Product variant #2", "size"),
@@ -614,6 +624,7 @@ def test_family_needs_variant_selection_attributes(
     assert error.attribute == "variation_theme"
 
 
+@pytest.mark.spapi
 def test_child_without_theme_value_is_left_out_alone(
     catalog_factory, us_marketplace, category
 ):
@@ -626,7 +637,7 @@ def test_child_without_theme_value_is_left_out_alone(
         assignment__variant=lonely, value__attribute__slug="colour"
     ).delete()
     messages, skipped = build(us_marketplace, [FeedKind.LISTINGS])
-    (error,) = [s for s in skipped if s.severity == "error"]
+    (error,) = [s for s in skipped if s.severity == "ERROR"]
     assert error.variant_id == lonely.pk
     assert error.attribute == "color"
     skus = [m.message.sku for m in messages]

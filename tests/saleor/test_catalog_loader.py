@@ -45,7 +45,7 @@ from saleor.warehouse.models import Allocation, Stock
 from saleor_amazon_feeds.catalog import loader
 from saleor_amazon_feeds.listings.messages import StockLevel
 from saleor_amazon_feeds.mapping.resolution import Measure
-from tests.fixtures.catalog import _allocate
+from sample_shop.catalog import allocate
 
 UTC = datetime.UTC
 PAST = datetime.datetime(2020, 5, 17, 8, 30, 15, 123456, tzinfo=UTC)
@@ -505,8 +505,8 @@ def varied_catalog(apparel_type, category, channel_USD, channel_PLN, warehouses)
             Stock(warehouse=linked, product_variant=pending_1, quantity=0),
         ]
     )
-    _allocate(stocks[:3], 1)
-    _allocate(stocks[:1], 4)
+    allocate(stocks[:3], 1)
+    allocate(stocks[:1], 4)
     return {
         "products": products,
         "attributes": {

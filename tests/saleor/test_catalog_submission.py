@@ -1,7 +1,6 @@
 """Feed submission round trips against the sandbox, driven through GraphQL."""
 
 import json
-import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -9,10 +8,7 @@ import pytest
 from django.utils import timezone
 from graphql_relay import to_global_id
 
-from saleor_amazon_feeds.catalog.submission import (
-    poll_open_submissions,
-    recover_uploaded_submissions,
-)
+from saleor_amazon_feeds.catalog.submission import recover_uploaded_submissions
 from saleor_amazon_feeds.models import (
     AmazonAccount,
     AmazonFeedIssue,
@@ -23,6 +19,7 @@ from saleor_amazon_feeds.models import (
 )
 from saleor_amazon_feeds.models.accounts import Environment
 from tests.fixtures.catalog import set_options
+from tests.fixtures.feeds import wait_for_submissions
 from tests.fixtures.sandbox import SELLER_ID
 
 from .graphql_utils import assert_permission_denied, gql, gql_data
@@ -168,20 +165,6 @@ def submit(client, marketplace, kinds):
     assert data["amazonSubmitFeeds"]["errors"] == []
 
 
-def wait_for_submissions(timeout=10.0):
-    """Drive the poller (the beat task's body) until nothing is open."""
-    deadline = time.monotonic() + timeout
-    while AmazonFeedSubmission.objects.filter(
-        status__in=["IN_QUEUE", "IN_PROGRESS"]
-    ).exists():
-        assert time.monotonic() < deadline, "feeds still processing"
-        AmazonFeedSubmission.objects.filter(
-            status__in=["IN_QUEUE", "IN_PROGRESS"]
-        ).update(next_check_at=timezone.now())
-        poll_open_submissions()
-        time.sleep(0.05)
-
-
 def test_submission_round_trip_and_resubmission_sends_only_changes(
     catalog_client, us_marketplace, product, sandbox
 ):
@@ -306,7 +289,7 @@ def test_skipped_products_are_explained(catalog_client, us_marketplace, product)
 def test_feed_quota_is_reported_with_next_slot(
     catalog_client, us_marketplace, product, sandbox
 ):
-    from saleor_amazon_feeds.services.amazon_clients import limiter
+    from saleor_amazon_feeds.amazon_clients import limiter
 
     set_product_type(catalog_client, product)
     for _ in range(5):

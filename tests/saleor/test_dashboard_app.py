@@ -18,11 +18,11 @@ from saleor.graphql.tests.utils import get_graphql_content
 from saleor.permission.models import Permission
 from saleor.plugins.models import PluginConfiguration
 
+from saleor_amazon_feeds.constants import APP_IDENTIFIER
 from saleor_amazon_feeds.dashboard.extensions import EXTENSIONS
 from saleor_amazon_feeds.plugin import PLUGIN_ID
-from saleor_amazon_feeds.services.dashboard_app import provision_dashboard_app
-from saleor_amazon_feeds.services.saleor_app import APP_IDENTIFIER
-from saleor_amazon_feeds.sync.tasks import reconcile_task
+from saleor_amazon_feeds.services.saleor_app import provision_dashboard_app
+from saleor_amazon_feeds.services.tasks import repair_saleor_app_task
 from tests.fixtures.saleor import PLUGIN_GRAPHQL_PATH
 
 pytestmark = pytest.mark.django_db
@@ -246,7 +246,7 @@ def test_activation_repairs_what_a_merchant_changed(activator, merchant, setting
 def test_reconciliation_follows_a_new_public_url_while_active(activator, settings):
     activator(True)
     settings.PUBLIC_URL = "https://new.example.com"
-    reconcile_task()
+    repair_saleor_app_task()
     app = App.objects.get(identifier=APP_IDENTIFIER)
     assert (
         app.app_url == f"https://new.example.com/plugins/global/{PLUGIN_ID}/dashboard"
@@ -260,7 +260,7 @@ def test_reconciliation_follows_a_new_public_url_while_active(activator, setting
 def test_reconciliation_leaves_an_inactive_plugin_hidden(activator):
     activator(True)
     activator(False)
-    reconcile_task()
+    repair_saleor_app_task()
     assert not AppExtension.objects.exists()
     assert PluginConfiguration.objects.get(identifier=PLUGIN_ID).active is False
 

@@ -6,8 +6,8 @@ the quota (or a manual submission failed with a quota error) for nothing."""
 import pytest
 from django.utils import timezone
 
+from saleor_amazon_feeds.amazon_clients import client_for
 from saleor_amazon_feeds.catalog.submission import next_submission_at
-from saleor_amazon_feeds.services.amazon_clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ holding is read back from ``GET /_sandbox/listings``.
 """
 
 import json
-import time
 from decimal import Decimal
 
 import pytest
@@ -19,10 +18,7 @@ from graphql_relay import to_global_id
 from saleor.product.models import ProductVariant, ProductVariantChannelListing
 
 from saleor_amazon_feeds.catalog.builder import iter_batches
-from saleor_amazon_feeds.catalog.submission import (
-    poll_open_submissions,
-    submit_feeds,
-)
+from saleor_amazon_feeds.catalog.submission import submit_feeds
 from saleor_amazon_feeds.catalog.types import FeedKind
 from saleor_amazon_feeds.models import (
     AmazonFeedSubmission,
@@ -39,6 +35,7 @@ from saleor_amazon_feeds.sync.reconcile import reconcile_marketplace
 from saleor_amazon_feeds.sync.tasks import urgent_check_task
 from saleor_amazon_feeds.sync.urgent import unsellable_listed
 from tests.fixtures.catalog import set_options
+from tests.fixtures.feeds import wait_for_submissions
 
 from .graphql_utils import gql_data
 
@@ -104,20 +101,6 @@ def gid(type_name, pk):
 
 def sku_of(product):
     return product.variants.get().sku
-
-
-def wait_for_submissions(timeout=15.0):
-    """Drive the poller (the beat task's body) until nothing is open."""
-    deadline = time.monotonic() + timeout
-    while AmazonFeedSubmission.objects.filter(
-        status__in=["IN_QUEUE", "IN_PROGRESS"]
-    ).exists():
-        assert time.monotonic() < deadline, "feeds still processing"
-        AmazonFeedSubmission.objects.filter(
-            status__in=["IN_QUEUE", "IN_PROGRESS"]
-        ).update(next_check_at=timezone.now())
-        poll_open_submissions()
-        time.sleep(0.05)
 
 
 def submit(client, marketplace, kinds):
@@ -275,7 +258,7 @@ def test_left_out_products_get_no_quantity_or_price_on_amazon(
             (problem,) = problems[kind]
             assert problem["sku"] == sku_of(product)
             assert problem["reason"].startswith(NOT_LISTED)
-            assert problem["severity"] == "error"
+            assert problem["severity"] == "ERROR"
     # Next to them, why the listing itself was left out.
     (untyped_reason,) = left_out[untyped.pk]["LISTINGS"]
     assert untyped_reason["reason"].startswith("No Amazon product type chosen")
@@ -422,7 +405,7 @@ def test_rejected_message_is_sent_again_only_once_it_changes(
     assert {n["status"] for n in latest} == {"EMPTY"}
     problems = problems_by_kind(product_listing(catalog_client, product, marketplace))
     (again,) = problems["LISTINGS"]
-    assert again["severity"] == "info"
+    assert again["severity"] == "INFO"
     assert again["reason"].startswith("Not sent again: Amazon rejected this exact")
     assert problems["INVENTORY"][0]["reason"].startswith(NOT_LISTED)
 

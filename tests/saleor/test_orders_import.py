@@ -455,6 +455,7 @@ def test_scheduled_import_covers_marketplaces_with_automatic_import(
     de_shop, us_shop, django_capture_on_commit_callbacks
 ):
     from saleor_amazon_feeds.models import AmazonOrderImportJob
+    from saleor_amazon_feeds.orders.jobs import job_state
     from saleor_amazon_feeds.orders.tasks import import_orders_scheduled_task
     from saleor_amazon_feeds.schedule import PERIODIC_TASKS
 
@@ -468,7 +469,12 @@ def test_scheduled_import_covers_marketplaces_with_automatic_import(
         import_orders_scheduled_task.delay()
 
     job = AmazonOrderImportJob.objects.get()
-    assert (job.trigger, job.status) == ("AUTOMATIC", "SUCCESS")
+    # Saleor's JobStatus as stored; the API's SUCCESS.
+    assert (job.trigger, job.status, job_state(job)) == (
+        "AUTOMATIC",
+        "success",
+        "SUCCESS",
+    )
     assert list(job.marketplaces.all()) == [de_shop.marketplace]
     assert (job.found, job.imported, job.skipped) == (5, 4, 1)
     assert not Order.objects.filter(channel=us_shop.channel).exists()

@@ -28,7 +28,7 @@ from saleor.webhook.transport.utils import send_webhook_using_scheme_method
 
 from saleor_amazon_feeds.models import AmazonSyncChange
 from saleor_amazon_feeds.plugin import PLUGIN_ID
-from saleor_amazon_feeds.sync.webhooks import ensure_stock_webhook
+from saleor_amazon_feeds.services.saleor_app import ensure_stock_webhook
 
 # The live server answers from its own threads and connections: the test data
 # must be committed for it to see.
@@ -291,7 +291,7 @@ def test_event_removed_from_the_subscription_is_rejected(stock_url, body):
 
 
 def test_delivery_to_an_inactive_webhook_is_rejected(stock_url, body):
-    from saleor_amazon_feeds.sync.webhooks import deactivate_stock_webhook
+    from saleor_amazon_feeds.services.saleor_app import deactivate_stock_webhook
 
     assert deactivate_stock_webhook() == 1
     assert deliver(stock_url, body, EVENT) == 401

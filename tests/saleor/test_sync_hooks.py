@@ -1,16 +1,13 @@
 """Which Saleor hooks record what in the sync outbox, and the beat entries."""
 
-import time
-
 import pytest
-from django.utils import timezone
 from graphql_relay import to_global_id
 from saleor.plugins.manager import get_plugins_manager
 
-from saleor_amazon_feeds.catalog.submission import poll_open_submissions
 from saleor_amazon_feeds.models import AmazonFeedSubmission, AmazonSyncChange
 from saleor_amazon_feeds.sync.drain import drain_marketplace
 from saleor_amazon_feeds.sync.outbox import Change, record_variants
+from tests.fixtures.feeds import wait_for_submissions
 
 pytestmark = pytest.mark.django_db
 
@@ -22,19 +19,6 @@ mutation ($id: ID!) {
   }
 }
 """
-
-
-def wait_for_submissions(timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while AmazonFeedSubmission.objects.filter(
-        status__in=["IN_QUEUE", "IN_PROGRESS"]
-    ).exists():
-        assert time.monotonic() < deadline, "feeds still processing"
-        AmazonFeedSubmission.objects.filter(
-            status__in=["IN_QUEUE", "IN_PROGRESS"]
-        ).update(next_check_at=timezone.now())
-        poll_open_submissions()
-        time.sleep(0.05)
 
 
 def outbox():

@@ -1,14 +1,11 @@
 """Automatic sync through Saleor's hooks, the outbox and the drainer, against
 the sandbox (Celery runs eagerly here; see test_sync_worker for a real worker)."""
 
-import time
-
 import pytest
 from django.db.models.signals import post_save
 from django.utils import timezone
 from graphql_relay import to_global_id
 
-from saleor_amazon_feeds.catalog.submission import poll_open_submissions
 from saleor_amazon_feeds.models import (
     AmazonFeedSubmission,
     AmazonListingState,
@@ -17,6 +14,7 @@ from saleor_amazon_feeds.models import (
 )
 from saleor_amazon_feeds.sync.drain import drain_marketplace
 from saleor_amazon_feeds.sync.outbox import Change, record_variants
+from tests.fixtures.feeds import wait_for_submissions
 
 pytestmark = pytest.mark.django_db
 
@@ -30,19 +28,6 @@ mutation ($id: ID!, $name: String!) {
 PRODUCT_DELETE = """
 mutation ($id: ID!) { productDelete(id: $id) { errors { field message } } }
 """
-
-
-def wait_for_submissions(timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while AmazonFeedSubmission.objects.filter(
-        status__in=["IN_QUEUE", "IN_PROGRESS"]
-    ).exists():
-        assert time.monotonic() < deadline, "feeds still processing"
-        AmazonFeedSubmission.objects.filter(
-            status__in=["IN_QUEUE", "IN_PROGRESS"]
-        ).update(next_check_at=timezone.now())
-        poll_open_submissions()
-        time.sleep(0.05)
 
 
 def rename(client, product, name):
@@ -210,7 +195,7 @@ def test_deleting_a_product_sends_delete(
 def test_quota_exhausted_waits_without_calling_amazon(
     sync_marketplace, listable_product, sandbox
 ):
-    from saleor_amazon_feeds.services.amazon_clients import limiter
+    from saleor_amazon_feeds.amazon_clients import limiter
     from tests.fixtures.sandbox import SELLER_ID
 
     for _ in range(5):
@@ -258,7 +243,7 @@ query ($marketplace: ID) {
 def test_sync_status_shows_outbox_and_why_it_waits(
     plugin_staff_client, permission_manage_products, sync_marketplace, listable_product
 ):
-    from saleor_amazon_feeds.services.amazon_clients import limiter
+    from saleor_amazon_feeds.amazon_clients import limiter
     from tests.fixtures.sandbox import SELLER_ID
 
     from .graphql_utils import assert_permission_denied, gql, gql_data

@@ -6,10 +6,10 @@ import time
 import pytest
 from django.utils import timezone
 
-from saleor_amazon_feeds.catalog.submission import poll_open_submissions
 from saleor_amazon_feeds.models import AmazonFeedSubmission, AmazonSyncChange
 from saleor_amazon_feeds.sync.drain import drain_marketplace
 from saleor_amazon_feeds.sync.outbox import Change, record_variants
+from tests.fixtures.feeds import wait_for_submissions
 
 pytestmark = pytest.mark.django_db
 
@@ -60,16 +60,7 @@ def test_sync_of_more_skus_than_a_feed_holds_uses_full_feeds_and_no_429(
     assert [r for r in sandbox.requests() if r["status"] == 429] == []
     assert not AmazonFeedSubmission.objects.filter(status="ERROR").exists()
 
-    deadline = time.monotonic() + 20
-    while AmazonFeedSubmission.objects.filter(
-        status__in=["IN_QUEUE", "IN_PROGRESS"]
-    ).exists():
-        assert time.monotonic() < deadline
-        AmazonFeedSubmission.objects.filter(
-            status__in=["IN_QUEUE", "IN_PROGRESS"]
-        ).update(next_check_at=timezone.now())
-        poll_open_submissions()
-        time.sleep(0.05)
+    wait_for_submissions(timeout=20)
     assert {s.status for s in AmazonFeedSubmission.objects.filter(feed_id__gt="")} == {
         "DONE"
     }

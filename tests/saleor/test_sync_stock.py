@@ -2,29 +2,27 @@
 PATCHes, against the sandbox."""
 
 import json
-import time
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from graphql_relay import to_global_id
 from saleor.app.models import App
 from saleor.webhook.models import Webhook
 from saleor.webhook.transport import signature_for_payload
 
-from saleor_amazon_feeds.catalog.submission import poll_open_submissions
+from saleor_amazon_feeds.amazon_clients import client_for
 from saleor_amazon_feeds.models import (
-    AmazonFeedSubmission,
     AmazonListingState,
     AmazonSyncChange,
 )
 from saleor_amazon_feeds.plugin import PLUGIN_ID
-from saleor_amazon_feeds.services.amazon_clients import client_for
+from saleor_amazon_feeds.services.saleor_app import ensure_stock_webhook
 from saleor_amazon_feeds.sync.drain import drain_marketplace
 from saleor_amazon_feeds.sync.outbox import Change, record_variants
 from saleor_amazon_feeds.sync.reconcile import reconcile_marketplace
 from saleor_amazon_feeds.sync.urgent import patch_to_zero, unsellable_listed
-from saleor_amazon_feeds.sync.webhooks import STOCK_EVENTS, ensure_stock_webhook
+from saleor_amazon_feeds.sync.webhooks import STOCK_EVENTS
+from tests.fixtures.feeds import wait_for_submissions
 
 pytestmark = pytest.mark.django_db
 
@@ -41,19 +39,6 @@ mutation ($id: ID!) {
   pluginUpdate(id: $id, input: {active: false}) { errors { field message } }
 }
 """
-
-
-def wait_for_submissions(timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while AmazonFeedSubmission.objects.filter(
-        status__in=["IN_QUEUE", "IN_PROGRESS"]
-    ).exists():
-        assert time.monotonic() < deadline, "feeds still processing"
-        AmazonFeedSubmission.objects.filter(
-            status__in=["IN_QUEUE", "IN_PROGRESS"]
-        ).update(next_check_at=timezone.now())
-        poll_open_submissions()
-        time.sleep(0.05)
 
 
 def synced(marketplace, product):

@@ -18,16 +18,15 @@ from urllib.parse import quote
 import httpx
 import pytest
 from django.db import connection
-from django.utils import timezone
 from graphql_relay import to_global_id
 
 from saleor_amazon_feeds import conf
-from saleor_amazon_feeds.catalog.submission import poll_open_submissions
 from saleor_amazon_feeds.models import AmazonFeedSubmission, AmazonSyncChange
 from saleor_amazon_feeds.plugin import PLUGIN_ID
+from saleor_amazon_feeds.services.saleor_app import ensure_stock_webhook
 from saleor_amazon_feeds.sync.drain import drain_marketplace
 from saleor_amazon_feeds.sync.outbox import Change, record_variants
-from saleor_amazon_feeds.sync.webhooks import ensure_stock_webhook
+from tests.fixtures.feeds import nothing_open, wait_for_submissions
 from tests.fixtures.sandbox import SANDBOX_TIME_SCALE
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -157,7 +156,7 @@ def real_celery(celery_worker_process, settings, live_server, sync_marketplace):
     assert app.conf.task_always_eager is False
     app._pool = None
     app.amqp._producer_pool = None
-    from saleor_amazon_feeds.services.amazon_clients import limiter
+    from saleor_amazon_feeds.amazon_clients import limiter
 
     limiter().clear()
     ensure_stock_webhook()
@@ -195,23 +194,15 @@ def saleor_http(live_server, staff_user, permission_manage_products):
 
 
 def wait_until(predicate, timeout, worker, what):
-    deadline = time.monotonic() + timeout
-    while True:
-        # The worker submits; this process plays the poll beat entry.
-        AmazonFeedSubmission.objects.filter(
-            status__in=["IN_QUEUE", "IN_PROGRESS"]
-        ).update(next_check_at=timezone.now())
-        poll_open_submissions()
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            _, log_path = worker
-            pytest.fail(
-                f"Timed out waiting for {what}; worker log:\n"
-                + log_path.read_text(errors="replace")[-6000:]
-            )
-        time.sleep(0.2)
+    """The worker submits; this process plays the poll beat entry."""
+    _, log_path = worker
+    return wait_for_submissions(
+        timeout,
+        until=predicate,
+        interval=0.2,
+        explain=lambda: f"Timed out waiting for {what}; worker log:\n"
+        + log_path.read_text(errors="replace")[-6000:],
+    )
 
 
 def sandbox_listing(sandbox, sku):
@@ -222,10 +213,7 @@ def initial_sync(marketplace, product, sandbox, worker):
     record_variants(Change.CONTENT, product_ids=[product.pk])
     drain_marketplace(marketplace, force=True)
     wait_until(
-        lambda: not AmazonFeedSubmission.objects.filter(
-            status__in=["IN_QUEUE", "IN_PROGRESS"]
-        ).exists()
-        and sandbox_listing(sandbox, product.variants.get().sku),
+        lambda: nothing_open() and sandbox_listing(sandbox, product.variants.get().sku),
         30,
         worker,
         "the initial sync",

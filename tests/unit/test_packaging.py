@@ -81,6 +81,22 @@ def test_wheel_contains_the_dashboard_build(wheel):
     )
 
 
+def test_wheel_declares_the_plugin_and_the_sandbox_command(wheel):
+    archive = zipfile.ZipFile(wheel)
+    (entry_points,) = [n for n in archive.namelist() if n.endswith("entry_points.txt")]
+    text = archive.read(entry_points).decode()
+    assert "saleor_amazon_feeds = saleor_amazon_feeds.plugin:AmazonFeedsPlugin" in text
+    assert "amazon-feeds-sandbox = saleor_amazon_feeds.sandbox.__main__:main" in text
+    # Everything the sandbox serves from is in the wheel too.
+    data = ROOT / "saleor_amazon_feeds" / "sandbox" / "data"
+    shipped = {
+        "saleor_amazon_feeds/sandbox/data/" + str(p.relative_to(data))
+        for p in data.rglob("*.json")
+    }
+    assert shipped
+    assert shipped <= set(archive.namelist())
+
+
 def test_installed_wheel_has_the_pages_without_node(wheel, tmp_path):
     uv = _uv()
     if uv is None:

@@ -1,6 +1,8 @@
 from saleor.product.models import Category, Product
 
+from ...amazon_clients import client_for
 from ...catalog import product_types
+from ...listings.severity import Severity
 from ...mapping.options import options_from_metadata
 from ...models import (
     AmazonFeedIssue,
@@ -9,7 +11,6 @@ from ...models import (
     AmazonListingState,
     AmazonMarketplace,
 )
-from ...services.amazon_clients import client_for
 from ..account.lookups import marketplace_by_global_id
 from ..core.connection import paginate
 from ..core.ids import get_by_global_id, global_id
@@ -131,7 +132,7 @@ def product_listing(
         AmazonListingProblemType(
             sku="",
             kind="LISTINGS",
-            severity="error",
+            severity=Severity.ERROR,
             reason=i.message,
             attribute=i.field,
         )

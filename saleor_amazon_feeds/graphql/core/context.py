@@ -1,10 +1,13 @@
 """Who is calling: Saleor's own tokens, resolved the way Saleor's API does."""
 
 from django.http import HttpRequest
-from saleor.graphql.app.dataloaders.utils import get_app_promise
-from saleor.graphql.context import get_context_value
-from saleor.graphql.core import SaleorContext
-from saleor.graphql.utils import get_user_or_app_from_context
+
+from ...saleor_compat import (
+    SaleorContext,
+    get_app_promise,
+    get_context_value,
+    get_user_or_app_from_context,
+)
 
 
 def build_context(request: HttpRequest) -> SaleorContext:

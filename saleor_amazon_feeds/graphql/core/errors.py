@@ -14,11 +14,11 @@ from typing import Any
 
 from graphql import GraphQLError
 from jwt.exceptions import PyJWTError
-from saleor.core.exceptions import PermissionDenied
 
 from ...amazon.credentials import redact
 from ...amazon.errors import AmazonError
 from ...mapping.problems import InputProblem
+from ...saleor_compat import PermissionDenied
 from .enums import AmazonFeedsErrorCode
 
 log = logging.getLogger(__name__)

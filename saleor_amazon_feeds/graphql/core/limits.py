@@ -21,7 +21,8 @@ from graphql.language.ast import (
     InlineFragment,
     OperationDefinition,
 )
-from saleor.graphql.core.validators import validate_query
+
+from ...saleor_compat import validate_query
 
 # The deepest legitimate document (an import job's marketplaces' account's
 # marketplaces' mappings) is 8 levels; introspection's type references ~13.

@@ -15,18 +15,18 @@ here refuses an empty list instead.
 from collections.abc import Callable, Iterable
 from functools import wraps
 
-from saleor.core.exceptions import PermissionDenied
 from saleor.permission.enums import (
     BasePermissionEnum,
     ChannelPermissions,
     OrderPermissions,
     ProductPermissions,
 )
-from saleor.permission.utils import (
+
+from ...saleor_compat import (
+    PermissionDenied,
     has_one_of_permissions,
     message_one_of_permissions_required,
 )
-
 from .context import requestor
 
 MANAGE_CHANNELS = ChannelPermissions.MANAGE_CHANNELS

@@ -1,8 +1,9 @@
 from ...models import orders
+from ...orders.jobs import JobState
 from ..core.enums import enum_from_choices
 
 AmazonOrderImportJobStatus = enum_from_choices(
-    "AmazonOrderImportJobStatus", orders.JobStatus, "State of an import job."
+    "AmazonOrderImportJobStatus", JobState, "State of an import job."
 )
 AmazonOrderImportTrigger = enum_from_choices(
     "AmazonOrderImportTrigger", orders.JobTrigger, "Who started the job."

@@ -1,5 +1,6 @@
 import graphene
 
+from ...orders.jobs import job_state
 from ..account.types import AmazonMarketplace
 from ..core.connection import CountableConnection
 from ..core.ids import global_id
@@ -84,6 +85,11 @@ class AmazonOrderImport(AmazonObjectType):
     @staticmethod
     def resolve_id(root, info):
         return global_id("AmazonOrderImport", root.pk)
+
+    @staticmethod
+    def resolve_status(root, info):
+        # Saleor's JobStatus as stored, shown with "running" told apart.
+        return job_state(root)
 
     @staticmethod
     def resolve_marketplaces(root, info):

@@ -4,24 +4,19 @@ from decimal import Decimal
 import pytest
 from jsonschema import Draft7Validator
 
-from saleor_amazon_feeds.spapi_spec import load_json, spec_dir
+from saleor_amazon_feeds.spapi_spec import load_json
 
-requires_spec = pytest.mark.skipif(
-    spec_dir() is None, reason="Amazon SP-API spec folder is absent"
-)
+# Tests using these validators are marked `spapi`: the root conftest skips them
+# when Amazon's schemas are absent.
 
 
 @pytest.fixture(scope="session")
 def feed_validator() -> Draft7Validator:
-    if spec_dir() is None:
-        pytest.skip("Amazon SP-API spec folder is absent")
     return Draft7Validator(load_json("schemas/listings-feed-schema-v2.json"))
 
 
 @pytest.fixture(scope="session")
 def message_validator() -> Draft7Validator:
-    if spec_dir() is None:
-        pytest.skip("Amazon SP-API spec folder is absent")
     return Draft7Validator(load_json("schemas/listings-feed-message-schema-v2.json"))
 
 

@@ -20,7 +20,7 @@ from saleor_amazon_feeds.listings.messages import (
 )
 from saleor_amazon_feeds.spapi_spec import load_json
 
-from .conftest import parse_feed, requires_spec
+from .conftest import parse_feed
 
 DE = "A1PA6795UKMFR9"
 
@@ -54,6 +54,7 @@ def _mixed_messages(count: int):
                 yield delete_message(sku)
 
 
+@pytest.mark.spapi
 def test_documents_split_and_validate(feed_validator, message_validator):
     docs = list(
         iter_feed_documents(
@@ -94,6 +95,7 @@ def test_exact_multiple_of_limit_and_empty_input():
     assert list(iter_feed_documents(iter(()), seller_id="S")) == []
 
 
+@pytest.mark.spapi
 def test_included_data_header(feed_validator):
     (doc,) = iter_feed_documents(
         _mixed_messages(1), seller_id="S", included_data=["issues", "attributes"]
@@ -131,7 +133,8 @@ def test_bad_message_does_not_corrupt_document():
         FeedDocumentWriter(io.BytesIO(), seller_id="S", max_messages=25_001)
 
 
-@requires_spec
+@pytest.mark.spapi
+@pytest.mark.spapi_samples
 def test_amazon_sample_feed_validates(feed_validator):
     # Guards the validator fixture itself: Amazon's own sample must pass.
     sample = load_json("samples/sample-json-listings-feed.de.json")
@@ -140,6 +143,7 @@ def test_amazon_sample_feed_validates(feed_validator):
     assert not feed_validator.is_valid(broken)
 
 
+@pytest.mark.spapi
 def test_real_limit_streams_in_bounded_memory(feed_validator):
     body = "x" * 300
     total = MAX_MESSAGES_PER_FEED + 10

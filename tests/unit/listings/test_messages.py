@@ -22,6 +22,7 @@ from saleor_amazon_feeds.listings.messages import (
 DE = "A1PA6795UKMFR9"
 
 
+@pytest.mark.spapi
 def test_listing_update_shape(message_validator):
     msg = listing_update(
         "SKU-1",
@@ -46,6 +47,7 @@ def test_listing_update_shape(message_validator):
     message_validator.validate(body)
 
 
+@pytest.mark.spapi
 def test_inventory_patch(message_validator):
     msg = inventory_patch("SKU-1", "SAMPLE_PRODUCT", 12, handling_time_days=3)
     body = msg.as_dict(1)
@@ -70,6 +72,7 @@ def test_inventory_patch(message_validator):
         inventory_patch("SKU-1", "X", -1)
 
 
+@pytest.mark.spapi
 def test_price_patch_with_and_without_list_price(message_validator):
     plain = price_patch(
         "SKU-1", "SAMPLE_PRODUCT", Decimal("24.9"), marketplace_id=DE, currency="EUR"
@@ -122,6 +125,7 @@ def test_amounts_serialise_exactly():
         json_encoding.dumps(Decimal("NaN"))
 
 
+@pytest.mark.spapi
 def test_delete(message_validator):
     body = delete_message("OLD").as_dict(3)
     assert body == {"messageId": 3, "sku": "OLD", "operationType": "DELETE"}
@@ -153,6 +157,7 @@ def test_variation_theme_name():
         variation_theme_name([])
 
 
+@pytest.mark.spapi
 def test_variation_family(message_validator):
     offer = {"purchasable_offer": [{"currency": "EUR"}], "brand": [{"value": "Acme"}]}
     messages = variation_family(

@@ -7,8 +7,6 @@ import pytest
 from saleor_amazon_feeds.listings.report import ReportError, parse_processing_report
 from saleor_amazon_feeds.spapi_spec import load_json
 
-from .conftest import requires_spec
-
 EXAMPLE = "schemas/listings-feed-processing-report-schema-v2.example.json"
 
 
@@ -17,7 +15,7 @@ def example() -> dict:
     return copy.deepcopy(load_json(EXAMPLE))
 
 
-@requires_spec
+@pytest.mark.spapi
 def test_amazon_example_report(example):
     correlation = {4: ("My-SKU-B", "listing"), 5: ("My-SKU-C", "price")}
     report = parse_processing_report(
@@ -52,7 +50,7 @@ def test_amazon_example_report(example):
     assert report.item_issues["My-SKU-C"] == ()
 
 
-@requires_spec
+@pytest.mark.spapi
 def test_example_validates_against_amazon_schema(example):
     from jsonschema import Draft7Validator
 
@@ -61,7 +59,7 @@ def test_example_validates_against_amazon_schema(example):
     assert parse_processing_report(example).summary.messages_processed == 4
 
 
-@requires_spec
+@pytest.mark.spapi
 def test_sku_from_mapping_wins_and_report_sku_is_fallback(example):
     report = parse_processing_report(example, correlation={4: ("OUR-SKU", "child")})
     assert report.issues[0].sku == "OUR-SKU"
@@ -69,7 +67,7 @@ def test_sku_from_mapping_wins_and_report_sku_is_fallback(example):
     assert report.issues[2].kind is None
 
 
-@requires_spec
+@pytest.mark.spapi
 def test_gzip_and_bom(example):
     raw = json.dumps(example).encode("utf-8-sig")
     assert parse_processing_report(gzip.compress(raw)).feed_id == "1234567890"
@@ -96,7 +94,7 @@ def test_feed_level_issue_without_message_id():
     assert report.failed_message_ids() == frozenset()
 
 
-@requires_spec
+@pytest.mark.spapi
 @pytest.mark.parametrize(
     ("mutate", "match"),
     [
@@ -121,7 +119,7 @@ def test_broken_reports_raise_report_error(example, mutate, match):
         parse_processing_report(json.dumps(example))
 
 
-@requires_spec
+@pytest.mark.spapi
 def test_truncated_and_garbage_input(example):
     text = json.dumps(example)
     with pytest.raises(ReportError, match="truncated"):

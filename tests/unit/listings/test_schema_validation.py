@@ -17,9 +17,10 @@ from saleor_amazon_feeds.listings.schema_validation import (
     SchemaCache,
     checksum_matches,
 )
-from saleor_amazon_feeds.spapi_spec import load_json, spec_dir
+from saleor_amazon_feeds.spapi_spec import load_json
 
-pytestmark = pytest.mark.skipif(spec_dir() is None, reason="spec folder absent")
+# Every test here reads the synthetic SAMPLE_PRODUCT schema or the DE sample feed.
+pytestmark = pytest.mark.spapi_samples
 
 DE = "A1PA6795UKMFR9"
 SCHEMA = "samples/SAMPLE_PRODUCT.ptd-schema.json"

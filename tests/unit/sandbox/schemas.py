@@ -3,14 +3,8 @@
 import json
 from typing import Any
 
-import pytest
-
 from saleor_amazon_feeds.sandbox import validation
 from saleor_amazon_feeds.spapi_spec import load_json, spec_dir
-
-needs_spec = pytest.mark.skipif(
-    spec_dir() is None, reason="Amazon SP-API spec folder absent"
-)
 
 
 def assert_response(

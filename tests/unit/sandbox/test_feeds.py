@@ -5,7 +5,7 @@ import pytest
 
 from saleor_amazon_feeds.spapi_spec import load_json
 from tests.fixtures.sandbox import DE, US
-from tests.unit.sandbox.schemas import assert_report, assert_response, needs_spec
+from tests.unit.sandbox.schemas import assert_report, assert_response
 
 FEEDS = "feeds_2021-06-30"
 
@@ -84,7 +84,7 @@ def test_feed_round_trip(sandbox):
     assert item["attributes"]["item_name"][0]["value"] == "Koffer BAG-1"
 
 
-@needs_spec
+@pytest.mark.spapi
 def test_amazon_example_feed_is_accepted(sandbox):
     example = load_json("schemas/listings-feed-schema-v2.example.json")
     feed = sandbox.wait_feed(sandbox.submit_feed(example, [US]))
@@ -97,7 +97,8 @@ def test_amazon_example_feed_is_accepted(sandbox):
     assert skus == {"My-SKU-B", "My-SKU-C", "My-SKU-D", "My-SKU-E"}
 
 
-@needs_spec
+@pytest.mark.spapi
+@pytest.mark.spapi_samples
 def test_sample_de_feed_is_accepted(sandbox):
     content = load_json("samples/sample-json-listings-feed.de.json")
     feed = sandbox.wait_feed(sandbox.submit_feed(content, [DE]))
@@ -110,7 +111,7 @@ def test_sample_de_feed_is_accepted(sandbox):
     assert any(i["code"] == "90220" for i in listings["TSHIRT-RED-L"]["issues"])
 
 
-@needs_spec
+@pytest.mark.spapi
 def test_schema_violation_names_message_and_attribute(sandbox):
     bad = _luggage_update(2, "BAG-BAD")
     bad["attributes"] = {}  # minProperties: 1

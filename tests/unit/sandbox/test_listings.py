@@ -1,5 +1,7 @@
+import pytest
+
 from tests.fixtures.sandbox import DE
-from tests.unit.sandbox.schemas import assert_response, needs_spec
+from tests.unit.sandbox.schemas import assert_response
 
 MODEL = "listingsItems_2021-08-01"
 ITEM_DATA = "summaries,attributes,issues,offers,fulfillmentAvailability,productTypes"
@@ -165,7 +167,7 @@ def test_unknown_product_type_is_invalid(sandbox):
     assert "SPACESHIP" in body["issues"][0]["message"]
 
 
-@needs_spec
+@pytest.mark.spapi
 def test_patch_body_checked_against_model(sandbox):
     bad_patch = sandbox.sp(
         "PATCH",

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.fixtures.sandbox import DE, US
-from tests.unit.sandbox.schemas import assert_response, needs_spec
+from tests.unit.sandbox.schemas import assert_response
 
 MODEL = "orders_2026-01-01"
 SEARCH = "/orders/2026-01-01/orders"
@@ -151,7 +151,7 @@ def test_posted_order_upserts_and_bumps_last_updated(sandbox):
     assert [o["orderId"] for o in found["orders"]] == ["306-2468135-7913005"]
 
 
-@needs_spec
+@pytest.mark.spapi
 def test_posted_order_is_validated(sandbox):
     response = sandbox.post_orders([{"orderId": "X", "createdTime": "yesterday"}])
     assert response.status_code == 400
@@ -227,7 +227,7 @@ def test_confirm_shipment_invalid(sandbox, order_id, body, fragment):
     assert sandbox.shipments() == []
 
 
-@needs_spec
+@pytest.mark.spapi
 def test_confirm_shipment_body_validation(sandbox):
     body = _shipment()
     del body["packageDetail"]["trackingNumber"]

@@ -2,9 +2,10 @@ import base64
 import hashlib
 
 import httpx
+import pytest
 
 from tests.fixtures.sandbox import DE, US
-from tests.unit.sandbox.schemas import assert_response, needs_spec
+from tests.unit.sandbox.schemas import assert_response
 
 MODEL = "definitionsProductTypes_2020-09-01"
 
@@ -95,7 +96,7 @@ def test_get_definition_errors(sandbox):
     assert two.status_code == 400
 
 
-@needs_spec
+@pytest.mark.spapi_samples
 def test_sample_product_from_spec_folder(sandbox):
     body = sandbox.sp(
         "GET",

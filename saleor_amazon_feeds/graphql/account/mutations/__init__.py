@@ -1,3 +1,6 @@
+"""The account and marketplace mutations, one per module: create, update,
+delete an account; create, update, check, delete a marketplace."""
+
 from .account_create import AmazonAccountCreate
 from .account_delete import AmazonAccountDelete
 from .account_update import AmazonAccountUpdate

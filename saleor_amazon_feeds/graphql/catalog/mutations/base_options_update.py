@@ -1,11 +1,12 @@
 import graphene
 from django.db.models import Model
-from saleor.graphql.meta.mutations.utils import update_private_metadata
 from saleor.product.models import Category, Product
 
 from ....mapping.options import options_from_metadata, serialize_options
 from ....mapping.options_input import OptionsUpdate, check_options_update
+from ....saleor_compat import update_private_metadata
 from ....services.product_type_check import product_type_problems
+from ....sync import hooks as sync_hooks
 from ...core.errors import raise_for_problems
 from ...core.ids import get_by_global_id
 from ...core.mutations import BaseMutation
@@ -63,8 +64,6 @@ class BaseOptionsUpdate(BaseMutation):
         update_options(instance, dict(input))
         # Saleor fires no hook for this metadata write; exclusion or another
         # product type must still reach Amazon (DELETE or a new listing).
-        from ....sync import hooks as sync_hooks
-
         if cls.model is Product:
             sync_hooks.product_changed(instance)
         else:

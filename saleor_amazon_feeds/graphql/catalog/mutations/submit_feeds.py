@@ -2,6 +2,7 @@ import graphene
 from django.db import transaction
 
 from ....catalog.submission import scope_refusal
+from ....catalog.tasks import submit_feeds_task
 from ...account.lookups import marketplace_by_global_id
 from ...account.types import AmazonMarketplace
 from ...core.enums import AmazonFeedsErrorCode
@@ -28,8 +29,6 @@ class AmazonSubmitFeeds(BaseMutation):
 
     @classmethod
     def perform(cls, root, info, marketplace_ids, kinds):
-        from ....catalog.tasks import submit_feeds_task
-
         if not marketplace_ids:
             raise InputError.single(
                 "marketplaceIds",

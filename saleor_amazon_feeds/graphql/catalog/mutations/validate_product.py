@@ -1,6 +1,8 @@
 import graphene
 from saleor.product.models import Product
 
+from ....catalog.validation import validate_product
+from ....listings.severity import Severity
 from ...account.lookups import marketplace_by_global_id
 from ...core.ids import get_by_global_id
 from ...core.mutations import BaseMutation
@@ -28,14 +30,12 @@ class AmazonValidateProduct(BaseMutation):
 
     @classmethod
     def perform(cls, root, info, product_id, marketplace_id):
-        from ....catalog.validation import validate_product
-
         product = get_by_global_id(
             Product.objects.all(), product_id, "Product", "productId"
         )
         marketplace = marketplace_by_global_id(marketplace_id)
         issues = validate_product(product, marketplace)
-        errors = any(i["severity"] == "ERROR" for i in issues)
+        errors = any(i["severity"] == Severity.ERROR for i in issues)
         return {
             "status": "INVALID" if errors else "VALID",
             "issues": [AmazonValidationIssue(**i) for i in issues],

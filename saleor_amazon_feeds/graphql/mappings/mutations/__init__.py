@@ -1,3 +1,6 @@
+"""The mapping mutations, one per module: field mappings (Amazon attribute
+from Saleor sources) and shipping mappings (service level to method)."""
+
 from .field_mapping_create import AmazonFieldMappingCreate
 from .field_mapping_delete import AmazonFieldMappingDelete
 from .field_mapping_update import AmazonFieldMappingUpdate

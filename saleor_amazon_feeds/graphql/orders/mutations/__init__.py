@@ -1,3 +1,6 @@
+"""The order mutations, one per module: start an import, retry a held
+order."""
+
 from .import_orders import AmazonImportOrders
 from .imported_order_retry import AmazonImportedOrderRetry
 

@@ -1,13 +1,17 @@
-"""Build an :class:`AmazonClient` for an account, sharing one rate limiter."""
+"""An :class:`AmazonClient` for an account, all sharing one rate limiter.
+
+Below the features (catalog, orders, sync), which all talk to Amazon as some
+account, and above the models and the pure ``amazon`` package it joins.
+"""
 
 from functools import lru_cache
 
-from .. import conf
-from ..amazon.client import AmazonClient
-from ..amazon.credentials import Credentials
-from ..amazon.errors import AmazonError
-from ..amazon.ratelimit import RateLimiter
-from ..models.accounts import AmazonAccount, Environment
+from . import conf
+from .amazon.client import AmazonClient
+from .amazon.credentials import Credentials
+from .amazon.errors import AmazonError
+from .amazon.ratelimit import RateLimiter
+from .models.accounts import AmazonAccount, Environment
 
 
 @lru_cache(maxsize=8)
