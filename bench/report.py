@@ -15,6 +15,19 @@ def record(name: str, **figures) -> None:
     RESULTS["figures"].setdefault(name, {}).update(figures)
 
 
+def record_size(name: str, variants: int, **figures) -> None:
+    """Figures of one catalog size, merged into that size's entry of the list
+    ``figures[name]`` (several bench tests may fill one entry: ``feed_build``
+    gets its full build, baselines, no-op, incremental and two-worker runs)."""
+    entries = RESULTS["figures"].setdefault(name, [])
+    for entry in entries:
+        if entry["variants"] == variants:
+            entry.update(figures)
+            return
+    entries.append({"variants": variants, **figures})
+    entries.sort(key=lambda entry: entry["variants"])
+
+
 def lines() -> list[str]:
     """One human line per figure, each a ratio against a same-run baseline."""
     f = RESULTS["figures"]
