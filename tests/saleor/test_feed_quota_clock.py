@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from saleor_amazon_feeds.amazon_clients import client_for
-from saleor_amazon_feeds.catalog.submission import next_submission_at
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +15,6 @@ def test_a_free_feed_slot_is_never_reported_in_the_future(sync_marketplace):
     with client_for(sync_marketplace.account) as client:
         late = 0
         for _ in range(3000):
-            if next_submission_at(client, sync_marketplace) > timezone.now():
+            if client.next_feed_submission_at() > timezone.now():
                 late += 1
     assert late == 0

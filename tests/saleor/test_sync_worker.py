@@ -292,7 +292,13 @@ def test_rename_and_ten_quick_edits_reach_amazon_as_one_listings_update(
     assert [(s.kind, s.message_count, s.trigger) for s in submissions] == [
         ("LISTINGS", 1, "AUTO")
     ]
-    assert not AmazonSyncChange.objects.exists()
+    # Saleor's own follow-up tasks (discounted prices, search index) may touch
+    # the product once more after the feed went out: that change drains too,
+    # and sends nothing, since the listing already says the same.
+    wait_until(
+        lambda: not AmazonSyncChange.objects.exists(), 60, real_celery, "empty outbox"
+    )
+    assert len(sandbox.feeds()) == feeds_before + 1
 
 
 def test_stock_webhook_with_bad_signature_is_rejected_over_http(
