@@ -51,6 +51,7 @@ from ..models import (
 from ..models.feeds import ListingStatus, SubmissionStatus
 from .builder import iter_batches
 from .gate import ListingGate, amazon_lookup, forget_lookups
+from .locks import submission_lock
 from .product_types import SchemaProvider
 from .types import Batch, BuiltMessage, Skipped
 
@@ -100,33 +101,48 @@ def submit_feeds(
     product_ids: Iterable[int] | None = None,
     client: AmazonClient | None = None,
 ) -> list[AmazonFeedSubmission]:
-    """Build and send one feed kind after the other; return the submissions."""
+    """Build and send one feed kind after the other; return the submissions.
+
+    One submission per marketplace at a time (:func:`.locks.submission_lock`):
+    a manual one and the drain's wait for each other rather than interleave.
+    """
     product_ids = list(product_ids) if product_ids is not None else None
     own_client = client is None
-    client = client or client_for(marketplace.account)
     kinds = list(kinds)
-    try:
-        # A kind outside the scope (the scope changed after the request was
-        # queued) is recorded, not silently dropped.
-        submissions: list[AmazonFeedSubmission] = [
-            AmazonFeedSubmission.objects.create(
-                marketplace=marketplace,
-                kind=kind,
-                trigger=trigger,
-                status=SubmissionStatus.EMPTY,
-                error=scope_refusal(marketplace, [kind]),
-                finished_at=timezone.now(),
-            )
-            for kind in out_of_scope(marketplace, kinds)
-        ]
-        for kind in allowed_kinds(marketplace, kinds):
-            submissions.extend(
-                _submit_kind(client, marketplace, kind, trigger, product_ids)
-            )
-        return submissions
-    finally:
-        if own_client:
-            client.close()
+    with submission_lock(marketplace.pk):
+        client = client or client_for(marketplace.account)
+        try:
+            return _submit_kinds(marketplace, kinds, trigger, product_ids, client)
+        finally:
+            if own_client:
+                client.close()
+
+
+def _submit_kinds(
+    marketplace: AmazonMarketplace,
+    kinds: list[str],
+    trigger: str,
+    product_ids: list[int] | None,
+    client: AmazonClient,
+) -> list[AmazonFeedSubmission]:
+    # A kind outside the scope (the scope changed after the request was
+    # queued) is recorded, not silently dropped.
+    submissions: list[AmazonFeedSubmission] = [
+        AmazonFeedSubmission.objects.create(
+            marketplace=marketplace,
+            kind=kind,
+            trigger=trigger,
+            status=SubmissionStatus.EMPTY,
+            error=scope_refusal(marketplace, [kind]),
+            finished_at=timezone.now(),
+        )
+        for kind in out_of_scope(marketplace, kinds)
+    ]
+    for kind in allowed_kinds(marketplace, kinds):
+        submissions.extend(
+            _submit_kind(client, marketplace, kind, trigger, product_ids)
+        )
+    return submissions
 
 
 def _submit_kind(
