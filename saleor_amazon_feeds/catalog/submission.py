@@ -15,6 +15,7 @@ and are retried unchanged.
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
@@ -390,9 +391,10 @@ def _send_document(
         correlation=correlation,
     )
     account = marketplace.account
+    slot = uuid.uuid4().hex
     try:
         client.limiter.acquire_feed_submission(
-            account.seller_id, account.region, JSON_LISTINGS_FEED, timeout=0
+            account.seller_id, account.region, JSON_LISTINGS_FEED, timeout=0, slot=slot
         )
         upload = client.create_feed_document()
         client.upload_feed_document(upload["url"], document.content)
@@ -403,9 +405,14 @@ def _send_document(
             # States point at the submission from here on, so whatever becomes
             # of it (recorded, recovered or failed) settles them.
             _mark_sent(marketplace, kind, submission, built, timezone.now())
-        feed = client.create_feed(
-            JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
-        )
+        try:
+            feed = client.create_feed(
+                JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
+            )
+        finally:
+            client.limiter.restamp_feed_submission(
+                account.seller_id, account.region, slot, JSON_LISTINGS_FEED
+            )
     except AmazonError as exc:
         submission.error = exc.merchant_message
         if submission.status == SubmissionStatus.UPLOADED and _maybe_created(exc):
@@ -536,17 +543,22 @@ def _recover(client: AmazonClient, submission: AmazonFeedSubmission) -> None:
     if unknown:
         feed_id = unknown[0]
     else:
+        account, slot = marketplace.account, uuid.uuid4().hex
         client.limiter.acquire_feed_submission(
-            marketplace.account.seller_id,
-            marketplace.account.region,
-            JSON_LISTINGS_FEED,
-            timeout=0,
+            account.seller_id, account.region, JSON_LISTINGS_FEED, timeout=0, slot=slot
         )
-        feed_id = str(
-            client.create_feed(
-                JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
-            )["feedId"]
-        )
+        try:
+            feed_id = str(
+                client.create_feed(
+                    JSON_LISTINGS_FEED,
+                    [marketplace.marketplace_id],
+                    submission.document_id,
+                )["feedId"]
+            )
+        finally:
+            client.limiter.restamp_feed_submission(
+                account.seller_id, account.region, slot, JSON_LISTINGS_FEED
+            )
     now = timezone.now()
     submission.feed_id = feed_id
     submission.status = SubmissionStatus.IN_QUEUE

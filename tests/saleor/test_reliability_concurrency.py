@@ -133,8 +133,9 @@ def doubled_orders() -> int:
 def test_four_workers_drain_the_outbox_and_import_orders_at_once(
     on_stack, sandbox, sync_marketplace, catalog_factory, warehouses, de_shop
 ):
+    # 300 variants: three feeds of each kind, more than the quota's window.
     variants = listed_catalog(
-        sync_marketplace, catalog_factory, warehouses, sandbox, 40
+        sync_marketplace, catalog_factory, warehouses, sandbox, 150
     )
     new_orders = extra_orders(sandbox, 60)
     wait_for_amazon()
@@ -147,7 +148,7 @@ def test_four_workers_drain_the_outbox_and_import_orders_at_once(
         celery_app.send_task(DRAIN)
     changes = 0
     for round_ in range(5):
-        changed = variants[round_ * 8 : round_ * 8 + 24]
+        changed = variants[round_ * 40 : round_ * 40 + 80]
         change_stock(changed, lambda v, r=round_: 20 + r + v.pk % 7)
         changes += len(changed)
         time.sleep(0.3)
