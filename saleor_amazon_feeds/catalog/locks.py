@@ -9,6 +9,7 @@ already have consumed the outbox row of that change. Holding this lock from
 the build to ``createFeed`` makes the later-built feed the later one.
 """
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
@@ -24,6 +25,10 @@ LOCK_TIMEOUT = 600
 # How long a second submission waits for the first before giving up (its
 # caller retries: the Celery task backs off, the drain records the wait).
 WAIT_TIMEOUT = 300
+# Marketplaces whose lock this thread holds: a submission that sets off another
+# in the same thread (an eager Celery task run inside it) must not wait for
+# itself.
+_held = threading.local()
 
 
 @lru_cache(maxsize=4)
@@ -47,6 +52,10 @@ def submission_lock(marketplace_pk: int) -> Iterator[None]:
     Raises a retryable :class:`AmazonError` (``SubmissionBusy``, nothing sent)
     when the other one is still running after ``WAIT_TIMEOUT`` seconds.
     """
+    held: set[int] = _held.__dict__.setdefault("marketplaces", set())
+    if marketplace_pk in held:
+        yield
+        return
     lock = client().lock(
         key("submit", "lock", marketplace_pk),
         timeout=LOCK_TIMEOUT,
@@ -64,9 +73,11 @@ def submission_lock(marketplace_pk: int) -> Iterator[None]:
             ),
             reached_amazon=False,
         )
+    held.add(marketplace_pk)
     try:
         yield
     finally:
+        held.discard(marketplace_pk)
         # Expired and taken by another worker: theirs to release now.
         with suppress(redis.exceptions.LockError):
             lock.release()

@@ -10,6 +10,7 @@ then Saleor delivers a signed ``PRODUCT_VARIANT_STOCK_UPDATED`` webhook (and
 spread over two Saleor servers as behind a load balancer.
 """
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -69,7 +70,17 @@ def test_burst_of_ten_thousand_stock_changes_lands_within_the_quota(
     }
     changes = deliveries = 0
     started = time.monotonic()
-    client = httpx.Client(timeout=60, limits=httpx.Limits(max_connections=16))
+    # One client per delivering thread: a shared one's pool broke a run with
+    # "Bad file descriptor" under 16 threads.
+    local = threading.local()
+    clients = []
+
+    def post(url, event, body):
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(timeout=60)
+            clients.append(local.client)
+        deliver(local.client, url, event, body)
+
     with ThreadPoolExecutor(max_workers=16) as pool:
         for round_ in range(ROUNDS):
             changed = []
@@ -85,14 +96,13 @@ def test_burst_of_ten_thousand_stock_changes_lands_within_the_quota(
                 if quantity(variant, round_) == 0:
                     events.append("product_variant_out_of_stock")
                 for event in events:
-                    futures.append(
-                        pool.submit(deliver, client, url, event, bodies[variant.pk])
-                    )
+                    futures.append(pool.submit(post, url, event, bodies[variant.pk]))
             for future in futures:
                 future.result()
             changes += len(variants)
             deliveries += len(futures)
-    client.close()
+    for client in clients:
+        client.close()
     burst_seconds = time.monotonic() - started
 
     wait_for(lambda: quiet([sync_marketplace]), 300, on_stack, "the burst on Amazon")
