@@ -88,6 +88,7 @@ if SALEOR_UNAVAILABLE is None:
         "tests.fixtures.orders",
         "tests.fixtures.sync",
         "tests.fixtures.security",
+        "tests.fixtures.reliability",
     ]
 
 

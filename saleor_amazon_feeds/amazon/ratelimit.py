@@ -107,6 +107,20 @@ if wait < 0 then wait = 0 end
 return {0, tostring(wait), tostring(now)}
 """
 
+# A submission's slot, moved to when Amazon answered createFeed: Amazon counts
+# the submission when createFeed reaches it, after the document's upload, so
+# a slot dated from before the upload would free up early by the upload's
+# duration (and a quick next submission would meet a 429). XX: a slot already
+# out of the window stays out.
+_RESTAMP_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+if redis.call('ZADD', KEYS[1], 'XX', 'CH', now, ARGV[1]) == 1 then
+  redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2]) * 1000) + 1000)
+end
+return tostring(now)
+"""
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 
 
@@ -150,6 +164,7 @@ class RateLimiter:
         self._sleep = sleep
         self._bucket = self.redis.register_script(_BUCKET_LUA)
         self._window = self.redis.register_script(_WINDOW_LUA)
+        self._restamp = self.redis.register_script(_RESTAMP_LUA)
 
     def __repr__(self) -> str:
         return (
@@ -286,7 +301,13 @@ class RateLimiter:
             raise KeyError(f"no submission quota known for {feed_type}") from None
 
     def _run_window(
-        self, seller_id: str, region: str, feed_type: str, *, consume: bool
+        self,
+        seller_id: str,
+        region: str,
+        feed_type: str,
+        *,
+        consume: bool,
+        slot: str | None = None,
     ) -> tuple[bool, float, float]:
         quota = self._quota(feed_type)
         granted, wait, now = self._window(
@@ -295,7 +316,7 @@ class RateLimiter:
                 quota.limit,
                 repr(quota.window / self.time_scale),
                 "1" if consume else "0",
-                uuid.uuid4().hex,
+                slot or uuid.uuid4().hex,
             ],
         )
         return bool(int(granted)), float(wait), float(now)
@@ -313,16 +334,18 @@ class RateLimiter:
         feed_type: str = JSON_LISTINGS_FEED,
         *,
         timeout: float = 0.0,
+        slot: str | None = None,
     ) -> float:
         """Take a submission slot, waiting up to ``timeout`` seconds for one.
 
         Returns the seconds waited; raises :class:`AmazonError`
         (``code="FeedSubmissionQuota"``) with ``retry_after`` otherwise.
+        ``slot`` names it for :meth:`restamp_feed_submission`.
         """
         waited = 0.0
         while True:
             granted, wait, _ = self._run_window(
-                seller_id, region, feed_type, consume=True
+                seller_id, region, feed_type, consume=True, slot=slot
             )
             if granted:
                 return waited
@@ -339,6 +362,21 @@ class RateLimiter:
             # Another process may take the slot first: loop rather than assume.
             self._sleep(wait)
             waited += wait
+
+    def restamp_feed_submission(
+        self,
+        seller_id: str,
+        region: str,
+        slot: str,
+        feed_type: str = JSON_LISTINGS_FEED,
+    ) -> None:
+        """Date the slot taken as ``slot`` from now: call it once createFeed
+        has answered, so the window runs from when Amazon counted it."""
+        quota = self._quota(feed_type)
+        self._restamp(
+            keys=[self.quota_key(seller_id, region, feed_type)],
+            args=[slot, repr(quota.window / self.time_scale)],
+        )
 
     def next_feed_submission_at(
         self, seller_id: str, region: str, feed_type: str = JSON_LISTINGS_FEED

@@ -15,6 +15,7 @@ and are retried unchanged.
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
@@ -51,6 +52,7 @@ from ..models import (
 from ..models.feeds import ListingStatus, SubmissionStatus
 from .builder import iter_batches
 from .gate import ListingGate, amazon_lookup, forget_lookups
+from .locks import submission_lock
 from .product_types import SchemaProvider
 from .types import Batch, BuiltMessage, Skipped
 
@@ -100,33 +102,48 @@ def submit_feeds(
     product_ids: Iterable[int] | None = None,
     client: AmazonClient | None = None,
 ) -> list[AmazonFeedSubmission]:
-    """Build and send one feed kind after the other; return the submissions."""
+    """Build and send one feed kind after the other; return the submissions.
+
+    One submission per marketplace at a time (:func:`.locks.submission_lock`):
+    a manual one and the drain's wait for each other rather than interleave.
+    """
     product_ids = list(product_ids) if product_ids is not None else None
     own_client = client is None
-    client = client or client_for(marketplace.account)
     kinds = list(kinds)
-    try:
-        # A kind outside the scope (the scope changed after the request was
-        # queued) is recorded, not silently dropped.
-        submissions: list[AmazonFeedSubmission] = [
-            AmazonFeedSubmission.objects.create(
-                marketplace=marketplace,
-                kind=kind,
-                trigger=trigger,
-                status=SubmissionStatus.EMPTY,
-                error=scope_refusal(marketplace, [kind]),
-                finished_at=timezone.now(),
-            )
-            for kind in out_of_scope(marketplace, kinds)
-        ]
-        for kind in allowed_kinds(marketplace, kinds):
-            submissions.extend(
-                _submit_kind(client, marketplace, kind, trigger, product_ids)
-            )
-        return submissions
-    finally:
-        if own_client:
-            client.close()
+    with submission_lock(marketplace.pk):
+        client = client or client_for(marketplace.account)
+        try:
+            return _submit_kinds(marketplace, kinds, trigger, product_ids, client)
+        finally:
+            if own_client:
+                client.close()
+
+
+def _submit_kinds(
+    marketplace: AmazonMarketplace,
+    kinds: list[str],
+    trigger: str,
+    product_ids: list[int] | None,
+    client: AmazonClient,
+) -> list[AmazonFeedSubmission]:
+    # A kind outside the scope (the scope changed after the request was
+    # queued) is recorded, not silently dropped.
+    submissions: list[AmazonFeedSubmission] = [
+        AmazonFeedSubmission.objects.create(
+            marketplace=marketplace,
+            kind=kind,
+            trigger=trigger,
+            status=SubmissionStatus.EMPTY,
+            error=scope_refusal(marketplace, [kind]),
+            finished_at=timezone.now(),
+        )
+        for kind in out_of_scope(marketplace, kinds)
+    ]
+    for kind in allowed_kinds(marketplace, kinds):
+        submissions.extend(
+            _submit_kind(client, marketplace, kind, trigger, product_ids)
+        )
+    return submissions
 
 
 def _submit_kind(
@@ -374,9 +391,10 @@ def _send_document(
         correlation=correlation,
     )
     account = marketplace.account
+    slot = uuid.uuid4().hex
     try:
         client.limiter.acquire_feed_submission(
-            account.seller_id, account.region, JSON_LISTINGS_FEED, timeout=0
+            account.seller_id, account.region, JSON_LISTINGS_FEED, timeout=0, slot=slot
         )
         upload = client.create_feed_document()
         client.upload_feed_document(upload["url"], document.content)
@@ -387,9 +405,14 @@ def _send_document(
             # States point at the submission from here on, so whatever becomes
             # of it (recorded, recovered or failed) settles them.
             _mark_sent(marketplace, kind, submission, built, timezone.now())
-        feed = client.create_feed(
-            JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
-        )
+        try:
+            feed = client.create_feed(
+                JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
+            )
+        finally:
+            client.limiter.restamp_feed_submission(
+                account.seller_id, account.region, slot, JSON_LISTINGS_FEED
+            )
     except AmazonError as exc:
         submission.error = exc.merchant_message
         if submission.status == SubmissionStatus.UPLOADED and _maybe_created(exc):
@@ -520,17 +543,22 @@ def _recover(client: AmazonClient, submission: AmazonFeedSubmission) -> None:
     if unknown:
         feed_id = unknown[0]
     else:
+        account, slot = marketplace.account, uuid.uuid4().hex
         client.limiter.acquire_feed_submission(
-            marketplace.account.seller_id,
-            marketplace.account.region,
-            JSON_LISTINGS_FEED,
-            timeout=0,
+            account.seller_id, account.region, JSON_LISTINGS_FEED, timeout=0, slot=slot
         )
-        feed_id = str(
-            client.create_feed(
-                JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
-            )["feedId"]
-        )
+        try:
+            feed_id = str(
+                client.create_feed(
+                    JSON_LISTINGS_FEED,
+                    [marketplace.marketplace_id],
+                    submission.document_id,
+                )["feedId"]
+            )
+        finally:
+            client.limiter.restamp_feed_submission(
+                account.seller_id, account.region, slot, JSON_LISTINGS_FEED
+            )
     now = timezone.now()
     submission.feed_id = feed_id
     submission.status = SubmissionStatus.IN_QUEUE

@@ -2,11 +2,10 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from functools import lru_cache
 
 import redis
 
-from .. import conf
+from ..catalog.locks import client, key
 
 LOCK_TIMEOUT = 600
 # An urgent PATCH takes a second or two; the marker outlives a crashed worker
@@ -14,17 +13,8 @@ LOCK_TIMEOUT = 600
 URGENT_TTL = 120
 
 
-@lru_cache(maxsize=4)
-def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)
-
-
-def client() -> redis.Redis:
-    return _client(conf.redis_url())
-
-
 def _key(*parts: object) -> str:
-    return ":".join([conf.rate_limit_prefix(), "sync", *map(str, parts)])
+    return key("sync", *parts)
 
 
 @contextmanager

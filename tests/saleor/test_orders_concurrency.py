@@ -11,13 +11,7 @@ from saleor.warehouse.models import Allocation
 
 from saleor_amazon_feeds.models import AmazonImportedOrder
 from saleor_amazon_feeds.orders import importer
-
-DE_ORDERS = (
-    "302-4815162-3421001",
-    "302-9087123-5566002",
-    "303-1122334-7788003",
-    "304-5566778-9900004",
-)
+from tests.fixtures.orders import DE_ORDERS_SEEDED as DE_ORDERS
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,32 +8,25 @@ stock webhook (delivered by the worker to the plugin's endpoint over HTTP)
 
 import json
 import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 import pytest
-from django.db import connection
 from graphql_relay import to_global_id
 
-from saleor_amazon_feeds import conf
 from saleor_amazon_feeds.models import AmazonFeedSubmission, AmazonSyncChange
 from saleor_amazon_feeds.plugin import PLUGIN_ID
 from saleor_amazon_feeds.services.saleor_app import ensure_stock_webhook
 from saleor_amazon_feeds.sync.drain import drain_marketplace
 from saleor_amazon_feeds.sync.outbox import Change, record_variants
+from tests.fixtures import processes
 from tests.fixtures.feeds import nothing_open, wait_for_submissions
-from tests.fixtures.sandbox import SANDBOX_TIME_SCALE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 US = "ATVPDKIKX0DER"
 ROOT = Path(__file__).resolve().parents[2]
-E2E_PREFIX = f"amazon_feeds_e2e:{uuid.uuid4().hex}"
 # Scaled by the sandbox time scale (100): two seconds of quiet before a feed.
 SETTLE = 200
 BROKER_DB = 12
@@ -53,119 +46,42 @@ mutation ($variant: ID!, $warehouse: ID!, $quantity: Int!) {
 """
 
 
-def _broker_url() -> str:
-    base = conf.redis_url().rsplit("/", 1)[0]
-    return f"{base}/{BROKER_DB}"
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "")
-    if s.get("PASSWORD"):
-        auth += ":" + quote(s["PASSWORD"])
-    return (
-        f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-    )
-
-
 @pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, django_db_blocker, sandbox_server):
     """A real worker on the test database, with the sandbox and the prefix."""
-    import redis
-
-    redis.Redis.from_url(_broker_url()).flushdb()
     with django_db_blocker.unblock():
-        database_url = _database_url()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": _broker_url(),
-        "AMAZON_FEEDS_REDIS_URL": conf.redis_url(),
-        "AMAZON_FEEDS_SANDBOX_URL": sandbox_server.base_url,
-        "AMAZON_FEEDS_TIME_SCALE": str(SANDBOX_TIME_SCALE),
-        "AMAZON_FEEDS_RATE_LIMIT_PREFIX": E2E_PREFIX,
-        "AMAZON_FEEDS_SYNC_SETTLE_SECONDS": str(SETTLE),
-        "PRIVATE_MEDIA_ROOT": str(PRIVATE_MEDIA),
-        "PYTHONPATH": os.pathsep.join(
-            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
-        ),
-    }
-    log_path = ROOT / ".cache" / f"e2e-worker-{os.getpid()}.log"
-    log_path.parent.mkdir(exist_ok=True)
-    log = open(log_path, "w+b")  # noqa: SIM115 - closed at teardown
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "saleor.celeryconf:app",
-            "worker",
-            "--pool=threads",
-            "--concurrency=4",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 120
-    while b"ready." not in log_path.read_bytes():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("Celery worker did not start:\n" + log_path.read_text()[-4000:])
-        time.sleep(0.5)
-    yield process, log_path
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        database_url = processes.current_database_url()
+    with processes.stack(
+        database_url=database_url,
+        sandbox_url=sandbox_server.base_url,
+        broker_db=BROKER_DB,
+        workers=1,
+        settings_module="tests.worker_settings",
+        env={
+            "AMAZON_FEEDS_SYNC_SETTLE_SECONDS": str(SETTLE),
+            "PRIVATE_MEDIA_ROOT": str(PRIVATE_MEDIA),
+        },
+    ) as stack:
+        yield stack
 
 
 @pytest.fixture
 def real_celery(celery_worker_process, settings, live_server, sync_marketplace):
     """This process sends tasks to the worker; Saleor serves HTTP."""
-    from django.db import connections
-    from saleor.celeryconf import app
-
-    # The live server's threads open their own connections; Saleor's replica
-    # alias mirrors the test database only in this thread unless told so.
-    replicas = {
-        alias: connections.settings[alias]["NAME"]
-        for alias in connections.settings
-        if alias != "default"
-    }
-    for alias in replicas:
-        connections.settings[alias]["NAME"] = connection.settings_dict["NAME"]
-    settings.AMAZON_FEEDS_RATE_LIMIT_PREFIX = E2E_PREFIX
+    stack = celery_worker_process
+    settings.AMAZON_FEEDS_RATE_LIMIT_PREFIX = stack.prefix
     settings.AMAZON_FEEDS_SYNC_SETTLE_SECONDS = SETTLE
     settings.PUBLIC_URL = live_server.url
     settings.PRIVATE_MEDIA_ROOT = str(PRIVATE_MEDIA)
-    # Saleor configures Celery from Django settings with the CELERY namespace:
-    # those prefixed names win over Celery's own.
-    keys = ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL")
-    previous = {key: app.conf.get(key) for key in keys}
-    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=_broker_url())
-    assert app.conf.task_always_eager is False
-    app._pool = None
-    app.amqp._producer_pool = None
-    from saleor_amazon_feeds.amazon_clients import limiter
+    with (
+        processes.replicas_on_test_database(),
+        processes.sending_tasks_to(stack.broker_url),
+    ):
+        from saleor_amazon_feeds.amazon_clients import limiter
 
-    limiter().clear()
-    ensure_stock_webhook()
-    yield celery_worker_process
-    for alias, name in replicas.items():
-        connections.settings[alias]["NAME"] = name
-    app.conf.update(previous)
-    app._pool = None
-    app.amqp._producer_pool = None
+        limiter().clear()
+        ensure_stock_webhook()
+        yield stack
 
 
 @pytest.fixture
@@ -193,15 +109,14 @@ def saleor_http(live_server, staff_user, permission_manage_products):
     client.close()
 
 
-def wait_until(predicate, timeout, worker, what):
+def wait_until(predicate, timeout, stack, what):
     """The worker submits; this process plays the poll beat entry."""
-    _, log_path = worker
     return wait_for_submissions(
         timeout,
         until=predicate,
         interval=0.2,
         explain=lambda: f"Timed out waiting for {what}; worker log:\n"
-        + log_path.read_text(errors="replace")[-6000:],
+        + stack.logs(6000),
     )
 
 

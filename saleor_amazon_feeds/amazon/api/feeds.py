@@ -6,6 +6,7 @@ bodies go up as UTF-8 bytes and come down gunzipped (``documents.py``).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -137,17 +138,24 @@ class FeedsApi(SpApiCore):
         retryable AmazonError with ``retry_after`` before anything is sent.
         """
         get_marketplace(marketplace_id)
+        slot = uuid.uuid4().hex
         self.limiter.acquire_feed_submission(
             self.seller_id,
             self.region.value,
             JSON_LISTINGS_FEED,
             timeout=wait_for_quota,
+            slot=slot,
         )
         doc = self.create_feed_document(documents.JSON_CONTENT_TYPE)
         self.upload_feed_document(doc["url"], content, documents.JSON_CONTENT_TYPE)
-        feed = self.create_feed(
-            JSON_LISTINGS_FEED, [marketplace_id], doc["feedDocumentId"]
-        )
+        try:
+            feed = self.create_feed(
+                JSON_LISTINGS_FEED, [marketplace_id], doc["feedDocumentId"]
+            )
+        finally:
+            self.limiter.restamp_feed_submission(
+                self.seller_id, self.region.value, slot, JSON_LISTINGS_FEED
+            )
         return feed["feedId"]
 
     def next_feed_submission_at(self) -> datetime:

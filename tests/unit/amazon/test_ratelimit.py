@@ -172,3 +172,28 @@ def test_two_processes_share_one_rate(redis_url, key_prefix):
     )
     # +1 for scheduler jitter between the granted moment and the timestamp
     assert densest <= burst + rate * window + 1
+
+
+def test_a_slot_restamped_after_create_feed_frees_a_window_after_amazon_counted_it(
+    make_limiter,
+):
+    # Amazon counts a submission when createFeed reaches it, after the
+    # document's upload: a slot dated from its acquisition would free up early
+    # by the upload's duration, and the next submission would meet a 429.
+    limiter = make_limiter(time_scale=600)  # 300 s window -> 0.5 s
+    limiter.acquire_feed_submission(SELLER, "EU", slot="first")
+    time.sleep(0.3)  # the first document's upload
+    limiter.restamp_feed_submission(SELLER, "EU", "first")
+    for _ in range(4):
+        assert limiter.try_acquire_feed_submission(SELLER, "EU")
+    time.sleep(0.25)  # a window after the acquisition, not after createFeed
+    assert not limiter.try_acquire_feed_submission(SELLER, "EU")
+    wait = (
+        limiter.next_feed_submission_at(SELLER, "EU") - datetime.now(UTC)
+    ).total_seconds()
+    assert 0.1 < wait <= 0.3
+    # A slot already out of the window is not brought back.
+    time.sleep(0.6)
+    limiter.restamp_feed_submission(SELLER, "EU", "gone")
+    for _ in range(5):
+        assert limiter.try_acquire_feed_submission(SELLER, "EU")
