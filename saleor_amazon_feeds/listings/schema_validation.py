@@ -99,7 +99,9 @@ class ProductTypeSchema:
             raise ValueError("Not a product type schema: no 'properties'.")
         self.schema: dict[str, Any] = _decimals(schema)
         self.checksum = checksum
-        self._validator = self._validator_class()(self.schema, format_checker=_FORMATS)
+        self._cls = self._validator_class()
+        self._validator = self._cls(self.schema, format_checker=_FORMATS)
+        self._plan = _compile(self)
 
     @property
     def attribute_names(self) -> frozenset[str]:
@@ -135,26 +137,41 @@ class ProductTypeSchema:
         conditionally required attributes are not demanded, the values given are
         still checked. ``only`` validates just those attributes (for a PATCH).
         """
-        instance = _decimals(attributes)
         if only is not None:
             keep = set(only)
-            instance = {k: v for k, v in instance.items() if k in keep}
+            attributes = {k: v for k, v in attributes.items() if k in keep}
             enforce_requirements = False
-        issues: dict[tuple[str, str, str], ValidationIssue] = {}
-        for error in self._validator.iter_errors(instance):
-            top_level_requirement = error.validator in _REQUIRED and not list(
-                error.absolute_path
+        if self._plan is None:
+            return self.validate_whole(
+                attributes, enforce_requirements=enforce_requirements
             )
-            if top_level_requirement and not enforce_requirements:
-                continue
-            for issue in self._issues(error):
-                issues.setdefault((issue.path, issue.code, issue.message), issue)
-        return sorted(issues.values(), key=lambda i: (i.attribute, i.path, i.code))
+        return _sorted(self._plan.issues(attributes, enforce_requirements))
+
+    def validate_whole(
+        self, attributes: Mapping[str, Any], *, enforce_requirements: bool = True
+    ) -> list[ValidationIssue]:
+        """``validate`` as one jsonschema pass over the whole document, without
+        caches: the reference the per-attribute path must agree with, and the
+        path for schemas that path cannot split."""
+        found: list[tuple[ValidationIssue, bool]] = []
+        for error in self._validator.iter_errors(_decimals(attributes)):
+            found.extend(self._flagged(error))
+        return _sorted(issue for issue, top in found if enforce_requirements or not top)
 
     def is_valid(self, attributes: Mapping[str, Any], **kwargs: Any) -> bool:
         return not self.validate(attributes, **kwargs)
 
     # -- internals ----------------------------------------------------------
+
+    def _flagged(
+        self, error: ValidationError, prefix: tuple[str, ...] = ()
+    ) -> list[tuple[ValidationIssue, bool]]:
+        """The error's issues, each flagged when it is a top-level requirement
+        (which Amazon's NOT_ENFORCED mode does not demand)."""
+        if prefix:
+            error.path.extendleft(reversed(prefix))
+        top = error.validator in _REQUIRED and not error.absolute_path
+        return [(issue, top) for issue in self._issues(error)]
 
     def _validator_class(self):
         def max_unique(validator, limit, instance, schema):
@@ -303,6 +320,226 @@ class ProductTypeSchema:
         if len(path) > 2 and field and field != base:
             return f"{base} ({field})"
         return base
+
+
+# A catalog has far fewer distinct attribute values than listings: the outcome
+# of each value, and of each message shape, is computed once. Bounded so a
+# huge catalog of unique texts cannot grow a worker without limit.
+_CACHE_MAX_ENTRIES = 100_000
+_MISSING = object()
+# Keywords of a schema applied to the whole attributes object that read only
+# which attributes are present, never their values.
+_NAMES_ONLY = frozenset(
+    {
+        "required",
+        "dependentRequired",
+        "minProperties",
+        "maxProperties",
+        "propertyNames",
+        "type",
+        "title",
+        "description",
+        "$comment",
+        "$schema",
+        "$id",
+        "$anchor",
+        "$defs",
+        "definitions",
+        "$vocabulary",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
+)
+_IN_PLACE = ("allOf", "anyOf", "oneOf")
+_IN_PLACE_ONE = ("if", "then", "else", "not")
+
+
+class _Plan:
+    """Validation split by what each part reads.
+
+    Each top-level property is validated on its own (its outcome depends on
+    its value alone) and cached by (attribute, value). Everything else of the
+    root schema (``required``, ``allOf`` with ``if``/``then``,
+    ``dependentRequired``...) runs against the message with the properties'
+    own schemas replaced by ``true``, cached by the message's shape: the
+    attribute names present plus the values those rules read. Issues come
+    out in the order one whole-document pass yields them, so deduplication and
+    sorting give exactly what that pass gives.
+    """
+
+    def __init__(
+        self,
+        owner: ProductTypeSchema,
+        residual_validator: Any,
+        reads: tuple[str, ...] | None,
+        before: frozenset[str],
+    ) -> None:
+        self.owner = owner
+        properties = owner.schema["properties"]
+        self.validators = {
+            name: owner._validator.evolve(schema=sub)
+            for name, sub in properties.items()
+        }
+        self.residual = residual_validator
+        self.reads = reads
+        self.before = before
+        self.values: dict[tuple[str, Any], tuple[ValidationIssue, ...]] = {}
+        self.shapes: dict[
+            tuple, tuple[tuple[tuple[ValidationIssue, bool], ...], ...]
+        ] = {}
+
+    def issues(
+        self, attributes: Mapping[str, Any], enforce: bool
+    ) -> list[ValidationIssue]:
+        first, last = self._shape(attributes)
+        found = [issue for issue, top in first if enforce or not top]
+        values = self.values
+        for name, value in attributes.items():
+            validator = self.validators.get(name)
+            if validator is None:
+                continue
+            key = (name, _freeze(value))
+            cached = values.get(key)
+            if cached is None:
+                cached = tuple(
+                    issue
+                    for error in validator.iter_errors(_decimals(value))
+                    for issue, _ in self.owner._flagged(error, (name,))
+                )
+                _bounded_put(values, key, cached)
+            found.extend(cached)
+        found.extend(issue for issue, top in last if enforce or not top)
+        return found
+
+    def _shape(
+        self, attributes: Mapping[str, Any]
+    ) -> tuple[tuple[tuple[ValidationIssue, bool], ...], ...]:
+        if self.reads is None:
+            read: Any = _freeze(attributes)
+        else:
+            read = tuple(_freeze(attributes.get(n, _MISSING)) for n in self.reads)
+        key = (tuple(attributes), read)
+        cached = self.shapes.get(key)
+        if cached is None:
+            first: list[tuple[ValidationIssue, bool]] = []
+            last: list[tuple[ValidationIssue, bool]] = []
+            for error in self.residual.iter_errors(_decimals(attributes)):
+                keyword = error.relative_schema_path[0]
+                (first if keyword in self.before else last).extend(
+                    self.owner._flagged(error)
+                )
+            cached = (tuple(first), tuple(last))
+            _bounded_put(self.shapes, key, cached)
+        return cached
+
+
+def _compile(owner: ProductTypeSchema) -> _Plan | None:
+    """The per-attribute plan, or None when the schema cannot be split safely
+    (a reference into the top-level properties, which the split replaces)."""
+    schema = owner.schema
+    if '"#/properties' in json.dumps(schema, default=str):
+        return None
+    keys = list(schema)
+    before = frozenset(keys[: keys.index("properties")])
+    residual = dict(schema)
+    residual["properties"] = dict.fromkeys(schema["properties"], True)
+    # Built from the class, not evolved: ``evolve`` would pick the plain
+    # validator named by the residual's ``$schema`` and lose Amazon's keywords.
+    validator = owner._cls(residual, format_checker=_FORMATS)
+    reads = _root_reads(residual, residual, set())
+    names = schema["properties"]
+    return _Plan(
+        owner,
+        validator,
+        None if reads is None else tuple(n for n in names if n in reads),
+        before,
+    )
+
+
+def _root_reads(node: Any, root: Mapping, seen: set[int]) -> set[str] | None:
+    """Top-level attribute names whose values the schema applied to the whole
+    object reads (via ``properties`` in ``allOf``/``if``/``then``...), or None
+    when it may read any value (``patternProperties``, ``enum``...)."""
+    if isinstance(node, bool):
+        return set()
+    if not isinstance(node, Mapping) or id(node) in seen:
+        return set() if isinstance(node, Mapping) else None
+    seen.add(id(node))
+    reads: set[str] = set()
+    for keyword, value in node.items():
+        if keyword in _NAMES_ONLY:
+            continue
+        if keyword == "properties" and isinstance(value, Mapping):
+            if node is not root:
+                reads.update(value)
+            continue
+        if keyword in ("additionalProperties", "unevaluatedProperties"):
+            if value is False or value is True:
+                continue
+            return None
+        if keyword in _IN_PLACE and isinstance(value, list):
+            children: list[Any] = value
+        elif keyword in _IN_PLACE_ONE:
+            children = [value]
+        elif keyword == "dependentSchemas" and isinstance(value, Mapping):
+            children = list(value.values())
+        elif keyword == "$ref" and isinstance(value, str) and value.startswith("#"):
+            children = [_pointer_get(root, value[1:])]
+        else:
+            return None
+        for child in children:
+            more = _root_reads(child, root, seen)
+            if more is None:
+                return None
+            reads |= more
+    return reads
+
+
+def _pointer_get(root: Mapping, pointer: str) -> Any:
+    node: Any = root
+    for part in pointer.split("/")[1:] if pointer else ():
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _freeze(value: Any) -> Any:
+    """A hashable key telling apart every value validation could tell apart:
+    types (1, True, "1", Decimal 1.0) and key order (it shows in messages)."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is dict:
+        return ("{", tuple((k, _freeze(v)) for k, v in value.items()))
+    if kind is list or kind is tuple:
+        return ("[", tuple(_freeze(v) for v in value))
+    if kind is float or kind is Decimal:
+        return (kind, repr(value))
+    if isinstance(value, Mapping):
+        return ("{", tuple((k, _freeze(v)) for k, v in value.items()))
+    try:
+        hash(value)
+    except TypeError:
+        return object()  # never equal to another key: validated every time
+    return (kind, value)
+
+
+def _bounded_put(cache: dict, key: Any, value: Any) -> None:
+    if len(cache) >= _CACHE_MAX_ENTRIES:
+        cache.clear()
+    cache[key] = value
+
+
+def _sorted(issues: Iterable[ValidationIssue]) -> list[ValidationIssue]:
+    unique: dict[tuple[str, str, str], ValidationIssue] = {}
+    for issue in issues:
+        unique.setdefault((issue.path, issue.code, issue.message), issue)
+    return sorted(unique.values(), key=lambda i: (i.attribute, i.path, i.code))
 
 
 class SchemaCache:
