@@ -117,6 +117,9 @@ def test_feed_build(
         grown, _ = timed(generator.grow_to, size)
         production.listed_earlier(bench_marketplace)
         analyze()
+        if PROFILE:
+            profile_build(bench_marketplace)
+            continue
         csv_s, csv_bytes = timed(csv_export, export_info)
         graphql_s, graphql_variants = production.graphql_read(channel_USD.slug)
         # As a worker runs it: the start-up heap frozen (tasks.freeze_worker_heap)
@@ -186,6 +189,22 @@ def test_feed_build(
         "with the collector untuned; one_pass_validation = full with "
         "ProductTypeSchema.validate_whole (the validator before issue 14)",
     )
+
+
+# BENCH_PROFILE=1: print where the production build spends its time instead of
+# measuring the figures.
+PROFILE = bool(os.environ.get("BENCH_PROFILE"))
+
+
+def profile_build(marketplace) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(production.production_build, marketplace)
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(30)
+    stats.sort_stats("cumulative").print_stats(45)
 
 
 # Above this the one-pass validator takes minutes: not measured.

@@ -18,6 +18,7 @@ from django.utils import timezone
 from saleor_amazon_feeds.amazon_clients import client_for
 from saleor_amazon_feeds.catalog.submission import FeedBuild
 from saleor_amazon_feeds.catalog.types import FeedKind
+from saleor_amazon_feeds.listings.json_encoding import dumps_bytes
 from saleor_amazon_feeds.models import (
     AmazonFieldMapping,
     AmazonListingState,
@@ -191,7 +192,8 @@ def floor_read(marketplace, messages: list) -> float:
             )
             cursor.fetchall()
     for message in messages:
-        orjson.dumps(message.payload)
+        # The plugin's own encoder: orjson with Decimals written digit for digit.
+        dumps_bytes(message.payload)
     return time.perf_counter() - started
 
 
