@@ -357,45 +357,82 @@ _IN_PLACE = ("allOf", "anyOf", "oneOf")
 _IN_PLACE_ONE = ("if", "then", "else", "not")
 
 
+class _Group:
+    """Root rules that read the same attributes' values, cached together by
+    the message's attribute names and those values."""
+
+    def __init__(
+        self,
+        validator: Any,
+        reads: tuple[str, ...] | None,
+        orders: list[tuple[int, int]],
+    ) -> None:
+        self.validator = validator
+        self.reads = reads
+        self.orders = orders
+        self.cache: dict[tuple, tuple[tuple[tuple[int, int], Any, bool], ...]] = {}
+
+    def issues(
+        self, owner: "ProductTypeSchema", attributes: Mapping[str, Any], names: tuple
+    ) -> tuple[tuple[tuple[int, int], Any, bool], ...]:
+        if self.reads is None:
+            read: Any = _freeze(attributes)
+        else:
+            read = tuple(_freeze(attributes.get(n, _MISSING)) for n in self.reads)
+        key = (names, read)
+        cached = self.cache.get(key)
+        if cached is None:
+            found: list[tuple[tuple[int, int], Any, bool]] = []
+            for error in self.validator.iter_errors(_decimals(attributes)):
+                order = self.orders[error.relative_schema_path[1]]
+                found.extend(
+                    (order, issue, top) for issue, top in owner._flagged(error)
+                )
+            cached = tuple(found)
+            _bounded_put(self.cache, key, cached)
+        return cached
+
+
 class _Plan:
     """Validation split by what each part reads.
 
     Each top-level property is validated on its own (its outcome depends on
-    its value alone) and cached by (attribute, value). Everything else of the
-    root schema (``required``, ``allOf`` with ``if``/``then``,
-    ``dependentRequired``...) runs against the message with the properties'
-    own schemas replaced by ``true``, cached by the message's shape: the
-    attribute names present plus the values those rules read. Issues come
-    out in the order one whole-document pass yields them, so deduplication and
-    sorting give exactly what that pass gives.
+    its value alone) and cached by (attribute, value). The root's other rules
+    (``required``, each ``allOf`` entry with its ``if``/``then``,
+    ``dependentRequired``...) are grouped by the attributes whose values they
+    read and cached by the message's shape: the attribute names present plus
+    those values. Issues are put back in the order one whole-document pass
+    yields them (root keyword order, ``allOf`` entries in order), so
+    deduplication and sorting give exactly what that pass gives.
     """
 
     def __init__(
-        self,
-        owner: ProductTypeSchema,
-        residual_validator: Any,
-        reads: tuple[str, ...] | None,
-        before: frozenset[str],
+        self, owner: "ProductTypeSchema", groups: list[_Group], properties_at: int
     ) -> None:
         self.owner = owner
-        properties = owner.schema["properties"]
         self.validators = {
             name: owner._validator.evolve(schema=sub)
-            for name, sub in properties.items()
+            for name, sub in owner.schema["properties"].items()
         }
-        self.residual = residual_validator
-        self.reads = reads
-        self.before = before
+        self.groups = groups
+        self.properties_at = properties_at
         self.values: dict[tuple[str, Any], tuple[ValidationIssue, ...]] = {}
-        self.shapes: dict[
-            tuple, tuple[tuple[tuple[ValidationIssue, bool], ...], ...]
-        ] = {}
 
     def issues(
         self, attributes: Mapping[str, Any], enforce: bool
     ) -> list[ValidationIssue]:
-        first, last = self._shape(attributes)
-        found = [issue for issue, top in first if enforce or not top]
+        names = tuple(attributes)
+        root = sorted(
+            (
+                found
+                for group in self.groups
+                for found in group.issues(self.owner, attributes, names)
+                if enforce or not found[2]
+            ),
+            key=lambda found: found[0],
+        )
+        at = self.properties_at
+        found = [issue for order, issue, _ in root if order[0] < at]
         values = self.values
         for name, value in attributes.items():
             validator = self.validators.get(name)
@@ -411,56 +448,82 @@ class _Plan:
                 )
                 _bounded_put(values, key, cached)
             found.extend(cached)
-        found.extend(issue for issue, top in last if enforce or not top)
+        found.extend(issue for order, issue, _ in root if order[0] > at)
         return found
 
-    def _shape(
-        self, attributes: Mapping[str, Any]
-    ) -> tuple[tuple[tuple[ValidationIssue, bool], ...], ...]:
-        if self.reads is None:
-            read: Any = _freeze(attributes)
-        else:
-            read = tuple(_freeze(attributes.get(n, _MISSING)) for n in self.reads)
-        key = (tuple(attributes), read)
-        cached = self.shapes.get(key)
-        if cached is None:
-            first: list[tuple[ValidationIssue, bool]] = []
-            last: list[tuple[ValidationIssue, bool]] = []
-            for error in self.residual.iter_errors(_decimals(attributes)):
-                keyword = error.relative_schema_path[0]
-                (first if keyword in self.before else last).extend(
-                    self.owner._flagged(error)
-                )
-            cached = (tuple(first), tuple(last))
-            _bounded_put(self.shapes, key, cached)
-        return cached
+
+# Root keywords that never produce an error of their own.
+_SILENT = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$comment",
+        "$defs",
+        "definitions",
+        "$anchor",
+        "$vocabulary",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
+)
+# Root keywords whose outcome depends on annotations of their siblings: the
+# split would change it, so such schemas are validated in one pass.
+_UNSPLITTABLE = frozenset(
+    {"unevaluatedProperties", "$recursiveRef", "$recursiveAnchor", "$dynamicRef"}
+)
 
 
-def _compile(owner: ProductTypeSchema) -> _Plan | None:
-    """The per-attribute plan, or None when the schema cannot be split safely
-    (a reference into the top-level properties, which the split replaces)."""
+def _compile(owner: "ProductTypeSchema") -> _Plan | None:
+    """The split plan, or None when the schema cannot be split safely (a
+    reference into the top-level properties, which the split replaces, or
+    keywords reading their siblings' annotations)."""
     schema = owner.schema
-    if '"#/properties' in json.dumps(schema, default=str):
+    if _UNSPLITTABLE & set(schema) or '"#/properties' in json.dumps(
+        schema, default=str
+    ):
         return None
-    keys = list(schema)
-    before = frozenset(keys[: keys.index("properties")])
-    residual = dict(schema)
-    residual["properties"] = dict.fromkeys(schema["properties"], True)
-    # Built from the class, not evolved: ``evolve`` would pick the plain
-    # validator named by the residual's ``$schema`` and lose Amazon's keywords.
-    validator = owner._cls(residual, format_checker=_FORMATS)
-    reads = _root_reads(residual, residual, set())
-    names = schema["properties"]
-    return _Plan(
-        owner,
-        validator,
-        None if reads is None else tuple(n for n in names if n in reads),
-        before,
-    )
+    names_true = dict.fromkeys(schema["properties"], True)
+    units: list[tuple[tuple[int, int], Any]] = []
+    for position, (keyword, value) in enumerate(schema.items()):
+        if keyword == "properties" or keyword in _SILENT:
+            continue
+        if keyword == "allOf" and isinstance(value, list):
+            units.extend(((position, i), rule) for i, rule in enumerate(value))
+        elif keyword in ("additionalProperties", "patternProperties"):
+            # additionalProperties looks at its sibling properties' names.
+            unit = {keyword: value, "properties": names_true}
+            if keyword == "additionalProperties" and "patternProperties" in schema:
+                unit["patternProperties"] = schema["patternProperties"]
+            units.append(((position, 0), unit))
+        else:
+            units.append(((position, 0), {keyword: value}))
+    by_reads: dict[tuple[str, ...] | None, list[tuple[tuple[int, int], Any]]] = {}
+    for order, unit in units:
+        # The placeholder properties beside additionalProperties read nothing.
+        top = unit if unit.get("properties") is names_true else None
+        reads = _root_reads(unit, schema, set(), top)
+        key = None if reads is None else tuple(n for n in names_true if n in reads)
+        by_reads.setdefault(key, []).append((order, unit))
+    groups = [
+        _Group(
+            owner._validator.evolve(schema={"allOf": [unit for _, unit in members]}),
+            reads,
+            [order for order, _ in members],
+        )
+        for reads, members in by_reads.items()
+    ]
+    return _Plan(owner, groups, list(schema).index("properties"))
 
 
-def _root_reads(node: Any, root: Mapping, seen: set[int]) -> set[str] | None:
-    """Top-level attribute names whose values the schema applied to the whole
+def _root_reads(
+    node: Any, document: Mapping, seen: set[int], top: Any
+) -> set[str] | None:
+    """Top-level attribute names whose values a rule applied to the whole
     object reads (via ``properties`` in ``allOf``/``if``/``then``...), or None
     when it may read any value (``patternProperties``, ``enum``...)."""
     if isinstance(node, bool):
@@ -473,7 +536,7 @@ def _root_reads(node: Any, root: Mapping, seen: set[int]) -> set[str] | None:
         if keyword in _NAMES_ONLY:
             continue
         if keyword == "properties" and isinstance(value, Mapping):
-            if node is not root:
+            if node is not top:
                 reads.update(value)
             continue
         if keyword in ("additionalProperties", "unevaluatedProperties"):
@@ -487,11 +550,11 @@ def _root_reads(node: Any, root: Mapping, seen: set[int]) -> set[str] | None:
         elif keyword == "dependentSchemas" and isinstance(value, Mapping):
             children = list(value.values())
         elif keyword == "$ref" and isinstance(value, str) and value.startswith("#"):
-            children = [_pointer_get(root, value[1:])]
+            children = [_pointer_get(document, value[1:])]
         else:
             return None
         for child in children:
-            more = _root_reads(child, root, seen)
+            more = _root_reads(child, document, seen, top)
             if more is None:
                 return None
             reads |= more
