@@ -365,10 +365,12 @@ class _Group:
         self,
         validator: Any,
         reads: tuple[str, ...] | None,
+        mentions: tuple[str, ...] | None,
         orders: list[tuple[int, int]],
     ) -> None:
         self.validator = validator
         self.reads = reads
+        self.mentions = mentions
         self.orders = orders
         self.cache: dict[tuple, tuple[tuple[tuple[int, int], Any, bool], ...]] = {}
 
@@ -379,7 +381,11 @@ class _Group:
             read: Any = _freeze(attributes)
         else:
             read = tuple(_freeze(attributes.get(n, _MISSING)) for n in self.reads)
-        key = (names, read)
+        if self.mentions is None:
+            present: Any = names
+        else:
+            present = tuple(n in attributes for n in self.mentions)
+        key = (present, read)
         cached = self.cache.get(key)
         if cached is None:
             found: list[tuple[tuple[int, int], Any, bool]] = []
@@ -502,20 +508,21 @@ def _compile(owner: "ProductTypeSchema") -> _Plan | None:
             units.append(((position, 0), unit))
         else:
             units.append(((position, 0), {keyword: value}))
-    by_reads: dict[tuple[str, ...] | None, list[tuple[tuple[int, int], Any]]] = {}
+    by_reads: dict[tuple, list[tuple[tuple[int, int], Any]]] = {}
     for order, unit in units:
         # The placeholder properties beside additionalProperties read nothing.
         top = unit if unit.get("properties") is names_true else None
-        reads = _root_reads(unit, schema, set(), top)
-        key = None if reads is None else tuple(n for n in names_true if n in reads)
-        by_reads.setdefault(key, []).append((order, unit))
+        reads = _ordered(_root_reads(unit, schema, set(), top), names_true)
+        mentions = _ordered(_root_mentions(unit, schema, set()), names_true)
+        by_reads.setdefault((reads, mentions), []).append((order, unit))
     groups = [
         _Group(
             owner._validator.evolve(schema={"allOf": [unit for _, unit in members]}),
             reads,
+            mentions,
             [order for order, _ in members],
         )
-        for reads, members in by_reads.items()
+        for (reads, mentions), members in by_reads.items()
     ]
     return _Plan(owner, groups, list(schema).index("properties"))
 
@@ -559,6 +566,80 @@ def _root_reads(
                 return None
             reads |= more
     return reads
+
+
+def _ordered(names: set[str] | None, order: Mapping) -> tuple[str, ...] | None:
+    if names is None:
+        return None
+    return tuple(sorted(names, key=lambda n: (n not in order, n)))
+
+
+# Keywords reading how many or which attributes there are, beyond the names
+# they list: a rule with one depends on every name present.
+_ALL_NAMES = frozenset(
+    {
+        "additionalProperties",
+        "unevaluatedProperties",
+        "patternProperties",
+        "propertyNames",
+        "minProperties",
+        "maxProperties",
+    }
+)
+_NO_NAMES = frozenset(
+    {"type", "enum", "const"} | (_NAMES_ONLY - _ALL_NAMES - {"required"})
+) - {"dependentRequired"}
+
+
+def _root_mentions(node: Any, document: Mapping, seen: set[int]) -> set[str] | None:
+    """Attribute names whose presence a rule applied to the whole object can
+    depend on, or None when it may depend on every name present."""
+    if isinstance(node, bool):
+        return set()
+    if not isinstance(node, Mapping):
+        return None
+    if id(node) in seen:
+        return set()
+    seen.add(id(node))
+    names: set[str] = set()
+    for keyword, value in node.items():
+        if keyword in _ALL_NAMES:
+            return None
+        if keyword == "required" and isinstance(value, list):
+            names.update(str(v) for v in value)
+        elif keyword == "dependentRequired" and isinstance(value, Mapping):
+            for key, needed in value.items():
+                names.add(key)
+                names.update(str(v) for v in needed or ())
+        elif keyword in ("properties", "dependentSchemas") and isinstance(
+            value, Mapping
+        ):
+            names.update(value)
+            if keyword == "dependentSchemas":
+                for child in value.values():
+                    more = _root_mentions(child, document, seen)
+                    if more is None:
+                        return None
+                    names |= more
+        elif keyword in _IN_PLACE and isinstance(value, list):
+            for child in value:
+                more = _root_mentions(child, document, seen)
+                if more is None:
+                    return None
+                names |= more
+        elif keyword in _IN_PLACE_ONE:
+            more = _root_mentions(value, document, seen)
+            if more is None:
+                return None
+            names |= more
+        elif keyword == "$ref" and isinstance(value, str) and value.startswith("#"):
+            more = _root_mentions(_pointer_get(document, value[1:]), document, seen)
+            if more is None:
+                return None
+            names |= more
+        elif keyword not in _NO_NAMES:
+            return None
+    return names
 
 
 def _pointer_get(root: Mapping, pointer: str) -> Any:
