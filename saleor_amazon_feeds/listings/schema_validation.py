@@ -527,19 +527,32 @@ def _compile(owner: "ProductTypeSchema") -> _Plan | None:
     return _Plan(owner, groups, list(schema).index("properties"))
 
 
+# Keywords whose error, raised on the whole object, quotes all of it: a rule
+# reporting through one depends on every value.
+_QUOTES_INSTANCE = frozenset(
+    {"not", "anyOf", "oneOf", "minProperties", "maxProperties"}
+)
+
+
 def _root_reads(
-    node: Any, document: Mapping, seen: set[int], top: Any
+    node: Any, document: Mapping, seen: set, top: Any, reported: bool = True
 ) -> set[str] | None:
     """Top-level attribute names whose values a rule applied to the whole
     object reads (via ``properties`` in ``allOf``/``if``/``then``...), or None
-    when it may read any value (``patternProperties``, ``enum``...)."""
+    when it may read any value (``patternProperties``, ``enum``, an error
+    message quoting the whole object...). ``reported`` is False inside an
+    ``if`` (or ``not``), whose own errors never reach the issues."""
     if isinstance(node, bool):
         return set()
-    if not isinstance(node, Mapping) or id(node) in seen:
-        return set() if isinstance(node, Mapping) else None
-    seen.add(id(node))
+    if not isinstance(node, Mapping):
+        return None
+    if (id(node), reported) in seen:
+        return set()
+    seen.add((id(node), reported))
     reads: set[str] = set()
     for keyword, value in node.items():
+        if reported and keyword in _QUOTES_INSTANCE:
+            return None
         if keyword in _NAMES_ONLY:
             continue
         if keyword == "properties" and isinstance(value, Mapping):
@@ -550,10 +563,12 @@ def _root_reads(
             if value is False or value is True:
                 continue
             return None
+        quiet = reported
         if keyword in _IN_PLACE and isinstance(value, list):
             children: list[Any] = value
         elif keyword in _IN_PLACE_ONE:
             children = [value]
+            quiet = reported and keyword not in ("if", "not")
         elif keyword == "dependentSchemas" and isinstance(value, Mapping):
             children = list(value.values())
         elif keyword == "$ref" and isinstance(value, str) and value.startswith("#"):
@@ -561,7 +576,7 @@ def _root_reads(
         else:
             return None
         for child in children:
-            more = _root_reads(child, document, seen, top)
+            more = _root_reads(child, document, seen, top, quiet)
             if more is None:
                 return None
             reads |= more

@@ -187,3 +187,45 @@ def test_a_reference_into_the_properties_falls_back_to_one_pass():
         ("a", IssueCode.INVALID_TYPE),
         ("b", IssueCode.INVALID_TYPE),
     ]
+
+
+def test_root_keywords_of_every_kind_agree_with_one_pass():
+    # Root rules reading names only, values, every name, or values directly
+    # under allOf (not in an if): each grouped and cached on what it reads.
+    item = {
+        "type": "array",
+        "items": {"type": "object", "properties": {"value": {"type": "string"}}},
+    }
+    schema = ProductTypeSchema(
+        {
+            "$defs": {"rule": {"if": {"required": ["a"]}, "then": {"required": ["b"]}}},
+            "type": "object",
+            "required": ["a"],
+            "minProperties": 2,
+            "properties": dict.fromkeys("abcde", item),
+            "additionalProperties": False,
+            "dependentRequired": {"c": ["d"]},
+            "allOf": [
+                {"$ref": "#/$defs/rule"},
+                {"properties": {"e": {"maxItems": 1}}},
+                {"not": {"required": ["b", "c", "d"]}},
+                {
+                    "if": {
+                        "properties": {
+                            "a": {"contains": {"properties": {"value": {"const": "x"}}}}
+                        }
+                    },
+                    "then": {"required": ["e"]},
+                },
+            ],
+        }
+    )
+    rng = random.Random(11)
+    pool = [[{"value": "x"}], [{"value": "y"}, {"value": "z"}], [{"value": 1}]]
+    for _ in range(300):
+        names = rng.sample("abcdef", rng.randint(0, 6))
+        message = {name: rng.choice(pool) for name in names}
+        assert schema.validate(message) == schema.validate_whole(message), message
+        assert schema.validate(message, enforce_requirements=False) == (
+            schema.validate_whole(message, enforce_requirements=False)
+        )
