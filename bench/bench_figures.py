@@ -168,6 +168,7 @@ def test_feed_build(
             "feed_bytes": built["bytes"],
             "skipped": built["skipped"],
             "attributes_per_listing": built["attributes_per_listing"],
+            "left_out_reasons": production.left_out_reasons(bench_marketplace),
             "schema_bytes": schema_bytes,
             "csv_bytes": csv_bytes,
             "graphql_variants": graphql_variants,

@@ -10,6 +10,7 @@ would.
 """
 
 import time
+from collections import Counter
 
 import orjson
 from django.db import connection
@@ -21,6 +22,7 @@ from saleor_amazon_feeds.catalog.types import FeedKind
 from saleor_amazon_feeds.listings.json_encoding import dumps_bytes
 from saleor_amazon_feeds.models import (
     AmazonFieldMapping,
+    AmazonListingProblem,
     AmazonListingState,
     AmazonProductTypeDefinition,
 )
@@ -117,6 +119,17 @@ def production_build(marketplace, keep_messages: bool = False) -> dict:
     if keep_messages:
         figures["kept"] = kept
     return figures
+
+
+def left_out_reasons(marketplace) -> dict[str, int]:
+    """Why the last build left messages out, most frequent first."""
+    reasons = Counter(
+        f"{kind} {attribute}: {reason[:120]}"
+        for kind, attribute, reason in AmazonListingProblem.objects.filter(
+            marketplace=marketplace
+        ).values_list("kind", "attribute", "reason")
+    )
+    return dict(reasons.most_common(5))
 
 
 def _columns(model, *fields: str) -> str:
