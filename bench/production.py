@@ -36,7 +36,9 @@ def prepare_marketplace(marketplace, language_tag: str) -> int:
     """The generated Amazon-sized SHIRT schema, stored as a fresh definition
     (so the build never asks Amazon for it), and field mappings onto its
     attributes; returns the schema's size in bytes."""
-    schema = product_type_schema(marketplace.marketplace_id, language_tag)
+    schema = product_type_schema(
+        marketplace.marketplace_id, language_tag, currency=marketplace.currency
+    )
     AmazonProductTypeDefinition.objects.update_or_create(
         marketplace_id=marketplace.marketplace_id,
         product_type=PRODUCT_TYPE,

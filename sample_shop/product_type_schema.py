@@ -97,6 +97,7 @@ def product_type_schema(
     marketplace_id: str,
     language_tag: str,
     *,
+    currency: str = "USD",
     extra_properties: int = 540,
     conditions: int = 80,
     seed: int = 7,
@@ -106,6 +107,8 @@ def product_type_schema(
     text = text.replace("${marketplace_id}", marketplace_id)
     text = text.replace("${language_tag}", language_tag)
     text = text.replace("${marketplace_name}", "Amazon")
+    text = text.replace("${currency}", currency)
+    text = text.replace("${afn_channel}", "AMAZON_NA")
     schema: dict[str, Any] = json.loads(text)["schema"]
     schema["$comment"] = "Generated for the bench and tests; shaped like Amazon's."
     rng = random.Random(seed)
