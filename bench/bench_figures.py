@@ -9,6 +9,7 @@ Sizes: ``BENCH_SIZES`` (comma-separated variant counts, default in bench/run.sh)
 """
 
 import copy
+import gc
 import os
 import statistics
 import time
@@ -20,10 +21,9 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from bench import report
-from saleor_amazon_feeds.catalog.builder import iter_batches
-from saleor_amazon_feeds.catalog.types import FeedKind
-from saleor_amazon_feeds.listings.feed_writer import iter_feed_documents
+from bench import production, report
+from saleor_amazon_feeds import heap
+from saleor_amazon_feeds.listings.schema_validation import ProductTypeSchema
 from saleor_amazon_feeds.models import (
     AmazonFeedSubmission,
     AmazonFieldMapping,
@@ -38,7 +38,6 @@ pytestmark = pytest.mark.django_db
 SIZES = sorted(
     int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(",") if s
 )
-KINDS = [FeedKind.LISTINGS, FeedKind.INVENTORY, FeedKind.PRICES]
 
 
 class QueryCounter:
@@ -65,35 +64,174 @@ def analyze() -> None:
         cursor.execute("ANALYZE")
 
 
-# -- 1. feed build vs Saleor's CSV export; 2. reconciliation --------------------
+# -- 1. feed build as production runs it; 2. reconciliation ---------------------
 
 
-def feed_build(marketplace, counter: QueryCounter) -> dict:
-    """Build every listing, inventory and price message and write the feed
-    documents (split at 25,000 messages), as a submission does."""
-    per_batch: list[int] = []
+def test_feed_build(
+    bench_marketplace, sample_apparel, category, channel_USD, warehouses
+):
+    """The submission's own build of LISTINGS, INVENTORY and PRICES, local
+    schema validation on against an Amazon-sized generated schema, against
+    the floor (plain reads + orjson), Saleor's GraphQL and Saleor's CSV
+    export over the same catalog and fields."""
+    from saleor.attribute.models import Attribute
 
-    def messages():
-        before = counter.count
-        for batch in iter_batches(marketplace, KINDS, batch_size=200):
-            per_batch.append(counter.count - before)
-            for built in batch.messages:
-                yield built.message
-            before = counter.count
+    from saleor_amazon_feeds.catalog.build import language_tag
 
-    documents = messages_count = size = 0
-    for document in iter_feed_documents(
-        messages(), seller_id=marketplace.account.seller_id
-    ):
-        documents += 1
-        messages_count += document.message_count
-        size += len(document.content)
-    return {
-        "messages": messages_count,
-        "documents": documents,
-        "bytes": size,
-        "per_batch": per_batch,
+    schema_bytes = production.prepare_marketplace(
+        bench_marketplace, language_tag(bench_marketplace.marketplace_id)
+    )
+    generator = ShirtCatalog(
+        sample_apparel,
+        category,
+        channel_USD,
+        warehouses,
+        slug_prefix="bench-shirt",
+        described=True,
+    )
+    export_info = {
+        "fields": [
+            "name",
+            "description",
+            "category",
+            "product type",
+            "product weight",
+            "variant sku",
+            "variant weight",
+            "product media",
+        ],
+        "attributes": list(Attribute.objects.values_list("pk", flat=True)),
+        "warehouses": [w.pk for w in warehouses[:2]],
+        "channels": [channel_USD.pk],
     }
+    # Warm-up (imports, caches, the compiled schema's first values): a small
+    # catalog, each side once, not recorded.
+    generator.grow_to(200)
+    production.listed_earlier(bench_marketplace)
+    analyze()
+    csv_export(export_info)
+    production.production_build(bench_marketplace)
+    production.graphql_read(channel_USD.slug, page_size=20)
+
+    for size in SIZES:
+        grown, _ = timed(generator.grow_to, size)
+        production.listed_earlier(bench_marketplace)
+        analyze()
+        if PROFILE:
+            profile_build(bench_marketplace)
+            continue
+        csv_s, csv_bytes = timed(csv_export, export_info)
+        graphql_s, graphql_variants = production.graphql_read(channel_USD.slug)
+        # As a worker runs it: the start-up heap frozen (tasks.freeze_worker_heap)
+        # and the submission's own collector settings.
+        # Alternating with the untuned runs, best of two each: the first run
+        # of a size reads cold pages.
+        full_runs, gc_default_runs = [], []
+        for _ in range(2):
+            frozen = heap.freeze_heap()
+            try:
+                seconds, built = timed(production.production_build, bench_marketplace)
+            finally:
+                gc.unfreeze()
+            full_runs.append(seconds)
+            # The same build with Python's collector as it comes.
+            default_threshold = heap.BUILD_GEN0_THRESHOLD
+            heap.BUILD_GEN0_THRESHOLD = gc.get_threshold()[0]
+            try:
+                seconds, _ = timed(production.production_build, bench_marketplace)
+            finally:
+                heap.BUILD_GEN0_THRESHOLD = default_threshold
+            gc_default_runs.append(seconds)
+        full_s, gc_default_s = min(full_runs), min(gc_default_runs)
+        kept = production.production_build(bench_marketplace, keep_messages=True)
+        floor_s = production.floor_read(bench_marketplace, kept.pop("kept"))
+        # Memory in a separate pass: tracemalloc slows Python down.
+        tracemalloc.start()
+        try:
+            production.production_build(bench_marketplace)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        figures = {
+            "catalog_seconds": round(grown, 2),
+            "full_s": full_s,
+            "floor_s": floor_s,
+            "graphql_s": graphql_s,
+            "csv_s": csv_s,
+            "peak_mib": peak / 2**20,
+            "gc_default_s": gc_default_s,
+            "full_runs": full_runs,
+            "gc_default_runs": gc_default_runs,
+            "frozen_objects": frozen,
+            "messages": built["messages"],
+            "documents": built["documents"],
+            "feed_bytes": built["bytes"],
+            "skipped": built["skipped"],
+            "attributes_per_listing": built["attributes_per_listing"],
+            "left_out_reasons": production.left_out_reasons(bench_marketplace),
+            "schema_bytes": schema_bytes,
+            "csv_bytes": csv_bytes,
+            "graphql_variants": graphql_variants,
+        }
+        if size <= WHOLE_VALIDATION_MAX:
+            figures["one_pass_validation_s"] = one_pass_validation_build(
+                bench_marketplace
+            )
+        report.record_size("feed_build", generator.variants, **figures)
+        print(f"\nfeed_build {generator.variants}: {figures}")
+    report.record(
+        "feed_build_baselines",
+        baseline="full = catalog.submission.FeedBuild for LISTINGS, INVENTORY, "
+        "PRICES (schema validation on, generated Amazon-sized SHIRT schema, "
+        "documents written, not sent), heap frozen as in the worker; floor = one "
+        "plain SELECT per table read + orjson of the built messages; graphql = "
+        "Saleor's products query in-process, 100 a page, same fields; csv = "
+        "Saleor's export_products_in_batches, same fields; gc_default = full "
+        "with the collector untuned; one_pass_validation = full with "
+        "ProductTypeSchema.validate_whole (the validator before issue 14)",
+    )
+
+
+# BENCH_PROFILE=1: print where the production build spends its time instead of
+# measuring the figures.
+PROFILE = bool(os.environ.get("BENCH_PROFILE"))
+
+
+def profile_build(marketplace) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(production.production_build, marketplace)
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(30)
+    stats.sort_stats("cumulative").print_stats(45)
+
+
+# Above this the one-pass validator takes minutes: not measured.
+WHOLE_VALIDATION_MAX = 10_000
+
+
+def one_pass_validation_build(marketplace) -> float:
+    """Seconds of the full build validating each listing in one jsonschema
+    pass over the whole message, as before the per-attribute validator."""
+    fast = ProductTypeSchema.validate
+
+    def one_pass(self, attributes, *, enforce_requirements=True, only=None):
+        if only is not None:
+            keep = set(only)
+            attributes = {k: v for k, v in attributes.items() if k in keep}
+            enforce_requirements = False
+        return self.validate_whole(
+            attributes, enforce_requirements=enforce_requirements
+        )
+
+    ProductTypeSchema.validate = one_pass
+    try:
+        seconds, _ = timed(production.production_build, marketplace)
+    finally:
+        ProductTypeSchema.validate = fast
+    return seconds
 
 
 def csv_export(export_info: dict) -> int:
@@ -150,13 +288,9 @@ def bench_marketplace(make_marketplace, channel_USD, warehouses, category):
     return marketplace
 
 
-def test_feed_build_and_reconciliation(
+def test_reconciliation(
     bench_marketplace, sample_apparel, category, channel_USD, warehouses
 ):
-    from saleor.attribute.models import Attribute
-
-    # The tests' shirts (sample_shop.apparel), with descriptions, grown in
-    # steps: every size of the run is the same catalog, larger.
     generator = ShirtCatalog(
         sample_apparel,
         category,
@@ -165,79 +299,8 @@ def test_feed_build_and_reconciliation(
         slug_prefix="bench-shirt",
         described=True,
     )
-    # The same fields on both sides: name, description, category, product type,
-    # weights, SKU, media, every attribute, stock per warehouse, channel prices.
-    export_info = {
-        "fields": [
-            "name",
-            "description",
-            "category",
-            "product type",
-            "product weight",
-            "variant sku",
-            "variant weight",
-            "product media",
-        ],
-        "attributes": list(Attribute.objects.values_list("pk", flat=True)),
-        "warehouses": [w.pk for w in warehouses[:2]],
-        "channels": [channel_USD.pk],
-    }
-    counter = QueryCounter()
-    # Warm-up (imports, caches): a small catalog, each side once, not recorded.
-    generator.grow_to(200)
+    generator.grow_to(max(SIZES))
     analyze()
-    csv_export(export_info)
-    feed_build(bench_marketplace, counter)
-
-    sizes = []
-    for size in SIZES:
-        grown, _ = timed(generator.grow_to, size)
-        analyze()
-        with connection.execute_wrapper(counter):
-            counter.count = 0
-            csv_s, csv_bytes = timed(csv_export, export_info)
-            csv_queries = counter.count
-            counter.count = 0
-            feed_s, built = timed(feed_build, bench_marketplace, counter)
-        # Memory in a separate pass: tracemalloc slows Python down.
-        tracemalloc.start()
-        try:
-            feed_build(bench_marketplace, QueryCounter())
-            _, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
-        per_batch = built["per_batch"]
-        sizes.append(
-            {
-                "variants": generator.variants,
-                "catalog_seconds": round(grown, 2),
-                "csv_s": csv_s,
-                "csv_bytes": csv_bytes,
-                "csv_queries": csv_queries,
-                "feed_s": feed_s,
-                "ratio": csv_s / feed_s,
-                "messages": built["messages"],
-                "documents": built["documents"],
-                "feed_bytes": built["bytes"],
-                "batches": len(per_batch),
-                "queries_first_batch": per_batch[0] if per_batch else 0,
-                "queries_per_batch_max": max(per_batch[1:] or per_batch or [0]),
-                "queries_per_batch_mean": statistics.mean(per_batch[1:] or [0]),
-                "feed_peak_mib": peak / 2**20,
-            }
-        )
-        print(f"\n{sizes[-1]}")
-    record = {
-        "sizes": sizes,
-        "baseline": "saleor.csv.utils.export.export_products_in_batches over the "
-        "same catalog and fields (ratio = CSV seconds / feed build seconds)",
-    }
-    if len(sizes) > 1:
-        record["memory_ratio_largest_to_smallest"] = (
-            sizes[-1]["feed_peak_mib"] / sizes[0]["feed_peak_mib"]
-        )
-    report.record("feed_vs_csv", **record)
-
     reconcile_figures(bench_marketplace, generator.variants)
 
 

@@ -4,6 +4,7 @@
 # kept between runs), print the figures and write bench-results/bench.{json,png}.
 #
 #   BENCH_SIZES=2000,10000 make bench     catalog sizes in variants (default below)
+#   BENCH_DB=amazon_feeds_bench           database name (pytest-django adds test_)
 #   BENCH_ORDERS=50                       orders imported for the overhead figure
 #   BENCH_FEED_SIZE=10 BENCH_QUOTA_SKUS=105  messages per feed / SKUs of the quota run
 set -euo pipefail
@@ -28,7 +29,9 @@ trap cleanup EXIT
 export AMAZON_FEEDS_REDIS_URL
 AMAZON_FEEDS_REDIS_URL=$("$B" redis-up)
 url=$("$B" db-up)
-export DATABASE_URL="${url%/*}/amazon_feeds_bench"
+# BENCH_DB names another database, so that benches run side by side do not
+# share one (pytest-django prefixes test_).
+export DATABASE_URL="${url%/*}/${BENCH_DB:-amazon_feeds_bench}"
 # The sizes BRIEF section 6 asks for; about 9 minutes on 2 cores.
 export BENCH_SIZES=${BENCH_SIZES:-10000,100000}
 

@@ -4,7 +4,10 @@ Each feature keeps its tasks in its own module; importing them here registers
 them with the worker. Their beat entries are in ``schedule``.
 """
 
+from celery.signals import worker_process_init, worker_ready
+
 from .catalog.tasks import poll_feed_submissions_task, submit_feeds_task
+from .heap import freeze_heap
 from .orders.tasks import (
     confirm_shipment_task,
     import_orders_scheduled_task,
@@ -19,8 +22,19 @@ from .sync.tasks import (
     urgent_patch_task,
 )
 
+
+@worker_process_init.connect(weak=False)
+@worker_ready.connect(weak=False)
+def freeze_worker_heap(**kwargs) -> None:
+    """Take the start-up heap out of the collector's walks (see ``heap``):
+    in each forked pool process, and in the main process, which runs the
+    tasks itself with the solo and threads pools."""
+    freeze_heap()
+
+
 __all__ = [
     "confirm_shipment_task",
+    "freeze_worker_heap",
     "drain_outbox_task",
     "import_orders_scheduled_task",
     "import_orders_task",

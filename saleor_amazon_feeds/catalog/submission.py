@@ -17,6 +17,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from datetime import timedelta
 
 from django.db import transaction
@@ -29,6 +30,7 @@ from ..amazon.client import AmazonClient
 from ..amazon.errors import AmazonError
 from ..amazon.rates import JSON_LISTINGS_FEED
 from ..amazon_clients import client_for
+from ..heap import build_collection
 from ..listings.feed_writer import FeedDocument, iter_feed_documents
 from ..listings.kinds import (
     INVENTORY_SCOPE_KINDS,
@@ -166,41 +168,18 @@ def _submit_kind(
                 next_check_at=next_at,
             )
         ]
-    problems = _ProblemRecorder(marketplace, kind, product_ids)
-    if kind == FeedKind.DELETIONS:
-        source = _deletion_messages(marketplace, product_ids)
-    else:
-        source = _changed_messages(
-            marketplace,
-            kind,
-            _batches(client, marketplace, kind, product_ids),
-            problems,
-        )
-    built: list[BuiltMessage] = []
-
-    def messages():
-        for item in source:
-            built.append(item)
-            yield item.message
-
+    build = FeedBuild(client, marketplace, kind, product_ids)
     submissions = []
-    for document in iter_feed_documents(
-        messages(),
-        seller_id=marketplace.account.seller_id,
-        max_messages=conf.max_feed_messages(),
-    ):
-        in_document, built[:] = (
-            built[: document.message_count],
-            built[document.message_count :],
-        )
-        submission = _send_document(
-            client, marketplace, kind, trigger, document, in_document
-        )
-        submission.skipped_count = problems.count
-        submission.save(update_fields=["skipped_count"])
-        submissions.append(submission)
-        if submission.status == SubmissionStatus.ERROR:
-            break
+    with closing(build.documents()) as documents:
+        for document, in_document in documents:
+            submission = _send_document(
+                client, marketplace, kind, trigger, document, in_document
+            )
+            submission.skipped_count = build.skipped_count
+            submission.save(update_fields=["skipped_count"])
+            submissions.append(submission)
+            if submission.status == SubmissionStatus.ERROR:
+                break
     if not submissions:
         submissions.append(
             AmazonFeedSubmission.objects.create(
@@ -208,11 +187,71 @@ def _submit_kind(
                 kind=kind,
                 trigger=trigger,
                 status=SubmissionStatus.EMPTY,
-                skipped_count=problems.count,
+                skipped_count=build.skipped_count,
                 finished_at=timezone.now(),
             )
         )
     return submissions
+
+
+class FeedBuild:
+    """The feed documents a submission of one kind sends, built exactly as it
+    builds them (product type schemas validated, the listing gate, messages
+    Amazon already has left out, reasons for what is left out recorded), but
+    not sent: the submission sends them, the bench times them.
+
+    Reading the documents may ask Amazon for product type definitions older
+    than a day and, on INVENTORY-scope marketplaces, for unknown SKUs.
+    """
+
+    def __init__(
+        self,
+        client: AmazonClient,
+        marketplace: AmazonMarketplace,
+        kind: FeedKind,
+        product_ids: list[int] | None = None,
+    ) -> None:
+        self.client = client
+        self.marketplace = marketplace
+        self.kind = kind
+        self.product_ids = product_ids
+        self.problems = _ProblemRecorder(marketplace, kind, product_ids)
+
+    @property
+    def skipped_count(self) -> int:
+        return self.problems.count
+
+    def documents(self) -> Iterator[tuple[FeedDocument, list[BuiltMessage]]]:
+        """Each document with the built messages it holds, in order. Close the
+        generator when stopping early (it restores the collector's settings)."""
+        marketplace, kind = self.marketplace, self.kind
+        if kind == FeedKind.DELETIONS:
+            source = _deletion_messages(marketplace, self.product_ids)
+        else:
+            source = _changed_messages(
+                marketplace,
+                kind,
+                _batches(self.client, marketplace, kind, self.product_ids),
+                self.problems,
+            )
+        built: list[BuiltMessage] = []
+
+        def messages():
+            for item in source:
+                built.append(item)
+                yield item.message
+
+        with build_collection():
+            for document in iter_feed_documents(
+                messages(),
+                seller_id=marketplace.account.seller_id,
+                max_messages=conf.max_feed_messages(),
+            ):
+                in_document, built[:] = (
+                    built[: document.message_count],
+                    built[document.message_count :],
+                )
+                yield document, in_document
 
 
 def _batches(client, marketplace, kind, product_ids) -> Iterator[Batch]:

@@ -99,7 +99,9 @@ class ProductTypeSchema:
             raise ValueError("Not a product type schema: no 'properties'.")
         self.schema: dict[str, Any] = _decimals(schema)
         self.checksum = checksum
-        self._validator = self._validator_class()(self.schema, format_checker=_FORMATS)
+        self._cls = self._validator_class()
+        self._validator = self._cls(self.schema, format_checker=_FORMATS)
+        self._plan = _compile(self)
 
     @property
     def attribute_names(self) -> frozenset[str]:
@@ -135,26 +137,41 @@ class ProductTypeSchema:
         conditionally required attributes are not demanded, the values given are
         still checked. ``only`` validates just those attributes (for a PATCH).
         """
-        instance = _decimals(attributes)
         if only is not None:
             keep = set(only)
-            instance = {k: v for k, v in instance.items() if k in keep}
+            attributes = {k: v for k, v in attributes.items() if k in keep}
             enforce_requirements = False
-        issues: dict[tuple[str, str, str], ValidationIssue] = {}
-        for error in self._validator.iter_errors(instance):
-            top_level_requirement = error.validator in _REQUIRED and not list(
-                error.absolute_path
+        if self._plan is None:
+            return self.validate_whole(
+                attributes, enforce_requirements=enforce_requirements
             )
-            if top_level_requirement and not enforce_requirements:
-                continue
-            for issue in self._issues(error):
-                issues.setdefault((issue.path, issue.code, issue.message), issue)
-        return sorted(issues.values(), key=lambda i: (i.attribute, i.path, i.code))
+        return _sorted(self._plan.issues(attributes, enforce_requirements))
+
+    def validate_whole(
+        self, attributes: Mapping[str, Any], *, enforce_requirements: bool = True
+    ) -> list[ValidationIssue]:
+        """``validate`` as one jsonschema pass over the whole document, without
+        caches: the reference the per-attribute path must agree with, and the
+        path for schemas that path cannot split."""
+        found: list[tuple[ValidationIssue, bool]] = []
+        for error in self._validator.iter_errors(_decimals(attributes)):
+            found.extend(self._flagged(error))
+        return _sorted(issue for issue, top in found if enforce_requirements or not top)
 
     def is_valid(self, attributes: Mapping[str, Any], **kwargs: Any) -> bool:
         return not self.validate(attributes, **kwargs)
 
     # -- internals ----------------------------------------------------------
+
+    def _flagged(
+        self, error: ValidationError, prefix: tuple[str, ...] = ()
+    ) -> list[tuple[ValidationIssue, bool]]:
+        """The error's issues, each flagged when it is a top-level requirement
+        (which Amazon's NOT_ENFORCED mode does not demand)."""
+        if prefix:
+            error.path.extendleft(reversed(prefix))
+        top = error.validator in _REQUIRED and not error.absolute_path
+        return [(issue, top) for issue in self._issues(error)]
 
     def _validator_class(self):
         def max_unique(validator, limit, instance, schema):
@@ -303,6 +320,385 @@ class ProductTypeSchema:
         if len(path) > 2 and field and field != base:
             return f"{base} ({field})"
         return base
+
+
+# A catalog has far fewer distinct attribute values than listings: the outcome
+# of each value, and of each message shape, is computed once. Bounded so a
+# huge catalog of unique texts cannot grow a worker without limit.
+_CACHE_MAX_ENTRIES = 100_000
+_MISSING = object()
+# Keywords of a schema applied to the whole attributes object that read only
+# which attributes are present, never their values.
+_NAMES_ONLY = frozenset(
+    {
+        "required",
+        "dependentRequired",
+        "minProperties",
+        "maxProperties",
+        "propertyNames",
+        "type",
+        "title",
+        "description",
+        "$comment",
+        "$schema",
+        "$id",
+        "$anchor",
+        "$defs",
+        "definitions",
+        "$vocabulary",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
+)
+_IN_PLACE = ("allOf", "anyOf", "oneOf")
+_IN_PLACE_ONE = ("if", "then", "else", "not")
+
+
+class _Group:
+    """Root rules that read the same attributes' values, cached together by
+    the message's attribute names and those values."""
+
+    def __init__(
+        self,
+        validator: Any,
+        reads: tuple[str, ...] | None,
+        mentions: tuple[str, ...] | None,
+        orders: list[tuple[int, int]],
+    ) -> None:
+        self.validator = validator
+        self.reads = reads
+        self.mentions = mentions
+        self.orders = orders
+        self.cache: dict[tuple, tuple[tuple[tuple[int, int], Any, bool], ...]] = {}
+
+    def issues(
+        self, owner: "ProductTypeSchema", attributes: Mapping[str, Any], names: tuple
+    ) -> tuple[tuple[tuple[int, int], Any, bool], ...]:
+        if self.reads is None:
+            read: Any = _freeze(attributes)
+        else:
+            read = tuple(_freeze(attributes.get(n, _MISSING)) for n in self.reads)
+        if self.mentions is None:
+            present: Any = names
+        else:
+            present = tuple(n in attributes for n in self.mentions)
+        key = (present, read)
+        cached = self.cache.get(key)
+        if cached is None:
+            found: list[tuple[tuple[int, int], Any, bool]] = []
+            for error in self.validator.iter_errors(_decimals(attributes)):
+                order = self.orders[error.relative_schema_path[1]]
+                found.extend(
+                    (order, issue, top) for issue, top in owner._flagged(error)
+                )
+            cached = tuple(found)
+            _bounded_put(self.cache, key, cached)
+        return cached
+
+
+class _Plan:
+    """Validation split by what each part reads.
+
+    Each top-level property is validated on its own (its outcome depends on
+    its value alone) and cached by (attribute, value). The root's other rules
+    (``required``, each ``allOf`` entry with its ``if``/``then``,
+    ``dependentRequired``...) are grouped by the attributes whose values they
+    read and cached by the message's shape: the attribute names present plus
+    those values. Issues are put back in the order one whole-document pass
+    yields them (root keyword order, ``allOf`` entries in order), so
+    deduplication and sorting give exactly what that pass gives.
+    """
+
+    def __init__(
+        self, owner: "ProductTypeSchema", groups: list[_Group], properties_at: int
+    ) -> None:
+        self.owner = owner
+        self.validators = {
+            name: owner._validator.evolve(schema=sub)
+            for name, sub in owner.schema["properties"].items()
+        }
+        self.groups = groups
+        self.properties_at = properties_at
+        self.values: dict[tuple[str, Any], tuple[ValidationIssue, ...]] = {}
+
+    def issues(
+        self, attributes: Mapping[str, Any], enforce: bool
+    ) -> list[ValidationIssue]:
+        names = tuple(attributes)
+        root = sorted(
+            (
+                found
+                for group in self.groups
+                for found in group.issues(self.owner, attributes, names)
+                if enforce or not found[2]
+            ),
+            key=lambda found: found[0],
+        )
+        at = self.properties_at
+        found = [issue for order, issue, _ in root if order[0] < at]
+        values = self.values
+        for name, value in attributes.items():
+            validator = self.validators.get(name)
+            if validator is None:
+                continue
+            key = (name, _freeze(value))
+            cached = values.get(key)
+            if cached is None:
+                cached = tuple(
+                    issue
+                    for error in validator.iter_errors(_decimals(value))
+                    for issue, _ in self.owner._flagged(error, (name,))
+                )
+                _bounded_put(values, key, cached)
+            found.extend(cached)
+        found.extend(issue for order, issue, _ in root if order[0] > at)
+        return found
+
+
+# Root keywords that never produce an error of their own.
+_SILENT = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$comment",
+        "$defs",
+        "definitions",
+        "$anchor",
+        "$vocabulary",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
+)
+# Root keywords whose outcome depends on annotations of their siblings: the
+# split would change it, so such schemas are validated in one pass.
+_UNSPLITTABLE = frozenset(
+    {"unevaluatedProperties", "$recursiveRef", "$recursiveAnchor", "$dynamicRef"}
+)
+
+
+def _compile(owner: "ProductTypeSchema") -> _Plan | None:
+    """The split plan, or None when the schema cannot be split safely (a
+    reference into the top-level properties, which the split replaces, or
+    keywords reading their siblings' annotations)."""
+    schema = owner.schema
+    if _UNSPLITTABLE & set(schema) or '"#/properties' in json.dumps(
+        schema, default=str
+    ):
+        return None
+    names_true = dict.fromkeys(schema["properties"], True)
+    units: list[tuple[tuple[int, int], Any]] = []
+    for position, (keyword, value) in enumerate(schema.items()):
+        if keyword == "properties" or keyword in _SILENT:
+            continue
+        if keyword == "allOf" and isinstance(value, list):
+            units.extend(((position, i), rule) for i, rule in enumerate(value))
+        elif keyword in ("additionalProperties", "patternProperties"):
+            # additionalProperties looks at its sibling properties' names.
+            unit = {keyword: value, "properties": names_true}
+            if keyword == "additionalProperties" and "patternProperties" in schema:
+                unit["patternProperties"] = schema["patternProperties"]
+            units.append(((position, 0), unit))
+        else:
+            units.append(((position, 0), {keyword: value}))
+    by_reads: dict[tuple, list[tuple[tuple[int, int], Any]]] = {}
+    for order, unit in units:
+        # The placeholder properties beside additionalProperties read nothing.
+        top = unit if unit.get("properties") is names_true else None
+        reads = _ordered(_root_reads(unit, schema, set(), top), names_true)
+        mentions = _ordered(_root_mentions(unit, schema, set()), names_true)
+        by_reads.setdefault((reads, mentions), []).append((order, unit))
+    groups = [
+        _Group(
+            owner._validator.evolve(schema={"allOf": [unit for _, unit in members]}),
+            reads,
+            mentions,
+            [order for order, _ in members],
+        )
+        for (reads, mentions), members in by_reads.items()
+    ]
+    return _Plan(owner, groups, list(schema).index("properties"))
+
+
+# Keywords whose error, raised on the whole object, quotes all of it: a rule
+# reporting through one depends on every value.
+_QUOTES_INSTANCE = frozenset(
+    {"not", "anyOf", "oneOf", "minProperties", "maxProperties"}
+)
+
+
+def _root_reads(
+    node: Any, document: Mapping, seen: set, top: Any, reported: bool = True
+) -> set[str] | None:
+    """Top-level attribute names whose values a rule applied to the whole
+    object reads (via ``properties`` in ``allOf``/``if``/``then``...), or None
+    when it may read any value (``patternProperties``, ``enum``, an error
+    message quoting the whole object...). ``reported`` is False inside an
+    ``if`` (or ``not``), whose own errors never reach the issues."""
+    if isinstance(node, bool):
+        return set()
+    if not isinstance(node, Mapping):
+        return None
+    if (id(node), reported) in seen:
+        return set()
+    seen.add((id(node), reported))
+    reads: set[str] = set()
+    for keyword, value in node.items():
+        if reported and keyword in _QUOTES_INSTANCE:
+            return None
+        if keyword in _NAMES_ONLY:
+            continue
+        if keyword == "properties" and isinstance(value, Mapping):
+            if node is not top:
+                reads.update(value)
+            continue
+        if keyword in ("additionalProperties", "unevaluatedProperties"):
+            if value is False or value is True:
+                continue
+            return None
+        quiet = reported
+        if keyword in _IN_PLACE and isinstance(value, list):
+            children: list[Any] = value
+        elif keyword in _IN_PLACE_ONE:
+            children = [value]
+            quiet = reported and keyword not in ("if", "not")
+        elif keyword == "dependentSchemas" and isinstance(value, Mapping):
+            children = list(value.values())
+        elif keyword == "$ref" and isinstance(value, str) and value.startswith("#"):
+            children = [_pointer_get(document, value[1:])]
+        else:
+            return None
+        for child in children:
+            more = _root_reads(child, document, seen, top, quiet)
+            if more is None:
+                return None
+            reads |= more
+    return reads
+
+
+def _ordered(names: set[str] | None, order: Mapping) -> tuple[str, ...] | None:
+    if names is None:
+        return None
+    return tuple(sorted(names, key=lambda n: (n not in order, n)))
+
+
+# Keywords reading how many or which attributes there are, beyond the names
+# they list: a rule with one depends on every name present.
+_ALL_NAMES = frozenset(
+    {
+        "additionalProperties",
+        "unevaluatedProperties",
+        "patternProperties",
+        "propertyNames",
+        "minProperties",
+        "maxProperties",
+    }
+)
+_NO_NAMES = frozenset(
+    {"type", "enum", "const"} | (_NAMES_ONLY - _ALL_NAMES - {"required"})
+) - {"dependentRequired"}
+
+
+def _root_mentions(node: Any, document: Mapping, seen: set[int]) -> set[str] | None:
+    """Attribute names whose presence a rule applied to the whole object can
+    depend on, or None when it may depend on every name present."""
+    if isinstance(node, bool):
+        return set()
+    if not isinstance(node, Mapping):
+        return None
+    if id(node) in seen:
+        return set()
+    seen.add(id(node))
+    names: set[str] = set()
+    for keyword, value in node.items():
+        if keyword in _ALL_NAMES:
+            return None
+        if keyword == "required" and isinstance(value, list):
+            names.update(str(v) for v in value)
+        elif keyword == "dependentRequired" and isinstance(value, Mapping):
+            for key, needed in value.items():
+                names.add(key)
+                names.update(str(v) for v in needed or ())
+        elif keyword in ("properties", "dependentSchemas") and isinstance(
+            value, Mapping
+        ):
+            names.update(value)
+            if keyword == "dependentSchemas":
+                for child in value.values():
+                    more = _root_mentions(child, document, seen)
+                    if more is None:
+                        return None
+                    names |= more
+        elif keyword in _IN_PLACE and isinstance(value, list):
+            for child in value:
+                more = _root_mentions(child, document, seen)
+                if more is None:
+                    return None
+                names |= more
+        elif keyword in _IN_PLACE_ONE:
+            more = _root_mentions(value, document, seen)
+            if more is None:
+                return None
+            names |= more
+        elif keyword == "$ref" and isinstance(value, str) and value.startswith("#"):
+            more = _root_mentions(_pointer_get(document, value[1:]), document, seen)
+            if more is None:
+                return None
+            names |= more
+        elif keyword not in _NO_NAMES:
+            return None
+    return names
+
+
+def _pointer_get(root: Mapping, pointer: str) -> Any:
+    node: Any = root
+    for part in pointer.split("/")[1:] if pointer else ():
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _freeze(value: Any) -> Any:
+    """A hashable key telling apart every value validation could tell apart:
+    types (1, True, "1", Decimal 1.0) and key order (it shows in messages)."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is dict:
+        return ("{", tuple((k, _freeze(v)) for k, v in value.items()))
+    if kind is list or kind is tuple:
+        return ("[", tuple(_freeze(v) for v in value))
+    if kind is float or kind is Decimal:
+        return (kind, repr(value))
+    if isinstance(value, Mapping):
+        return ("{", tuple((k, _freeze(v)) for k, v in value.items()))
+    try:
+        hash(value)
+    except TypeError:
+        return object()  # never equal to another key: validated every time
+    return (kind, value)
+
+
+def _bounded_put(cache: dict, key: Any, value: Any) -> None:
+    if len(cache) >= _CACHE_MAX_ENTRIES:
+        cache.clear()
+    cache[key] = value
+
+
+def _sorted(issues: Iterable[ValidationIssue]) -> list[ValidationIssue]:
+    unique: dict[tuple[str, str, str], ValidationIssue] = {}
+    for issue in issues:
+        unique.setdefault((issue.path, issue.code, issue.message), issue)
+    return sorted(unique.values(), key=lambda i: (i.attribute, i.path, i.code))
 
 
 class SchemaCache:

@@ -1,5 +1,6 @@
 """Feed submission round trips against the sandbox, driven through GraphQL."""
 
+import copy
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -8,14 +9,19 @@ import pytest
 from django.utils import timezone
 from graphql_relay import to_global_id
 
+from saleor_amazon_feeds.catalog.builder import iter_batches
 from saleor_amazon_feeds.catalog.submission import recover_uploaded_submissions
+from saleor_amazon_feeds.catalog.types import FeedKind
+from saleor_amazon_feeds.listings.schema_validation import ProductTypeSchema
 from saleor_amazon_feeds.models import (
     AmazonAccount,
     AmazonFeedIssue,
     AmazonFeedSubmission,
     AmazonFieldMapping,
+    AmazonListingProblem,
     AmazonListingState,
     AmazonMarketplace,
+    AmazonProductTypeDefinition,
 )
 from saleor_amazon_feeds.models.accounts import Environment
 from tests.fixtures.catalog import set_options
@@ -512,3 +518,58 @@ def test_crash_after_create_feed_adopts_the_feed_without_doubling(
     assert submission.feed_id == str(feeds[0]["feedId"])
     assert len(sandbox.feeds()) == 1
     assert len(sandbox.requests("createFeed")) == 1
+
+
+def test_local_schema_issues_are_those_of_one_whole_validation(
+    catalog_client, us_marketplace, product, sandbox
+):
+    """The per-attribute validator a submission uses reports exactly what one
+    jsonschema pass over the whole listing reports."""
+    set_product_type(catalog_client, product, "SHIRT")
+    # A value breaking a pattern, besides the attributes SHIRT requires and
+    # the product lacks (department, fabric type...).
+    AmazonFieldMapping.objects.create(
+        marketplace=us_marketplace,
+        amazon_attribute="country_of_origin",
+        sources=["literal:Germany"],
+    )
+    submit(catalog_client, us_marketplace, ["LISTINGS"])
+    submission = AmazonFeedSubmission.objects.get(kind="LISTINGS")
+    recorded = sorted(
+        AmazonListingProblem.objects.filter(kind="LISTINGS").values_list(
+            "sku", "attribute", "reason"
+        )
+    )
+
+    # The same build, with a schema that only records what it is asked to
+    # validate; then one whole-document pass over exactly that.
+    definition = AmazonProductTypeDefinition.objects.get(
+        marketplace_id=US, product_type="SHIRT"
+    )
+    asked: list[tuple[dict, dict]] = []
+
+    class Recording(ProductTypeSchema):
+        def validate(self, attributes, **kwargs):
+            asked.append((copy.deepcopy(dict(attributes)), kwargs))
+            return []
+
+    recording = Recording(definition.schema, checksum=definition.checksum)
+    list(
+        iter_batches(
+            us_marketplace, [FeedKind.LISTINGS], schema_provider=lambda _: recording
+        )
+    )
+    sku = product.variants.get().sku
+    whole = ProductTypeSchema(definition.schema)
+    expected = sorted(
+        (sku, issue.attribute, issue.message)
+        for attributes, kwargs in asked
+        for issue in whole.validate_whole(
+            attributes, enforce_requirements=kwargs.get("enforce_requirements", True)
+        )
+    )
+    assert asked
+    assert {a for _, a, _ in expected} >= {"country_of_origin", "department"}
+    assert recorded == expected
+    assert submission.status == "EMPTY"
+    assert submission.skipped_count == len(expected)
