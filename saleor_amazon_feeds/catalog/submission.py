@@ -25,9 +25,10 @@ from saleor.product.models import Product, ProductVariant
 
 from .. import conf
 from ..amazon.client import AmazonClient
-from ..amazon.errors import AmazonError
+from ..amazon.errors import AmazonError, upload_url_expired
 from ..amazon.rates import JSON_LISTINGS_FEED
-from ..amazon_clients import client_for
+from ..amazon_clients import client_for, pause_if_unauthorised
+from ..crashpoints import crash_point
 from ..listings.feed_writer import FeedDocument, iter_feed_documents
 from ..listings.kinds import (
     INVENTORY_SCOPE_KINDS,
@@ -48,8 +49,10 @@ from ..models import (
     AmazonListingState,
     AmazonMarketplace,
 )
-from ..models.feeds import ListingStatus, SubmissionStatus
+from ..models.accounts import MarketplaceStatus
+from ..models.feeds import OPEN_STATUSES, ListingStatus, SubmissionStatus
 from .builder import iter_batches
+from .failures import send_again
 from .gate import ListingGate, amazon_lookup, forget_lookups
 from .product_types import SchemaProvider
 from .types import Batch, BuiltMessage, Skipped
@@ -262,14 +265,26 @@ def _changed_messages(
             "accepted_digest",
             "rejected_digest",
             "last_submission__feed_id",
+            "sent_digest",
+            "last_submission__status",
         )
         states = {row[0]: row[1:] for row in rows}
         changed = []
         for built in batch.messages:
-            status, accepted, rejected, feed_id = states.get(
-                built.message.sku, ("", "", "", "")
+            status, accepted, rejected, feed_id, sent, sent_in = states.get(
+                built.message.sku, ("", "", "", "", "", "")
             )
             if status == ListingStatus.ACCEPTED and accepted == built.digest:
+                continue
+            if (
+                status == ListingStatus.PENDING
+                and sent == built.digest
+                and sent_in in OPEN_STATUSES
+            ):
+                # This exact message is on its way (perhaps in a feed whose
+                # creation a crash or a lost answer left unrecorded, which
+                # recovery settles): sending it again would double it. If that
+                # feed fails, its messages are queued again (failures.py).
                 continue
             if rejected and rejected == built.digest:
                 batch.skipped.append(_rejected_again(built, feed_id))
@@ -378,8 +393,8 @@ def _send_document(
         client.limiter.acquire_feed_submission(
             account.seller_id, account.region, JSON_LISTINGS_FEED, timeout=0
         )
-        upload = client.create_feed_document()
-        client.upload_feed_document(upload["url"], document.content)
+        crash_point("feed.after_build")
+        upload = _upload(client, document)
         submission.document_id = upload["feedDocumentId"]
         submission.status = SubmissionStatus.UPLOADED
         with transaction.atomic():
@@ -387,10 +402,13 @@ def _send_document(
             # States point at the submission from here on, so whatever becomes
             # of it (recorded, recovered or failed) settles them.
             _mark_sent(marketplace, kind, submission, built, timezone.now())
+        crash_point("feed.after_upload")
         feed = client.create_feed(
             JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
         )
+        crash_point("feed.after_create_feed")
     except AmazonError as exc:
+        pause_if_unauthorised(account, exc)
         submission.error = exc.merchant_message
         if submission.status == SubmissionStatus.UPLOADED and _maybe_created(exc):
             # Amazon may have created the feed: recovery finds out, so it is
@@ -421,6 +439,26 @@ def _send_document(
     )
     _mark_sent(marketplace, kind, submission, built, now)
     return submission
+
+
+def _upload(client: AmazonClient, document: FeedDocument) -> dict:
+    """createFeedDocument and the upload to its presigned URL.
+
+    The URL expires minutes after it is handed out (S3 then answers 403
+    "Request has expired"): a worker that stalled in between (a long GC, a
+    suspended VM, a slow network) asks for a fresh document once.
+    """
+    upload = client.create_feed_document()
+    crash_point("feed.after_create_document")
+    try:
+        client.upload_feed_document(upload["url"], document.content)
+    except AmazonError as exc:
+        if not upload_url_expired(exc):
+            raise
+        log.info("Feed document upload URL refused (%s); using a new one", exc.code)
+        upload = client.create_feed_document()
+        client.upload_feed_document(upload["url"], document.content)
+    return upload
 
 
 def _maybe_created(exc: AmazonError) -> bool:
@@ -475,11 +513,14 @@ def recover_uploaded_submissions(limit: int = 20) -> int:
     Several: we cannot tell, so nothing is sent twice and the SKUs stay
     unaccepted for the next sync.
     """
+    cutoff = timezone.now() - conf.scaled(UPLOAD_GRACE)
+    _settle_unsent(cutoff)
     stale = list(
         AmazonFeedSubmission.objects.filter(
-            status=SubmissionStatus.UPLOADED,
-            created_at__lte=timezone.now() - conf.scaled(UPLOAD_GRACE),
-        ).select_related("marketplace__account")[:limit]
+            status=SubmissionStatus.UPLOADED, created_at__lte=cutoff
+        )
+        .exclude(marketplace__status=MarketplaceStatus.ERROR)
+        .select_related("marketplace__account")[:limit]
     )
     for submission in stale:
         marketplace = submission.marketplace
@@ -487,10 +528,27 @@ def recover_uploaded_submissions(limit: int = 20) -> int:
             with client_for(marketplace.account) as client:
                 _recover(client, submission)
         except AmazonError as exc:
+            pause_if_unauthorised(marketplace.account, exc)
             submission.attempts += 1
             submission.error = exc.merchant_message
             submission.save(update_fields=["attempts", "error"])
     return len(stale)
+
+
+def _settle_unsent(cutoff) -> int:
+    """Submissions whose process died before the upload: Amazon never heard
+    of them, their messages were never marked sent and their outbox rows are
+    still queued, so they only need a status that says so."""
+    return AmazonFeedSubmission.objects.filter(
+        status=SubmissionStatus.PENDING, document_id="", created_at__lte=cutoff
+    ).update(
+        status=SubmissionStatus.ERROR,
+        error=(
+            "Interrupted before the feed was uploaded (the worker stopped); "
+            "nothing reached Amazon and its changes are sent with the next feed."
+        ),
+        finished_at=timezone.now(),
+    )
 
 
 def _recover(client: AmazonClient, submission: AmazonFeedSubmission) -> None:
@@ -516,6 +574,7 @@ def _recover(client: AmazonClient, submission: AmazonFeedSubmission) -> None:
         submission.finished_at = timezone.now()
         submission.save(update_fields=["status", "error", "finished_at"])
         _reject_all(submission)
+        send_again(submission)
         return
     if unknown:
         feed_id = unknown[0]
@@ -548,6 +607,7 @@ def poll_open_submissions(limit: int = 50) -> int:
             status__in=(SubmissionStatus.IN_QUEUE, SubmissionStatus.IN_PROGRESS),
             next_check_at__lte=timezone.now(),
         )
+        .exclude(marketplace__status=MarketplaceStatus.ERROR)
         .select_related("marketplace__account")
         .order_by("next_check_at")[:limit]
     )
@@ -556,6 +616,7 @@ def poll_open_submissions(limit: int = 50) -> int:
             with client_for(submission.marketplace.account) as client:
                 poll_submission(submission, client)
         except AmazonError as exc:
+            pause_if_unauthorised(submission.marketplace.account, exc)
             submission.attempts += 1
             submission.error = exc.merchant_message
             submission.next_check_at = timezone.now() + conf.scaled(
@@ -570,6 +631,10 @@ def poll_submission(submission: AmazonFeedSubmission, client: AmazonClient) -> N
     status = feed.get("processingStatus")
     now = timezone.now()
     if status in ("IN_QUEUE", "IN_PROGRESS"):
+        started = submission.submitted_at or submission.created_at
+        if now - started > conf.feed_stuck_after():
+            _give_up_stuck(client, submission, status, now)
+            return
         submission.status = status
         submission.next_check_at = now + conf.scaled(POLL_INTERVAL)
         submission.save(update_fields=["status", "next_check_at"])
@@ -579,7 +644,13 @@ def poll_submission(submission: AmazonFeedSubmission, client: AmazonClient) -> N
     submission.result_document_id = feed.get("resultFeedDocumentId") or ""
     if status == "CANCELLED":
         submission.status = SubmissionStatus.CANCELLED
-        submission.save()
+        submission.error = submission.error or (
+            "The feed was cancelled at Amazon; its changes are sent again."
+        )
+        with transaction.atomic():
+            submission.save()
+            _reject_all(submission)
+            send_again(submission)
         return
     report = None
     if submission.result_document_id:
@@ -593,6 +664,7 @@ def poll_submission(submission: AmazonFeedSubmission, client: AmazonClient) -> N
             )
         except ReportError as exc:
             submission.error = f"Amazon's processing report could not be read: {exc}"
+    crash_point("feed.before_result")
     if status == "FATAL":
         submission.status = SubmissionStatus.FATAL
         if report is not None:
@@ -607,13 +679,17 @@ def poll_submission(submission: AmazonFeedSubmission, client: AmazonClient) -> N
             if report is not None:
                 _store_issues(submission, report)
             _reject_all(submission)
+            send_again(submission)
         return
     if report is None:
         # DONE without a readable report: nothing is known to be accepted, so
-        # the states stay unaccepted and the next sync sends them again.
+        # the states stay unaccepted and the sync sends them again.
         submission.status = SubmissionStatus.ERROR
         submission.error = submission.error or "Amazon returned no processing report."
-        submission.save()
+        with transaction.atomic():
+            submission.save()
+            _reject_all(submission)
+            send_again(submission)
         return
     submission.status = SubmissionStatus.DONE
     summary = report.summary
@@ -625,6 +701,33 @@ def poll_submission(submission: AmazonFeedSubmission, client: AmazonClient) -> N
         submission.save()
         _store_issues(submission, report)
         _apply_acceptance(submission, report.failed_message_ids(), now)
+
+
+def _give_up_stuck(client, submission, status: str, now) -> None:
+    """Amazon has held the feed past the deadline: tell the merchant, cancel
+    it if Amazon still can (only IN_QUEUE feeds can be cancelled) and send its
+    messages again, instead of polling it for ever."""
+    hours = conf.feed_stuck_after().total_seconds() * conf.time_scale() / 3600
+    if status == "IN_QUEUE":
+        try:
+            client.cancel_feed(submission.feed_id)
+        except AmazonError as exc:
+            log.info(
+                "Cancelling stuck feed %s failed: %s", submission.feed_id, exc.code
+            )
+    submission.status = SubmissionStatus.ERROR
+    submission.error = (
+        f"Amazon kept the feed {status} for more than {hours:g} hours; the plugin "
+        "stopped waiting for it and sends its changes again."
+    )
+    submission.finished_at = now
+    submission.next_check_at = None
+    with transaction.atomic():
+        submission.save(
+            update_fields=["status", "error", "finished_at", "next_check_at"]
+        )
+        _reject_all(submission)
+        send_again(submission)
 
 
 def _store_issues(submission, report) -> None:

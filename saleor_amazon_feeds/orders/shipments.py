@@ -25,6 +25,7 @@ from saleor.order.models import Fulfillment, Order
 
 from ..amazon.errors import AmazonError
 from ..amazon_clients import client_for
+from ..crashpoints import crash_point
 from ..models import AmazonImportedOrder, AmazonShipmentConfirmation
 from ..models.orders import ShipmentStatus
 from .mapping import ORDER_ITEM_KEY
@@ -186,6 +187,7 @@ def _send(client, record, detail, confirmation) -> None:
             client.confirm_shipment(
                 record.amazon_order_id, record.marketplace.marketplace_id, detail
             )
+            crash_point("shipment.after_confirm")
             return
         except AmazonError as err:
             if err.retryable:

@@ -26,7 +26,7 @@ from saleor.product.models import ProductVariant
 from .. import conf
 from ..amazon.client import AmazonClient
 from ..amazon.errors import AmazonError
-from ..amazon_clients import client_for
+from ..amazon_clients import client_for, pause_if_unauthorised
 from ..catalog.submission import submit_feeds
 from ..listings.kinds import KIND_ORDER, FeedKind, FeedTrigger
 from ..models import AmazonMarketplace, AmazonSyncChange, AmazonSyncStatus
@@ -111,6 +111,7 @@ def _drain(marketplace, client, force) -> DrainResult:
                     client=client,
                 )
             except AmazonError as exc:
+                pause_if_unauthorised(marketplace.account, exc)
                 result.reason = SyncWaitReason.ERROR
                 return _record(marketplace, result, exc)
             failed = [s for s in submissions if s.status not in _SENT]
