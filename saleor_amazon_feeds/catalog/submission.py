@@ -503,7 +503,12 @@ def _mark_sent(marketplace, kind, submission, built: list[BuiltMessage], now) ->
 UPLOAD_GRACE = timedelta(minutes=2)
 
 
-def recover_uploaded_submissions(limit: int = 20) -> int:
+def recover_uploaded_submissions(
+    limit: int = 20,
+    *,
+    marketplace: AmazonMarketplace | None = None,
+    client: AmazonClient | None = None,
+) -> int:
     """Settle submissions whose process died between upload and recording createFeed.
 
     Amazon's Feed carries no input document id, so a feed we never recorded is
@@ -512,23 +517,35 @@ def recover_uploaded_submissions(limit: int = 20) -> int:
     None: createFeed never arrived, so it is sent now with the same document.
     Several: we cannot tell, so nothing is sent twice and the SKUs stay
     unaccepted for the next sync.
+
+    Beat runs it for submissions older than the grace time (a worker that
+    died there). The drain runs it first for its ``marketplace`` with its
+    ``client``, for submissions whose createFeed already failed without an
+    answer (their worker has moved on), so a lost answer is settled before
+    anything is built again.
     """
     cutoff = timezone.now() - conf.scaled(UPLOAD_GRACE)
-    _settle_unsent(cutoff)
+    uploaded = AmazonFeedSubmission.objects.filter(status=SubmissionStatus.UPLOADED)
+    if marketplace is None:
+        _settle_unsent(cutoff)
+        uploaded = uploaded.filter(created_at__lte=cutoff)
+    else:
+        uploaded = uploaded.filter(marketplace=marketplace).exclude(error="")
     stale = list(
-        AmazonFeedSubmission.objects.filter(
-            status=SubmissionStatus.UPLOADED, created_at__lte=cutoff
-        )
-        .exclude(marketplace__status=MarketplaceStatus.ERROR)
-        .select_related("marketplace__account")[:limit]
+        uploaded.exclude(marketplace__status=MarketplaceStatus.ERROR)
+        .select_related("marketplace__account")
+        .order_by("pk")[:limit]
     )
     for submission in stale:
-        marketplace = submission.marketplace
+        account = submission.marketplace.account
         try:
-            with client_for(marketplace.account) as client:
+            if client is not None:
                 _recover(client, submission)
+            else:
+                with client_for(account) as own:
+                    _recover(own, submission)
         except AmazonError as exc:
-            pause_if_unauthorised(marketplace.account, exc)
+            pause_if_unauthorised(account, exc)
             submission.attempts += 1
             submission.error = exc.merchant_message
             submission.save(update_fields=["attempts", "error"])
@@ -707,7 +724,9 @@ def _give_up_stuck(client, submission, status: str, now) -> None:
     """Amazon has held the feed past the deadline: tell the merchant, cancel
     it if Amazon still can (only IN_QUEUE feeds can be cancelled) and send its
     messages again, instead of polling it for ever."""
-    hours = conf.feed_stuck_after().total_seconds() * conf.time_scale() / 3600
+    # In Amazon's time, as the merchant's setting says it.
+    limit = conf.feed_stuck_after().total_seconds() * conf.time_scale()
+    waited = f"{limit / 3600:g} hours" if limit >= 3600 else f"{limit / 60:g} minutes"
     if status == "IN_QUEUE":
         try:
             client.cancel_feed(submission.feed_id)
@@ -717,7 +736,7 @@ def _give_up_stuck(client, submission, status: str, now) -> None:
             )
     submission.status = SubmissionStatus.ERROR
     submission.error = (
-        f"Amazon kept the feed {status} for more than {hours:g} hours; the plugin "
+        f"Amazon kept the feed {status} for more than {waited}; the plugin "
         "stopped waiting for it and sends its changes again."
     )
     submission.finished_at = now
