@@ -383,3 +383,55 @@ def test_order_import_crash_after_bulk_create_creates_each_order_once(
     searches = sandbox.requests("searchOrders")
     assert searches
     assert {r["status"] for r in searches} == {200}
+
+
+def test_shipment_confirmation_crash_after_amazon_answered_confirms_once(
+    broker, database_url, sandbox_server, sandbox, de_shop
+):
+    from datetime import timedelta
+
+    from saleor.order.models import Fulfillment, FulfillmentLine, Order
+
+    from saleor_amazon_feeds.models import AmazonShipmentConfirmation
+    from saleor_amazon_feeds.orders import importer
+    from saleor_amazon_feeds.orders.tasks import (
+        confirm_shipment_task,
+        retry_shipments_task,
+    )
+    from tests.fixtures.orders import wait_for_amazon
+
+    wait_for_amazon()
+    importer.import_marketplace(de_shop.marketplace)
+    order = Order.objects.get(external_reference="302-4815162-3421001")
+    # The merchant ships later: a fulfillment with a tracking number, made
+    # without the hook (the armed worker is handed the task below).
+    fulfillment = Fulfillment.objects.create(
+        order=order, tracking_number="00340434161094042557"
+    )
+    for line in order.lines.all():
+        FulfillmentLine.objects.create(
+            fulfillment=fulfillment, order_line=line, quantity=line.quantity
+        )
+    Fulfillment.objects.filter(pk=fulfillment.pk).update(
+        created_at=order.created_at + timedelta(hours=2)
+    )
+    crash(
+        sandbox_server,
+        database_url,
+        "shipment.after_confirm",
+        confirm_shipment_task,
+        fulfillment_id=fulfillment.pk,
+    )
+    # Amazon has the package; the confirmation's row went with the crash.
+    assert len(sandbox.shipments()) == 1
+    assert not AmazonShipmentConfirmation.objects.exists()
+
+    retry_shipments_task.delay()
+    deadline = time.monotonic() + 60
+    while not AmazonShipmentConfirmation.objects.filter(status="CONFIRMED").exists():
+        assert time.monotonic() < deadline, broker.tail()
+        time.sleep(0.5)
+    confirmation = AmazonShipmentConfirmation.objects.get()
+    assert confirmation.fulfillment_id == fulfillment.pk
+    assert confirmation.tracking_number == "00340434161094042557"
+    assert len(sandbox.shipments()) == 1
