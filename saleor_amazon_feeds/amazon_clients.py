@@ -4,14 +4,24 @@ Below the features (catalog, orders, sync), which all talk to Amazon as some
 account, and above the models and the pure ``amazon`` package it joins.
 """
 
+import logging
 from functools import lru_cache
+
+from django.utils import timezone
 
 from . import conf
 from .amazon.client import AmazonClient
 from .amazon.credentials import Credentials
 from .amazon.errors import AmazonError
 from .amazon.ratelimit import RateLimiter
-from .models.accounts import AmazonAccount, Environment
+from .models.accounts import (
+    AmazonAccount,
+    AmazonMarketplace,
+    Environment,
+    MarketplaceStatus,
+)
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=8)
@@ -52,3 +62,41 @@ def client_for(account: AmazonAccount, **options) -> AmazonClient:
     elif account.environment == Environment.AMAZON_SANDBOX:
         kwargs["use_amazon_sandbox"] = True
     return AmazonClient(credentials, account.region, **kwargs)
+
+
+# LWA's answers meaning the seller's authorisation itself is gone (revoked in
+# Seller Central, app deauthorised, client secret rotated): no retry helps.
+_AUTHORISATION_GONE = frozenset(
+    {"invalid_grant", "invalid_client", "unauthorized_client"}
+)
+
+
+def authorisation_gone(exc: AmazonError) -> bool:
+    return exc.code in _AUTHORISATION_GONE
+
+
+def pause_if_unauthorised(account: AmazonAccount, exc: AmazonError) -> bool:
+    """Pause every marketplace of the account when Amazon refused its
+    authorisation; True if it did.
+
+    A paused marketplace (status ERROR, Amazon's reason in ``last_error``)
+    sends, polls and imports nothing, so a revoked token does not turn into
+    a loop of refused calls; saving the account with a new refresh token (or
+    ``amazonMarketplaceCheck``) verifies it again and resumes everything that
+    is pending.
+    """
+    if not authorisation_gone(exc):
+        return False
+    paused = AmazonMarketplace.objects.filter(account_id=account.pk).update(
+        status=MarketplaceStatus.ERROR,
+        last_error=exc.merchant_message,
+        checked_at=timezone.now(),
+    )
+    log.warning(
+        "Amazon refused the authorisation of account %s (%s): %d marketplace(s) "
+        "paused until it is reconnected",
+        account.pk,
+        exc.code,
+        paused,
+    )
+    return True

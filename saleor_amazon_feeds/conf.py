@@ -98,3 +98,15 @@ def old_encryption_keys() -> tuple[str, ...]:
 def orders_initial_lookback() -> timedelta:
     """How far back a marketplace's first order import looks (days)."""
     return timedelta(days=float(_get("AMAZON_FEEDS_ORDERS_INITIAL_LOOKBACK_DAYS", 30)))
+
+
+def feed_stuck_after() -> timedelta:
+    """How long a feed may stay IN_QUEUE/IN_PROGRESS at Amazon before the
+    plugin gives up on it, tells the merchant and sends its changes again.
+
+    Amazon processes a JSON_LISTINGS_FEED in minutes; one that has not
+    finished after hours is stuck on Amazon's side (a known failure mode), and
+    polling it forever would leave its SKUs unsent with no word to anyone.
+    """
+    seconds = float(_get("AMAZON_FEEDS_FEED_STUCK_SECONDS", 4 * 3600))
+    return timedelta(seconds=seconds) / time_scale()

@@ -101,6 +101,10 @@ class AmazonFeedsPlugin(BasePlugin):
         sync_hooks.category_changed(category)
         return previous_value
 
+    def attribute_value_updated(self, attribute_value, previous_value=None):
+        sync_hooks.attribute_value_changed(attribute_value)
+        return previous_value
+
     def order_created(self, order, previous_value=None, webhooks=None):
         sync_hooks.orders_changed([order])
         return previous_value

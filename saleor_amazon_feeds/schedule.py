@@ -44,6 +44,12 @@ PERIODIC_TASKS: dict[str, dict[str, Any]] = {
     "amazon-feeds-reconcile": _entry(
         "saleor_amazon_feeds.sync.tasks.reconcile_task", RECONCILE_EVERY
     ),
+    # Products Saleor changed whose hook never ran (a crash after Saleor's
+    # commit): titles, attributes, images, which the reconciliation above
+    # (quantity and price) cannot see.
+    "amazon-feeds-reconcile-listings": _entry(
+        "saleor_amazon_feeds.sync.tasks.reconcile_listings_task", RECONCILE_EVERY
+    ),
     # Repairs the plugin's Saleor App (stock webhook, dashboard extensions,
     # a changed PUBLIC_URL) as often as the listings are reconciled.
     "amazon-feeds-saleor-app": _entry(

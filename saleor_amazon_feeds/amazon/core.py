@@ -190,6 +190,9 @@ class SpApiCore:
                     err.status == 403
                     and err.code in _STALE_TOKEN_CODES
                     and not token_refreshed
+                    # Presigned URLs carry no access token (S3's AccessDenied
+                    # there means an expired URL).
+                    and limits is not None
                 ):
                     # A revoked or expired access token looks like this; one
                     # fresh token tells it apart from a missing role.

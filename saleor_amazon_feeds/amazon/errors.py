@@ -232,6 +232,13 @@ def _load_json(body: bytes | str) -> Any:
         return None
 
 
+def upload_url_expired(err: AmazonError) -> bool:
+    """A presigned upload URL refused (S3's 403 ``AccessDenied`` "Request has
+    expired", in XML, once its minutes are up): a new feed document with a
+    fresh URL fixes it, repeating the same URL never does."""
+    return err.status == 403 and err.operation == "uploadFeedDocument"
+
+
 def error_from_response(
     status: int,
     headers: Mapping[str, str] | None,

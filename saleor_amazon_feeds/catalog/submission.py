@@ -27,9 +27,10 @@ from saleor.product.models import Product, ProductVariant
 
 from .. import conf
 from ..amazon.client import AmazonClient
-from ..amazon.errors import AmazonError
+from ..amazon.errors import AmazonError, upload_url_expired
 from ..amazon.rates import JSON_LISTINGS_FEED
-from ..amazon_clients import client_for
+from ..amazon_clients import client_for, pause_if_unauthorised
+from ..crashpoints import crash_point
 from ..heap import build_collection
 from ..listings.feed_writer import FeedDocument, iter_feed_documents
 from ..listings.kinds import (
@@ -51,8 +52,10 @@ from ..models import (
     AmazonListingState,
     AmazonMarketplace,
 )
-from ..models.feeds import ListingStatus, SubmissionStatus
+from ..models.accounts import MarketplaceStatus
+from ..models.feeds import OPEN_STATUSES, ListingStatus, SubmissionStatus
 from .builder import iter_batches
+from .failures import send_again
 from .gate import ListingGate, amazon_lookup, forget_lookups
 from .locks import submission_lock
 from .product_types import SchemaProvider
@@ -318,14 +321,26 @@ def _changed_messages(
             "accepted_digest",
             "rejected_digest",
             "last_submission__feed_id",
+            "sent_digest",
+            "last_submission__status",
         )
         states = {row[0]: row[1:] for row in rows}
         changed = []
         for built in batch.messages:
-            status, accepted, rejected, feed_id = states.get(
-                built.message.sku, ("", "", "", "")
+            status, accepted, rejected, feed_id, sent, sent_in = states.get(
+                built.message.sku, ("", "", "", "", "", "")
             )
             if status == ListingStatus.ACCEPTED and accepted == built.digest:
+                continue
+            if (
+                status == ListingStatus.PENDING
+                and sent == built.digest
+                and sent_in in OPEN_STATUSES
+            ):
+                # This exact message is on its way (perhaps in a feed whose
+                # creation a crash or a lost answer left unrecorded, which
+                # recovery settles): sending it again would double it. If that
+                # feed fails, its messages are queued again (failures.py).
                 continue
             if rejected and rejected == built.digest:
                 batch.skipped.append(_rejected_again(built, feed_id))
@@ -435,8 +450,8 @@ def _send_document(
         client.limiter.acquire_feed_submission(
             account.seller_id, account.region, JSON_LISTINGS_FEED, timeout=0, slot=slot
         )
-        upload = client.create_feed_document()
-        client.upload_feed_document(upload["url"], document.content)
+        crash_point("feed.after_build")
+        upload = _upload(client, document)
         submission.document_id = upload["feedDocumentId"]
         submission.status = SubmissionStatus.UPLOADED
         with transaction.atomic():
@@ -444,6 +459,7 @@ def _send_document(
             # States point at the submission from here on, so whatever becomes
             # of it (recorded, recovered or failed) settles them.
             _mark_sent(marketplace, kind, submission, built, timezone.now())
+        crash_point("feed.after_upload")
         try:
             feed = client.create_feed(
                 JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
@@ -452,7 +468,9 @@ def _send_document(
             client.limiter.restamp_feed_submission(
                 account.seller_id, account.region, slot, JSON_LISTINGS_FEED
             )
+        crash_point("feed.after_create_feed")
     except AmazonError as exc:
+        pause_if_unauthorised(account, exc)
         submission.error = exc.merchant_message
         if submission.status == SubmissionStatus.UPLOADED and _maybe_created(exc):
             # Amazon may have created the feed: recovery finds out, so it is
@@ -483,6 +501,26 @@ def _send_document(
     )
     _mark_sent(marketplace, kind, submission, built, now)
     return submission
+
+
+def _upload(client: AmazonClient, document: FeedDocument) -> dict:
+    """createFeedDocument and the upload to its presigned URL.
+
+    The URL expires minutes after it is handed out (S3 then answers 403
+    "Request has expired"): a worker that stalled in between (a long GC, a
+    suspended VM, a slow network) asks for a fresh document once.
+    """
+    upload = client.create_feed_document()
+    crash_point("feed.after_create_document")
+    try:
+        client.upload_feed_document(upload["url"], document.content)
+    except AmazonError as exc:
+        if not upload_url_expired(exc):
+            raise
+        log.info("Feed document upload URL refused (%s); using a new one", exc.code)
+        upload = client.create_feed_document()
+        client.upload_feed_document(upload["url"], document.content)
+    return upload
 
 
 def _maybe_created(exc: AmazonError) -> bool:
@@ -527,7 +565,12 @@ def _mark_sent(marketplace, kind, submission, built: list[BuiltMessage], now) ->
 UPLOAD_GRACE = timedelta(minutes=2)
 
 
-def recover_uploaded_submissions(limit: int = 20) -> int:
+def recover_uploaded_submissions(
+    limit: int = 20,
+    *,
+    marketplace: AmazonMarketplace | None = None,
+    client: AmazonClient | None = None,
+) -> int:
     """Settle submissions whose process died between upload and recording createFeed.
 
     Amazon's Feed carries no input document id, so a feed we never recorded is
@@ -536,23 +579,55 @@ def recover_uploaded_submissions(limit: int = 20) -> int:
     None: createFeed never arrived, so it is sent now with the same document.
     Several: we cannot tell, so nothing is sent twice and the SKUs stay
     unaccepted for the next sync.
+
+    Beat runs it for submissions older than the grace time (a worker that
+    died there). The drain runs it first for its ``marketplace`` with its
+    ``client``, for submissions whose createFeed already failed without an
+    answer (their worker has moved on), so a lost answer is settled before
+    anything is built again.
     """
+    cutoff = timezone.now() - conf.scaled(UPLOAD_GRACE)
+    uploaded = AmazonFeedSubmission.objects.filter(status=SubmissionStatus.UPLOADED)
+    if marketplace is None:
+        _settle_unsent(cutoff)
+        uploaded = uploaded.filter(created_at__lte=cutoff)
+    else:
+        uploaded = uploaded.filter(marketplace=marketplace).exclude(error="")
     stale = list(
-        AmazonFeedSubmission.objects.filter(
-            status=SubmissionStatus.UPLOADED,
-            created_at__lte=timezone.now() - conf.scaled(UPLOAD_GRACE),
-        ).select_related("marketplace__account")[:limit]
+        uploaded.exclude(marketplace__status=MarketplaceStatus.ERROR)
+        .select_related("marketplace__account")
+        .order_by("pk")[:limit]
     )
     for submission in stale:
-        marketplace = submission.marketplace
+        account = submission.marketplace.account
         try:
-            with client_for(marketplace.account) as client:
+            if client is not None:
                 _recover(client, submission)
+            else:
+                with client_for(account) as own:
+                    _recover(own, submission)
         except AmazonError as exc:
+            pause_if_unauthorised(account, exc)
             submission.attempts += 1
             submission.error = exc.merchant_message
             submission.save(update_fields=["attempts", "error"])
     return len(stale)
+
+
+def _settle_unsent(cutoff) -> int:
+    """Submissions whose process died before the upload: Amazon never heard
+    of them, their messages were never marked sent and their outbox rows are
+    still queued, so they only need a status that says so."""
+    return AmazonFeedSubmission.objects.filter(
+        status=SubmissionStatus.PENDING, document_id="", created_at__lte=cutoff
+    ).update(
+        status=SubmissionStatus.ERROR,
+        error=(
+            "Interrupted before the feed was uploaded (the worker stopped); "
+            "nothing reached Amazon and its changes are sent with the next feed."
+        ),
+        finished_at=timezone.now(),
+    )
 
 
 def _recover(client: AmazonClient, submission: AmazonFeedSubmission) -> None:
@@ -578,6 +653,7 @@ def _recover(client: AmazonClient, submission: AmazonFeedSubmission) -> None:
         submission.finished_at = timezone.now()
         submission.save(update_fields=["status", "error", "finished_at"])
         _reject_all(submission)
+        send_again(submission)
         return
     if unknown:
         feed_id = unknown[0]
@@ -615,6 +691,7 @@ def poll_open_submissions(limit: int = 50) -> int:
             status__in=(SubmissionStatus.IN_QUEUE, SubmissionStatus.IN_PROGRESS),
             next_check_at__lte=timezone.now(),
         )
+        .exclude(marketplace__status=MarketplaceStatus.ERROR)
         .select_related("marketplace__account")
         .order_by("next_check_at")[:limit]
     )
@@ -623,6 +700,7 @@ def poll_open_submissions(limit: int = 50) -> int:
             with client_for(submission.marketplace.account) as client:
                 poll_submission(submission, client)
         except AmazonError as exc:
+            pause_if_unauthorised(submission.marketplace.account, exc)
             submission.attempts += 1
             submission.error = exc.merchant_message
             submission.next_check_at = timezone.now() + conf.scaled(
@@ -637,6 +715,10 @@ def poll_submission(submission: AmazonFeedSubmission, client: AmazonClient) -> N
     status = feed.get("processingStatus")
     now = timezone.now()
     if status in ("IN_QUEUE", "IN_PROGRESS"):
+        started = submission.submitted_at or submission.created_at
+        if now - started > conf.feed_stuck_after():
+            _give_up_stuck(client, submission, status, now)
+            return
         submission.status = status
         submission.next_check_at = now + conf.scaled(POLL_INTERVAL)
         submission.save(update_fields=["status", "next_check_at"])
@@ -646,7 +728,13 @@ def poll_submission(submission: AmazonFeedSubmission, client: AmazonClient) -> N
     submission.result_document_id = feed.get("resultFeedDocumentId") or ""
     if status == "CANCELLED":
         submission.status = SubmissionStatus.CANCELLED
-        submission.save()
+        submission.error = submission.error or (
+            "The feed was cancelled at Amazon; its changes are sent again."
+        )
+        with transaction.atomic():
+            submission.save()
+            _reject_all(submission)
+            send_again(submission)
         return
     report = None
     if submission.result_document_id:
@@ -660,6 +748,7 @@ def poll_submission(submission: AmazonFeedSubmission, client: AmazonClient) -> N
             )
         except ReportError as exc:
             submission.error = f"Amazon's processing report could not be read: {exc}"
+    crash_point("feed.before_result")
     if status == "FATAL":
         submission.status = SubmissionStatus.FATAL
         if report is not None:
@@ -674,13 +763,17 @@ def poll_submission(submission: AmazonFeedSubmission, client: AmazonClient) -> N
             if report is not None:
                 _store_issues(submission, report)
             _reject_all(submission)
+            send_again(submission)
         return
     if report is None:
         # DONE without a readable report: nothing is known to be accepted, so
-        # the states stay unaccepted and the next sync sends them again.
+        # the states stay unaccepted and the sync sends them again.
         submission.status = SubmissionStatus.ERROR
         submission.error = submission.error or "Amazon returned no processing report."
-        submission.save()
+        with transaction.atomic():
+            submission.save()
+            _reject_all(submission)
+            send_again(submission)
         return
     submission.status = SubmissionStatus.DONE
     summary = report.summary
@@ -692,6 +785,35 @@ def poll_submission(submission: AmazonFeedSubmission, client: AmazonClient) -> N
         submission.save()
         _store_issues(submission, report)
         _apply_acceptance(submission, report.failed_message_ids(), now)
+
+
+def _give_up_stuck(client, submission, status: str, now) -> None:
+    """Amazon has held the feed past the deadline: tell the merchant, cancel
+    it if Amazon still can (only IN_QUEUE feeds can be cancelled) and send its
+    messages again, instead of polling it for ever."""
+    # In Amazon's time, as the merchant's setting says it.
+    limit = conf.feed_stuck_after().total_seconds() * conf.time_scale()
+    waited = f"{limit / 3600:g} hours" if limit >= 3600 else f"{limit / 60:g} minutes"
+    if status == "IN_QUEUE":
+        try:
+            client.cancel_feed(submission.feed_id)
+        except AmazonError as exc:
+            log.info(
+                "Cancelling stuck feed %s failed: %s", submission.feed_id, exc.code
+            )
+    submission.status = SubmissionStatus.ERROR
+    submission.error = (
+        f"Amazon kept the feed {status} for more than {waited}; the plugin "
+        "stopped waiting for it and sends its changes again."
+    )
+    submission.finished_at = now
+    submission.next_check_at = None
+    with transaction.atomic():
+        submission.save(
+            update_fields=["status", "error", "finished_at", "next_check_at"]
+        )
+        _reject_all(submission)
+        send_again(submission)
 
 
 def _store_issues(submission, report) -> None:

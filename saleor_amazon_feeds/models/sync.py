@@ -57,4 +57,7 @@ class AmazonSyncStatus(models.Model):
     )
     last_error = models.TextField(blank=True, default="")
     last_reconciled_at = models.DateTimeField(null=True, blank=True)
+    # Saleor's updated_at up to which the listing reconciliation has queued
+    # changed products (sync/listing_reconcile.py).
+    listings_checked_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -29,6 +29,7 @@ from django.utils.dateparse import parse_datetime
 from saleor.app.models import App
 from saleor.order.models import Order
 
+from ..crashpoints import crash_point
 from ..models import AmazonImportedOrder, AmazonMarketplace, AmazonOrderImportJob
 from ..models.orders import ImportStatus
 from ..plugin_app import get_or_create_plugin_app
@@ -73,6 +74,9 @@ def process_batch(
                 _route_new(record, order, outcome, to_create, existing)
         if to_create:
             create_orders(marketplace, to_create, app, outcome, skip_address_validation)
+        # A crash here rolls the Saleor orders back with the records: the
+        # next import finds neither and creates them once.
+        crash_point("orders.after_bulk_create")
         for record in records.values():
             record.save()
     return outcome

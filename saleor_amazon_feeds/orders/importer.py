@@ -19,6 +19,7 @@ import logging
 from collections.abc import Iterable
 
 from ..amazon.errors import AmazonError
+from ..crashpoints import crash_point
 from ..models import AmazonImportedOrder, AmazonMarketplace, AmazonOrderImportJob
 from ..models.orders import ImportStatus
 from . import jobs
@@ -78,6 +79,7 @@ def import_marketplace(
         if job is not None:
             jobs.add_progress(job, batch_outcome)
         outcome.absorb(batch_outcome)
+        crash_point("orders.after_batch")
     if upper is not None:
         advance_cursor(marketplace, upper)
     return outcome

@@ -15,16 +15,18 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from saleor.order.models import Fulfillment, Order
 
 from ..amazon.errors import AmazonError
 from ..amazon_clients import client_for
+from ..crashpoints import crash_point
 from ..models import AmazonImportedOrder, AmazonShipmentConfirmation
 from ..models.orders import ShipmentStatus
 from .mapping import ORDER_ITEM_KEY
@@ -186,6 +188,7 @@ def _send(client, record, detail, confirmation) -> None:
             client.confirm_shipment(
                 record.amazon_order_id, record.marketplace.marketplace_id, detail
             )
+            crash_point("shipment.after_confirm")
             return
         except AmazonError as err:
             if err.retryable:
@@ -235,4 +238,36 @@ def _write_order_metadata(order: Order, confirmation: AmazonShipmentConfirmation
     # An atomic JSONB merge, like Saleor's own metadata writes.
     Order.objects.filter(pk=order.pk).update(
         metadata=RawSQL("metadata || %s::jsonb", [json.dumps({key: value})])
+    )
+
+
+# How far back the sweep looks for a confirmation that was never recorded.
+SWEEP_WINDOW = timedelta(days=7)
+# Fulfillments the import itself creates (an order shipped before its first
+# import) are written with the order; Amazon has those packages already.
+IMPORTED_WITH_ORDER = timedelta(minutes=1)
+
+
+def unrecorded_fulfillments(limit: int = 100) -> list[int]:
+    """Fulfillments with a tracking number of imported merchant-fulfilled
+    orders that have no confirmation at all.
+
+    The confirmation row is written in the transaction that calls Amazon, so a
+    worker that dies after Amazon answered (or after taking the task from the
+    queue) leaves no row behind; confirming again is safe, since a reference
+    Amazon already has with the same tracking number counts as confirmed.
+    """
+    merchant_orders = AmazonImportedOrder.objects.filter(
+        fulfilled_by="MERCHANT", order_id__isnull=False
+    ).values("order_id")
+    return list(
+        Fulfillment.objects.filter(
+            order_id__in=merchant_orders,
+            created_at__gte=timezone.now() - SWEEP_WINDOW,
+            created_at__gt=F("order__created_at") + IMPORTED_WITH_ORDER,
+        )
+        .exclude(tracking_number="")
+        .exclude(pk__in=AmazonShipmentConfirmation.objects.values("fulfillment_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
     )

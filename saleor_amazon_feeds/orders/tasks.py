@@ -14,7 +14,7 @@ from ..models.accounts import MarketplaceStatus
 from ..models.orders import JobTrigger, ShipmentStatus
 from ..saleor_compat import JobStatus, allow_writer, celery_app
 from .importer import run_job
-from .shipments import RetryLater, confirm_fulfillment
+from .shipments import RetryLater, confirm_fulfillment, unrecorded_fulfillments
 
 log = get_task_logger(__name__)
 
@@ -83,10 +83,13 @@ def confirm_shipment_task(self, fulfillment_id: int) -> str | None:
 @celery_app.task
 @allow_writer()
 def retry_shipments_task() -> None:
-    """Beat: confirmations left PENDING (worker lost, retries exhausted early)."""
-    for fulfillment_id in AmazonShipmentConfirmation.objects.filter(
+    """Beat: confirmations left PENDING (worker lost, retries exhausted early),
+    and fulfillments whose confirmation was never recorded (a worker killed
+    after taking the task or after Amazon answered)."""
+    pending = AmazonShipmentConfirmation.objects.filter(
         status=ShipmentStatus.PENDING
-    ).values_list("fulfillment_id", flat=True)[:100]:
+    ).values_list("fulfillment_id", flat=True)[:100]
+    for fulfillment_id in [*pending, *unrecorded_fulfillments()]:
         confirm_shipment_task.delay(fulfillment_id)
 
 

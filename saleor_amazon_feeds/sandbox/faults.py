@@ -2,6 +2,16 @@
 
 Rates draw from a seeded RNG (reseeded on reset) and the ``*_next`` counters
 fail exactly the next N matching calls, so tests stay deterministic.
+
+Besides Amazon's error answers (429, 500/503), two faults of the way there:
+``drop_next`` processes the next N matching calls (``drop_operations``, every
+SP-API and document call when unset) and then cuts the connection in the
+middle of the response body, as a reset connection or a dying load balancer
+does: the caller cannot tell whether Amazon acted. ``expired_upload_urls_next``
+makes the next N createFeedDocument answers hand out a presigned upload URL
+that has already expired (S3 answers 403 ``AccessDenied`` "Request has
+expired" in XML), as when a worker waits longer than the URL's five minutes
+between creating the document and uploading it.
 """
 
 import random
@@ -25,6 +35,9 @@ class Faults:
     stuck_feeds: bool = False
     broken_reports: bool = False
     revoked_refresh_token: bool = False
+    drop_next: int = 0
+    drop_operations: list[str] | None = None
+    expired_upload_urls_next: int = 0
     seed: int = 0
 
 
@@ -40,6 +53,9 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "stuck_feeds": (bool,),
     "broken_reports": (bool,),
     "revoked_refresh_token": (bool,),
+    "drop_next": (int,),
+    "drop_operations": (list, type(None)),
+    "expired_upload_urls_next": (int,),
     "seed": (int,),
 }
 
@@ -74,6 +90,9 @@ class FaultInjector:
                 raise invalid_input(f"Fault '{key}' has the wrong type.")
             if not isinstance(value, types):
                 raise invalid_input(f"Fault '{key}' has the wrong type.")
+        for key in ("drop_next", "expired_upload_urls_next"):
+            if changes.get(key, 0) < 0:
+                raise invalid_input(f"{key} must not be negative.")
         rate = changes.get("server_error_rate", 0.0)
         if not 0.0 <= rate <= 1.0:
             raise invalid_input("server_error_rate must be between 0.0 and 1.0.")
@@ -118,6 +137,25 @@ class FaultInjector:
                     "InternalFailure",
                     "We encountered an internal error. Please try again.",
                 )
+
+    def drop_response(self, operation: str) -> bool:
+        """Whether to cut this call's response off mid-body (counts it)."""
+        with self._lock:
+            f = self.faults
+            if f.drop_next <= 0 or operation == "admin":
+                return False
+            if f.drop_operations is not None and operation not in f.drop_operations:
+                return False
+            f.drop_next -= 1
+            return True
+
+    def expire_upload_url(self) -> bool:
+        """Whether this createFeedDocument hands out an expired URL (counts it)."""
+        with self._lock:
+            if self.faults.expired_upload_urls_next <= 0:
+                return False
+            self.faults.expired_upload_urls_next -= 1
+            return True
 
     @property
     def slow_seconds(self) -> float:

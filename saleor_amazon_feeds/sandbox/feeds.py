@@ -41,8 +41,17 @@ def _signature(state: SandboxState, method: str, doc_id: str, date: str) -> str:
     return hmac.new(_secret(state), msg, hashlib.sha256).hexdigest()
 
 
-def signed_url(state: SandboxState, base_url: str, method: str, doc_id: str) -> str:
-    date = str(int(clock.now()))
+def signed_url(
+    state: SandboxState,
+    base_url: str,
+    method: str,
+    doc_id: str,
+    *,
+    expired: bool = False,
+) -> str:
+    """A presigned-style URL; ``expired`` dates it just past its lifetime."""
+    now = int(clock.now())
+    date = str(now - URL_LIFETIME - 1 if expired else now)
     sig = _signature(state, method, doc_id, date)
     return (
         f"{base_url}/_sandbox/documents/{quote(doc_id, safe='')}"
@@ -111,7 +120,13 @@ def create_feed_document(state: SandboxState, request: Request) -> Response:
             "createdAt": clock.now(),
         }
         state.save()
-    url = signed_url(state, request.base_url, "PUT", doc_id)
+    url = signed_url(
+        state,
+        request.base_url,
+        "PUT",
+        doc_id,
+        expired=state.faults.expire_upload_url(),
+    )
     return Response(201, {"feedDocumentId": doc_id, "url": url})
 
 

@@ -75,6 +75,8 @@ class Response:
     body: Any = None  # dict/list -> JSON; bytes sent verbatim; None -> empty
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
+    # Fault: send the headers and half the body, then reset the connection.
+    drop: bool = False
 
     def payload(self) -> bytes:
         if self.body is None:

@@ -1,6 +1,8 @@
 """HTTP front door: routing, auth, faults, quotas, and the SandboxServer handle."""
 
 import logging
+import socket
+import struct
 import threading
 import time
 import traceback
@@ -192,6 +194,10 @@ class Dispatcher:
             elif operation != "admin":
                 state.faults.check(operation, sp_api=False)
             response = r.handler(request)
+            # After the handler: Amazon did act, only the answer is lost.
+            response.drop = operation != "admin" and state.faults.drop_response(
+                operation
+            )
         except ApiError as exc:
             response = Response(exc.status, exc.body(), headers=dict(exc.headers))
         except Exception:  # a sandbox bug must still answer like a server would
@@ -265,8 +271,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
+        if response.drop:
+            self._reset(payload[: len(payload) // 2])
+            return
         if payload and self.command != "HEAD":
             self.wfile.write(payload)
+
+    def _reset(self, partial: bytes) -> None:
+        """Write part of the body, then abort the connection with a RST."""
+        if partial:
+            self.wfile.write(partial)
+        self.wfile.flush()
+        # SO_LINGER 0: close() sends RST instead of a clean FIN.
+        self.connection.setsockopt(
+            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+        )
+        self.close_connection = True
+        self.connection.close()
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 

@@ -26,8 +26,8 @@ from saleor.product.models import ProductVariant
 from .. import conf
 from ..amazon.client import AmazonClient
 from ..amazon.errors import AmazonError
-from ..amazon_clients import client_for
-from ..catalog.submission import submit_feeds
+from ..amazon_clients import client_for, pause_if_unauthorised
+from ..catalog.submission import recover_uploaded_submissions, submit_feeds
 from ..listings.kinds import KIND_ORDER, FeedKind, FeedTrigger
 from ..models import AmazonMarketplace, AmazonSyncChange, AmazonSyncStatus
 from ..models.feeds import SubmissionStatus
@@ -86,6 +86,9 @@ def _drain(marketplace, client, force) -> DrainResult:
     ):
         result.reason, result.next_at = SyncWaitReason.ERROR, status.next_submission_at
         return result
+    # A feed whose createFeed answer was lost is settled (adopted, or created
+    # once) before its messages are built again.
+    recover_uploaded_submissions(marketplace=marketplace, client=client)
     full, ready = _kinds_due(marketplace, now, force, result)
     # First only whole feeds of the kinds that fill them, then what is left of
     # every due kind: scarce submissions go to full feeds first.
@@ -111,6 +114,7 @@ def _drain(marketplace, client, force) -> DrainResult:
                     client=client,
                 )
             except AmazonError as exc:
+                pause_if_unauthorised(marketplace.account, exc)
                 result.reason = SyncWaitReason.ERROR
                 return _record(marketplace, result, exc)
             failed = [s for s in submissions if s.status not in _SENT]

@@ -12,9 +12,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from saleor.attribute.models import (
+    AssignedProductAttributeValue,
+    AssignedVariantAttribute,
+)
 from saleor.order.models import FulfillmentLine, OrderLine
 from saleor.product.models import Product
 
+from ..crashpoints import crash_point
 from . import outbox, tasks
 from .outbox import Change
 
@@ -64,6 +69,21 @@ def category_changed(category: Any) -> None:
     _record(Change.CONTENT, product_ids=product_ids)
 
 
+def attribute_value_changed(value: Any) -> None:
+    """An attribute value renamed (``attributeValueUpdate``): Saleor bumps no
+    product's updated_at for it, so the hook is the only trace; every product
+    and variant carrying the value is recorded."""
+    if value is None or not value.pk:
+        return
+    product_ids = AssignedProductAttributeValue.objects.filter(
+        value_id=value.pk
+    ).values_list("product_id", flat=True)
+    variant_ids = AssignedVariantAttribute.objects.filter(
+        values__id=value.pk
+    ).values_list("variant_id", flat=True)
+    _record(Change.CONTENT, product_ids=list(product_ids), variant_ids=variant_ids)
+
+
 def orders_changed(orders: Iterable[Any]) -> None:
     order_ids = [o.pk for o in orders if o is not None and o.pk]
     if not order_ids:
@@ -94,6 +114,10 @@ def _record(
     variant_ids: Iterable[int] = (),
     product_ids: Iterable[int] = (),
 ) -> int:
+    # Saleor has committed product, variant and category changes by now: a
+    # crash here loses the hook's row, which the listing reconciliation
+    # (listing_reconcile.py) finds again through Saleor's updated_at.
+    crash_point("hooks.before_outbox")
     variant_ids = outbox.ids(variant_ids)
     if change == Change.DELETE:
         written = outbox.record_deletions(

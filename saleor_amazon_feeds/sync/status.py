@@ -9,6 +9,7 @@ from ..amazon.errors import AmazonError
 from ..amazon.rates import JSON_LISTINGS_FEED
 from ..amazon_clients import limiter
 from ..models import AmazonMarketplace, AmazonSyncStatus
+from ..models.accounts import MarketplaceStatus
 from ..models.sync import SyncWaitReason
 from .outbox import pending_counts
 
@@ -36,8 +37,14 @@ def sync_statuses(marketplaces: list[AmazonMarketplace]) -> list[SyncStatus]:
         pending = counts.get(marketplace.pk, 0)
         reason = status.waiting_reason
         next_at = status.next_submission_at
+        last_error = status.last_error
         if not marketplace.auto_sync:
             reason = SyncWaitReason.DISABLED
+        elif marketplace.status == MarketplaceStatus.ERROR:
+            # Paused (e.g. a revoked authorisation): nothing goes out until
+            # the account is reconnected, whatever the last drain said.
+            reason, next_at = SyncWaitReason.ERROR, None
+            last_error = marketplace.last_error or last_error
         elif not pending and reason != SyncWaitReason.ERROR:
             reason = SyncWaitReason.IDLE
         elif pending:
@@ -54,7 +61,7 @@ def sync_statuses(marketplaces: list[AmazonMarketplace]) -> list[SyncStatus]:
                 last_submission_at=status.last_submission_at,
                 next_submission_at=next_at,
                 waiting_reason=str(reason),
-                last_error=status.last_error,
+                last_error=last_error,
                 last_reconciled_at=status.last_reconciled_at,
             )
         )

@@ -13,10 +13,12 @@ from django.utils import timezone
 
 from .. import conf
 from ..amazon.errors import AmazonError
-from ..amazon_clients import client_for
+from ..amazon_clients import client_for, pause_if_unauthorised
 from ..models import AmazonMarketplace, AmazonSyncChange
+from ..models.accounts import MarketplaceStatus
 from ..saleor_compat import allow_writer, celery_app
 from .drain import drain_marketplace
+from .listing_reconcile import reconcile_listings
 from .locks import debounce
 from .reconcile import reconcile_marketplace
 from .urgent import UrgentPatch, patch_to_zero, unsellable_listed
@@ -35,8 +37,12 @@ def _marketplaces():
 @celery_app.task
 @allow_writer()
 def drain_outbox_task(marketplace_pk: int | None = None, force: bool = False):
-    marketplaces = _marketplaces().filter(
-        pk__in=AmazonSyncChange.objects.values("marketplace_id")
+    # A paused marketplace (Amazon refused its authorisation) waits for the
+    # merchant to reconnect it; its changes stay queued meanwhile.
+    marketplaces = (
+        _marketplaces()
+        .filter(pk__in=AmazonSyncChange.objects.values("marketplace_id"))
+        .exclude(status=MarketplaceStatus.ERROR)
     )
     if marketplace_pk is not None:
         marketplaces = marketplaces.filter(pk=marketplace_pk)
@@ -75,6 +81,15 @@ def reconcile_task():
 
 @celery_app.task
 @allow_writer()
+def reconcile_listings_task():
+    queued = reconcile_listings()
+    if queued:
+        nudge_drain()
+    return queued
+
+
+@celery_app.task
+@allow_writer()
 def urgent_check_task(variant_ids: list[int]):
     patches = unsellable_listed(variant_ids)
     for patch in patches:
@@ -100,6 +115,8 @@ def urgent_patch_task(self, marketplace_pk, variant_id, product_id, sku):
         with client_for(marketplace.account) as client:
             sent = patch_to_zero(client, marketplace, patch)
     except AmazonError as exc:
+        if pause_if_unauthorised(marketplace.account, exc):
+            return False
         if not exc.retryable:
             log.warning("Urgent PATCH of %s failed: %s", sku, exc.merchant_message)
             return False

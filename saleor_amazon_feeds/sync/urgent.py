@@ -21,6 +21,7 @@ from django.utils import timezone
 from ..amazon.client import AmazonClient
 from ..catalog.gate import known_listings_sql
 from ..catalog.types import FeedKind
+from ..crashpoints import crash_point
 from ..listings.messages import fulfillment_availability
 from ..models import AmazonFeedSubmission, AmazonListingState, AmazonMarketplace
 from ..models.feeds import OPEN_STATUSES, ListingStatus
@@ -150,6 +151,7 @@ def patch_to_zero(
                 ],
             },
         )
+        crash_point("urgent.after_patch")
         # Amazon now holds 0: a reconciliation must not see the older value.
         now = timezone.now()
         for state in AmazonListingState.objects.filter(

@@ -263,3 +263,62 @@ def test_admin_requests_and_feeds(sandbox):
         == 400
     )
     assert sandbox.listings(DE) == []
+
+
+def test_drop_next_acts_then_cuts_the_answer_mid_body(sandbox):
+    sandbox.set_faults(drop_next=1, drop_operations=["createFeed"])
+    doc = sandbox.sp(
+        "POST",
+        "/feeds/2021-06-30/documents",
+        json={"contentType": "application/json; charset=UTF-8"},
+    ).json()
+    httpx.put(
+        doc["url"],
+        content=b"{}",
+        headers={"Content-Type": "application/json; charset=UTF-8"},
+    ).raise_for_status()
+    body = {
+        "feedType": "JSON_LISTINGS_FEED",
+        "marketplaceIds": [DE],
+        "inputFeedDocumentId": doc["feedDocumentId"],
+    }
+    with pytest.raises(httpx.TransportError):
+        sandbox.sp("POST", "/feeds/2021-06-30/feeds", json=body)
+    # Amazon did create the feed; only the answer was lost. Once only.
+    assert len(sandbox.feeds()) == 1
+    assert sandbox.faults()["drop_next"] == 0
+    assert sandbox.sp("POST", "/feeds/2021-06-30/feeds", json=body).status_code == 202
+    assert len(sandbox.feeds()) == 2
+
+
+def test_drop_operations_limits_the_drop(sandbox):
+    sandbox.set_faults(drop_next=1, drop_operations=["getFeed"])
+    assert sandbox.sp("GET", "/sellers/v1/marketplaceParticipations").status_code == 200
+    assert sandbox.faults()["drop_next"] == 1
+
+
+def test_expired_upload_url_is_refused_as_s3_does(sandbox):
+    sandbox.set_faults(expired_upload_urls_next=1)
+    ctype = "application/json; charset=UTF-8"
+    expired, fresh = (
+        sandbox.sp(
+            "POST", "/feeds/2021-06-30/documents", json={"contentType": ctype}
+        ).json()
+        for _ in range(2)
+    )
+    refused = httpx.put(expired["url"], content=b"{}", headers={"Content-Type": ctype})
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/xml"
+    assert b"<Code>AccessDenied</Code>" in refused.content
+    assert b"Request has expired" in refused.content
+    ok = httpx.put(fresh["url"], content=b"{}", headers={"Content-Type": ctype})
+    assert ok.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"drop_next": -1}, {"expired_upload_urls_next": -2}, {"drop_operations": "x"}],
+)
+def test_new_fault_switches_are_validated(sandbox, bad):
+    response = sandbox.http.put("/_sandbox/faults", json=bad)
+    assert response.status_code == 400
