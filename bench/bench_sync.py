@@ -116,6 +116,8 @@ def reconcile_figures(marketplace, variants: int) -> None:
         transaction.savepoint_rollback(sid)
         runs.append(seconds)
     reconcile_s = min(runs)
+    if os.environ.get("BENCH_EXPLAIN"):
+        _explain_reconciliation(marketplace)
 
     # Baseline A (lower bound): one bare SELECT reading the same rows (listing
     # states, stock, allocations, channel prices) with no comparison or write.
@@ -194,6 +196,29 @@ def reconcile_figures(marketplace, variants: int) -> None:
         "per-variant ORM loop (3 queries per variant) timed on 1000 variants "
         "and scaled (speedup = loop / reconcile)",
     )
+
+
+def _explain_reconciliation(marketplace) -> None:
+    """BENCH_EXPLAIN=1: print the plans of a full pass, as it runs them."""
+    from saleor_amazon_feeds.listings.messages import _MINOR_UNITS
+    from saleor_amazon_feeds.sync import reconcile
+    from saleor_amazon_feeds.sync.quantities import hash_plans
+
+    params = {
+        "marketplace": marketplace.pk,
+        "channel": marketplace.channel_id,
+        "digits": _MINOR_UNITS.get(marketplace.currency.upper(), 2),
+        "variants": None,
+    }
+    sid = transaction.savepoint()
+    with hash_plans(), connection.cursor() as cursor:
+        for kind, sql in reconcile._statements(False).items():
+            cursor.execute(
+                f"EXPLAIN (ANALYZE, BUFFERS) {sql}", {**params, "kind": kind.value}
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            print(f"\n-- {kind.value}\n{plan}")
+    transaction.savepoint_rollback(sid)
 
 
 def _quantities_sql() -> str:
@@ -384,8 +409,218 @@ def test_sync_at_quota_ceiling(
     worst = min(runs, key=lambda r: (r["fraction_of_ceiling"], -r["throttled"]))
     report.record(
         "quota",
-        **worst,
-        runs=runs,
-        throttled=sum(r["throttled"] for r in runs),
+        **{**worst, "runs": runs, "throttled": sum(r["throttled"] for r in runs)},
     )
+    assert throttled == 0
+
+
+# -- latency with production settings (no time scale) ----------------------------
+
+LATENCY_BROKER_DB = 13
+STOCKS_UPDATE = """
+mutation ($variant: ID!, $warehouse: ID!, $quantity: Int!) {
+  productVariantStocksUpdate(
+    variantId: $variant, stocks: [{warehouse: $warehouse, quantity: $quantity}]
+  ) { errors { field message } }
+}
+"""
+
+
+def _wait(predicate, timeout: float, processes, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    logs = "\n".join(f"--- {p.name}\n{p.tail(3000)}" for p in processes)
+    pytest.fail(f"timed out waiting for {what}\n{logs}")
+
+
+@pytest.fixture
+def production_sync(
+    sync_marketplace, settings, live_server, staff_user, permission_manage_products
+):
+    """A sandbox at Amazon's pace (time scale 1), a real Celery worker and
+    beat with the plugin's default settle and drain settings, and Saleor
+    serving HTTP (the stock webhook reaches the plugin through it)."""
+    import uuid
+    from pathlib import Path
+
+    import httpx
+    import redis
+    from django.db import connections
+    from saleor.celeryconf import app
+    from saleor.core.jwt import create_access_token
+
+    from saleor_amazon_feeds import conf
+    from saleor_amazon_feeds.sandbox.server import SandboxServer
+    from saleor_amazon_feeds.services.saleor_app import ensure_stock_webhook
+    from tests.fixtures.processes import (
+        ROOT,
+        celery_worker_args,
+        current_database_url,
+        running,
+    )
+    from tests.fixtures.sandbox import SandboxClient
+
+    server = SandboxServer(host="127.0.0.1", port=0, time_scale=1.0).start()
+    sandbox = SandboxClient(server)
+    broker = f"{conf.redis_url().rsplit('/', 1)[0]}/{LATENCY_BROKER_DB}"
+    redis.Redis.from_url(broker).flushdb()
+    prefix = f"amazon_feeds_latency:{uuid.uuid4().hex}"
+    media = ROOT / ".cache" / f"latency-private-media-{os.getpid()}"
+    # The production path: no time scale, the default settle and drain.
+    settings.AMAZON_FEEDS_SANDBOX_URL = server.base_url
+    settings.AMAZON_FEEDS_TIME_SCALE = 1.0
+    del settings.AMAZON_FEEDS_SYNC_SETTLE_SECONDS
+    settings.AMAZON_FEEDS_RATE_LIMIT_PREFIX = prefix
+    settings.PUBLIC_URL = live_server.url
+    settings.PRIVATE_MEDIA_ROOT = str(media)
+    replicas = {
+        alias: connections.settings[alias]["NAME"]
+        for alias in connections.settings
+        if alias != "default"
+    }
+    for alias in replicas:
+        connections.settings[alias]["NAME"] = connection.settings_dict["NAME"]
+    previous = {k: app.conf.get(k) for k in ("task_always_eager", "broker_url")}
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=broker)
+    app._pool = None
+    app.amqp._producer_pool = None
+    ensure_stock_webhook()
+    env = {
+        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
+        "DATABASE_URL": current_database_url(),
+        "CELERY_BROKER_URL": broker,
+        "AMAZON_FEEDS_REDIS_URL": conf.redis_url(),
+        "AMAZON_FEEDS_SANDBOX_URL": server.base_url,
+        "AMAZON_FEEDS_TIME_SCALE": "1",
+        "AMAZON_FEEDS_RATE_LIMIT_PREFIX": prefix,
+        "PRIVATE_MEDIA_ROOT": str(media),
+    }
+    beat_schedule = Path(ROOT / ".cache" / f"latency-beat-{os.getpid()}")
+    beat = [
+        *celery_worker_args()[:5],
+        "beat",
+        f"--schedule={beat_schedule}",
+        "--loglevel=INFO",
+    ]
+    staff_user.user_permissions.add(permission_manage_products)
+    http = httpx.Client(
+        base_url=live_server.url,
+        headers={"Authorization": f"Bearer {create_access_token(staff_user)}"},
+        timeout=30,
+    )
+
+    def graphql(query, variables):
+        response = http.post("/graphql/", json={"query": query, "variables": variables})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body
+        return body["data"]
+
+    try:
+        with running(
+            [
+                ("latency-worker", celery_worker_args(), b"ready."),
+                ("latency-beat", beat, b"beat: Starting"),
+            ],
+            env,
+        ) as processes:
+            yield sandbox, graphql, processes
+    finally:
+        http.close()
+        sandbox.close()
+        server.stop()
+        for alias, name in replicas.items():
+            connections.settings[alias]["NAME"] = name
+        app.conf.update(
+            CELERY_TASK_ALWAYS_EAGER=previous["task_always_eager"],
+            CELERY_BROKER_URL=previous["broker_url"],
+        )
+        app._pool = None
+        app.amqp._producer_pool = None
+        beat_schedule.unlink(missing_ok=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_latency_with_production_settings(
+    production_sync, sync_marketplace, listable_product, warehouse
+):
+    from graphql_relay import to_global_id
+
+    from saleor_amazon_feeds import conf
+    from saleor_amazon_feeds.sandbox.feeds import PROGRESS_SECONDS, QUEUE_SECONDS
+    from saleor_amazon_feeds.sync.drain import drain_marketplace
+    from saleor_amazon_feeds.sync.outbox import Change, record_variants
+
+    sandbox, graphql, processes = production_sync
+    variant = listable_product.variants.get()
+    market = sync_marketplace.marketplace_id
+
+    def quantity():
+        item = {i["sku"]: i for i in sandbox.listings(market)}.get(variant.sku)
+        if not item:
+            return None
+        return item["attributes"]["fulfillment_availability"][0]["quantity"]
+
+    # Listed first (not timed): the first feed, forced past the settle window.
+    record_variants(Change.CONTENT, product_ids=[listable_product.pk])
+    drain_marketplace(sync_marketplace, force=True)
+    _wait(lambda: quantity() is not None, 120, processes, "the initial listing")
+    _wait(
+        lambda: not AmazonFeedSubmission.objects.filter(
+            status__in=["PENDING", "UPLOADED", "IN_QUEUE", "IN_PROGRESS"]
+        ).exists(),
+        120,
+        processes,
+        "the initial feed to be recorded",
+    )
+    AmazonSyncChange.objects.all().delete()
+    stock = variant.stocks.get(warehouse=warehouse)
+    allocated = sum(a.quantity_allocated for a in stock.allocations.all())
+    ids = {
+        "variant": to_global_id("ProductVariant", variant.pk),
+        "warehouse": to_global_id("Warehouse", warehouse.pk),
+    }
+
+    # An ordinary change: settle, one drain, Amazon's processing.
+    before = quantity()
+    started = time.monotonic()
+    graphql(STOCKS_UPDATE, {**ids, "quantity": allocated + before + 3})
+    _wait(lambda: quantity() == before + 3, 180, processes, "the stock change")
+    change_s = time.monotonic() - started
+    _wait(
+        lambda: not AmazonFeedSubmission.objects.filter(
+            status__in=["PENDING", "UPLOADED", "IN_QUEUE", "IN_PROGRESS"]
+        ).exists(),
+        120,
+        processes,
+        "the change's feed to be recorded",
+    )
+
+    # A sell-out: the urgent PATCH.
+    started = time.monotonic()
+    graphql(STOCKS_UPDATE, {**ids, "quantity": allocated})
+    _wait(lambda: quantity() == 0, 60, processes, "quantity 0 at Amazon")
+    sellout_s = time.monotonic() - started
+
+    throttled = len([r for r in sandbox.requests() if r["status"] == 429])
+    settle = conf.sync_settle_seconds()
+    report.record(
+        "latency",
+        sellout_s=sellout_s,
+        change_s=change_s,
+        settle_s=settle,
+        processing_s=QUEUE_SECONDS + PROGRESS_SECONDS,
+        change_floor_s=settle + QUEUE_SECONDS + PROGRESS_SECONDS,
+        time_scale=conf.time_scale(),
+        throttled=throttled,
+        baseline="sell-out: stock set to 0 through Saleor's GraphQL until the "
+        "sandbox lists quantity 0 (target 10s); change: a stock change until "
+        "the sandbox lists it, against its floor = the settle window plus the "
+        "sandbox's feed processing time at scale 1",
+    )
+    print(f"\nlatency: sell-out {sellout_s:.1f}s, change {change_s:.1f}s")
     assert throttled == 0

@@ -107,6 +107,13 @@ if wait < 0 then wait = 0 end
 return {0, tostring(wait), tostring(now)}
 """
 
+# Moves a submission's entry to Redis' now, if it is still in the window.
+_RESTAMP_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+return redis.call('ZADD', KEYS[1], 'XX', 'CH', now, ARGV[1])
+"""
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 
 
@@ -150,6 +157,7 @@ class RateLimiter:
         self._sleep = sleep
         self._bucket = self.redis.register_script(_BUCKET_LUA)
         self._window = self.redis.register_script(_WINDOW_LUA)
+        self._restamp = self.redis.register_script(_RESTAMP_LUA)
 
     def __repr__(self) -> str:
         return (
@@ -286,7 +294,13 @@ class RateLimiter:
             raise KeyError(f"no submission quota known for {feed_type}") from None
 
     def _run_window(
-        self, seller_id: str, region: str, feed_type: str, *, consume: bool
+        self,
+        seller_id: str,
+        region: str,
+        feed_type: str,
+        *,
+        consume: bool,
+        token: str | None = None,
     ) -> tuple[bool, float, float]:
         quota = self._quota(feed_type)
         granted, wait, now = self._window(
@@ -295,7 +309,7 @@ class RateLimiter:
                 quota.limit,
                 repr(quota.window / self.time_scale),
                 "1" if consume else "0",
-                uuid.uuid4().hex,
+                token or uuid.uuid4().hex,
             ],
         )
         return bool(int(granted)), float(wait), float(now)
@@ -313,16 +327,18 @@ class RateLimiter:
         feed_type: str = JSON_LISTINGS_FEED,
         *,
         timeout: float = 0.0,
+        token: str | None = None,
     ) -> float:
         """Take a submission slot, waiting up to ``timeout`` seconds for one.
 
         Returns the seconds waited; raises :class:`AmazonError`
         (``code="FeedSubmissionQuota"``) with ``retry_after`` otherwise.
+        ``token`` names the slot for :meth:`confirm_feed_submission`.
         """
         waited = 0.0
         while True:
             granted, wait, _ = self._run_window(
-                seller_id, region, feed_type, consume=True
+                seller_id, region, feed_type, consume=True, token=token
             )
             if granted:
                 return waited
@@ -339,6 +355,23 @@ class RateLimiter:
             # Another process may take the slot first: loop rather than assume.
             self._sleep(wait)
             waited += wait
+
+    def confirm_feed_submission(
+        self,
+        seller_id: str,
+        region: str,
+        token: str,
+        feed_type: str = JSON_LISTINGS_FEED,
+    ) -> None:
+        """Date the slot ``token`` took to now, when Amazon has answered.
+
+        Amazon counts a submission when createFeed reaches it, after the slot
+        was taken here (and, for a slot taken before the upload, after the
+        upload too). Dated at the answer, the window opens the next slot no
+        earlier than Amazon's does (never a 429) and no later than one
+        round trip after it.
+        """
+        self._restamp(keys=[self.quota_key(seller_id, region, feed_type)], args=[token])
 
     def next_feed_submission_at(
         self, seller_id: str, region: str, feed_type: str = JSON_LISTINGS_FEED

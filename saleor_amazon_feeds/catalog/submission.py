@@ -15,6 +15,7 @@ and are retried unchanged.
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
@@ -99,8 +100,14 @@ def submit_feeds(
     trigger: str = FeedTrigger.MANUAL,
     product_ids: Iterable[int] | None = None,
     client: AmazonClient | None = None,
+    slot_wait: float = 0.0,
 ) -> list[AmazonFeedSubmission]:
-    """Build and send one feed kind after the other; return the submissions."""
+    """Build and send one feed kind after the other; return the submissions.
+
+    ``slot_wait``: seconds a built and uploaded document may wait for the
+    feed quota's next slot (the drain builds ahead of the slot); without it a
+    full quota fails the submission at once.
+    """
     product_ids = list(product_ids) if product_ids is not None else None
     own_client = client is None
     client = client or client_for(marketplace.account)
@@ -121,7 +128,7 @@ def submit_feeds(
         ]
         for kind in allowed_kinds(marketplace, kinds):
             submissions.extend(
-                _submit_kind(client, marketplace, kind, trigger, product_ids)
+                _submit_kind(client, marketplace, kind, trigger, product_ids, slot_wait)
             )
         return submissions
     finally:
@@ -135,9 +142,10 @@ def _submit_kind(
     kind: FeedKind,
     trigger: str,
     product_ids: list[int] | None,
+    slot_wait: float = 0.0,
 ) -> list[AmazonFeedSubmission]:
     next_at = client.next_feed_submission_at()
-    if next_at > timezone.now():
+    if next_at > timezone.now() + timedelta(seconds=slot_wait):
         # Checked before building: a feed built now could not be sent anyway.
         return [
             AmazonFeedSubmission.objects.create(
@@ -177,7 +185,7 @@ def _submit_kind(
             built[document.message_count :],
         )
         submission = _send_document(
-            client, marketplace, kind, trigger, document, in_document
+            client, marketplace, kind, trigger, document, in_document, slot_wait
         )
         submission.skipped_count = problems.count
         submission.save(update_fields=["skipped_count"])
@@ -357,6 +365,7 @@ def _send_document(
     trigger: str,
     document: FeedDocument,
     built: list[BuiltMessage],
+    slot_wait: float = 0.0,
 ) -> AmazonFeedSubmission:
     correlation = {
         str(message_id): [sku, message_kind, item.variant_id, item.digest]
@@ -374,9 +383,15 @@ def _send_document(
         correlation=correlation,
     )
     account = marketplace.account
+    slot = uuid.uuid4().hex
     try:
+        # A drain building ahead of the slot waits for it here (slot_wait).
         client.limiter.acquire_feed_submission(
-            account.seller_id, account.region, JSON_LISTINGS_FEED, timeout=0
+            account.seller_id,
+            account.region,
+            JSON_LISTINGS_FEED,
+            timeout=slot_wait,
+            token=slot,
         )
         upload = client.create_feed_document()
         client.upload_feed_document(upload["url"], document.content)
@@ -387,9 +402,14 @@ def _send_document(
             # States point at the submission from here on, so whatever becomes
             # of it (recorded, recovered or failed) settles them.
             _mark_sent(marketplace, kind, submission, built, timezone.now())
-        feed = client.create_feed(
-            JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
-        )
+        try:
+            feed = client.create_feed(
+                JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
+            )
+        finally:
+            client.limiter.confirm_feed_submission(
+                account.seller_id, account.region, slot
+            )
     except AmazonError as exc:
         submission.error = exc.merchant_message
         if submission.status == SubmissionStatus.UPLOADED and _maybe_created(exc):
@@ -520,17 +540,23 @@ def _recover(client: AmazonClient, submission: AmazonFeedSubmission) -> None:
     if unknown:
         feed_id = unknown[0]
     else:
+        account = marketplace.account
+        slot = uuid.uuid4().hex
         client.limiter.acquire_feed_submission(
-            marketplace.account.seller_id,
-            marketplace.account.region,
-            JSON_LISTINGS_FEED,
-            timeout=0,
+            account.seller_id, account.region, JSON_LISTINGS_FEED, timeout=0, token=slot
         )
-        feed_id = str(
-            client.create_feed(
-                JSON_LISTINGS_FEED, [marketplace.marketplace_id], submission.document_id
-            )["feedId"]
-        )
+        try:
+            feed_id = str(
+                client.create_feed(
+                    JSON_LISTINGS_FEED,
+                    [marketplace.marketplace_id],
+                    submission.document_id,
+                )["feedId"]
+            )
+        finally:
+            client.limiter.confirm_feed_submission(
+                account.seller_id, account.region, slot
+            )
     now = timezone.now()
     submission.feed_id = feed_id
     submission.status = SubmissionStatus.IN_QUEUE

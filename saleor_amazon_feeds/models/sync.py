@@ -57,4 +57,6 @@ class AmazonSyncStatus(models.Model):
     )
     last_error = models.TextField(blank=True, default="")
     last_reconciled_at = models.DateTimeField(null=True, blank=True)
+    # Where the next pass over changed variants starts (``sync.reconcile``).
+    changes_reconciled_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -18,7 +18,7 @@ from ..models import AmazonMarketplace, AmazonSyncChange
 from ..saleor_compat import allow_writer, celery_app
 from .drain import drain_marketplace
 from .locks import debounce
-from .reconcile import reconcile_marketplace
+from .reconcile import reconcile_changed, reconcile_marketplace
 from .urgent import UrgentPatch, patch_to_zero, unsellable_listed
 
 log = get_task_logger(__name__)
@@ -68,6 +68,16 @@ def reconcile_task():
     # The plugin's Saleor App (stock webhook, dashboard) is repaired by a task
     # of its own, services.tasks.repair_saleor_app_task.
     queued = {mp.pk: reconcile_marketplace(mp) for mp in _marketplaces()}
+    if any(sum(q.values()) for q in queued.values()):
+        nudge_drain()
+    return queued
+
+
+@celery_app.task
+@allow_writer()
+def reconcile_changed_task():
+    """Between full passes, the variants changed since the previous pass."""
+    queued = {mp.pk: reconcile_changed(mp) for mp in _marketplaces()}
     if any(sum(q.values()) for q in queued.values()):
         nudge_drain()
     return queued
