@@ -13,6 +13,8 @@ from typing import Any
 
 DRAIN_EVERY = timedelta(seconds=15)
 RECONCILE_EVERY = timedelta(minutes=10)
+# Between full passes, a cheap pass over the variants changed meanwhile.
+RECONCILE_CHANGES_EVERY = timedelta(minutes=1)
 IMPORT_EVERY = timedelta(minutes=5)
 
 
@@ -49,6 +51,10 @@ PERIODIC_TASKS: dict[str, dict[str, Any]] = {
     # (quantity and price) cannot see.
     "amazon-feeds-reconcile-listings": _entry(
         "saleor_amazon_feeds.sync.tasks.reconcile_listings_task", RECONCILE_EVERY
+    ),
+    "amazon-feeds-reconcile-changes": _entry(
+        "saleor_amazon_feeds.sync.tasks.reconcile_changed_task",
+        RECONCILE_CHANGES_EVERY,
     ),
     # Repairs the plugin's Saleor App (stock webhook, dashboard extensions,
     # a changed PUBLIC_URL) as often as the listings are reconciled.

@@ -106,11 +106,16 @@ def submit_feeds(
     trigger: str = FeedTrigger.MANUAL,
     product_ids: Iterable[int] | None = None,
     client: AmazonClient | None = None,
+    slot_wait: float = 0.0,
 ) -> list[AmazonFeedSubmission]:
     """Build and send one feed kind after the other; return the submissions.
 
     One submission per marketplace at a time (:func:`.locks.submission_lock`):
     a manual one and the drain's wait for each other rather than interleave.
+
+    ``slot_wait``: seconds a built and uploaded document may wait for the
+    feed quota's next slot (the drain builds ahead of the slot); without it a
+    full quota fails the submission at once.
     """
     product_ids = list(product_ids) if product_ids is not None else None
     own_client = client is None
@@ -118,7 +123,9 @@ def submit_feeds(
     with submission_lock(marketplace.pk):
         client = client or client_for(marketplace.account)
         try:
-            return _submit_kinds(marketplace, kinds, trigger, product_ids, client)
+            return _submit_kinds(
+                marketplace, kinds, trigger, product_ids, client, slot_wait
+            )
         finally:
             if own_client:
                 client.close()
@@ -130,6 +137,7 @@ def _submit_kinds(
     trigger: str,
     product_ids: list[int] | None,
     client: AmazonClient,
+    slot_wait: float,
 ) -> list[AmazonFeedSubmission]:
     # A kind outside the scope (the scope changed after the request was
     # queued) is recorded, not silently dropped.
@@ -146,7 +154,7 @@ def _submit_kinds(
     ]
     for kind in allowed_kinds(marketplace, kinds):
         submissions.extend(
-            _submit_kind(client, marketplace, kind, trigger, product_ids)
+            _submit_kind(client, marketplace, kind, trigger, product_ids, slot_wait)
         )
     return submissions
 
@@ -157,9 +165,10 @@ def _submit_kind(
     kind: FeedKind,
     trigger: str,
     product_ids: list[int] | None,
+    slot_wait: float = 0.0,
 ) -> list[AmazonFeedSubmission]:
     next_at = client.next_feed_submission_at()
-    if next_at > timezone.now():
+    if next_at > timezone.now() + timedelta(seconds=slot_wait):
         # Checked before building: a feed built now could not be sent anyway.
         return [
             AmazonFeedSubmission.objects.create(
@@ -176,7 +185,7 @@ def _submit_kind(
     with closing(build.documents()) as documents:
         for document, in_document in documents:
             submission = _send_document(
-                client, marketplace, kind, trigger, document, in_document
+                client, marketplace, kind, trigger, document, in_document, slot_wait
             )
             submission.skipped_count = build.skipped_count
             submission.save(update_fields=["skipped_count"])
@@ -428,6 +437,7 @@ def _send_document(
     trigger: str,
     document: FeedDocument,
     built: list[BuiltMessage],
+    slot_wait: float = 0.0,
 ) -> AmazonFeedSubmission:
     correlation = {
         str(message_id): [sku, message_kind, item.variant_id, item.digest]
@@ -447,8 +457,13 @@ def _send_document(
     account = marketplace.account
     slot = uuid.uuid4().hex
     try:
+        # A drain building ahead of the slot waits for it here (slot_wait).
         client.limiter.acquire_feed_submission(
-            account.seller_id, account.region, JSON_LISTINGS_FEED, timeout=0, slot=slot
+            account.seller_id,
+            account.region,
+            JSON_LISTINGS_FEED,
+            timeout=slot_wait,
+            slot=slot,
         )
         crash_point("feed.after_build")
         upload = _upload(client, document)

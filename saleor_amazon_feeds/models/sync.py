@@ -60,4 +60,6 @@ class AmazonSyncStatus(models.Model):
     # Saleor's updated_at up to which the listing reconciliation has queued
     # changed products (sync/listing_reconcile.py).
     listings_checked_at = models.DateTimeField(null=True, blank=True)
+    # Where the next pass over changed variants starts (``sync.reconcile``).
+    changes_reconciled_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Prefetch
 from saleor.app.models import App
 from saleor.channel.models import Channel
 from saleor.order.models import Order, OrderLine
@@ -56,25 +56,57 @@ def site_settings() -> SiteSettings:
     return SiteSettings.objects.get(site_id=settings.SITE_ID)
 
 
+def lines_with_variants() -> Prefetch:
+    """``Order.lines`` with their variants, in pk order: prefetched for a
+    whole batch of orders, reservation reads no line or variant again."""
+    return Prefetch(
+        "lines", queryset=OrderLine.objects.select_related("variant").order_by("pk")
+    )
+
+
+def marketplace_warehouse_ids(marketplace: AmazonMarketplace) -> list[UUID]:
+    return list(marketplace.warehouses.order_by("pk").values_list("pk", flat=True))
+
+
 def reserve_imported_order(
     order: Order,
     marketplace: AmazonMarketplace,
     mapped: mapping.MappedOrder,
     requestor: App | None = None,
     site: SiteSettings | None = None,
+    warehouse_ids: list[UUID] | None = None,
 ) -> list[str]:
     """Reserve what is left to ship of a just-imported order; returns notes
-    on units that could not be reserved normally (for the import record)."""
+    on units that could not be reserved normally (for the import record).
+
+    ``order`` may come with ``lines_with_variants()`` prefetched, and
+    ``warehouse_ids`` read once per batch (``marketplace_warehouse_ids``).
+    """
     by_item = {line.order_item_id: line for line in mapped.lines}
     open_quantities: dict[UUID, int] = {}
-    for line in order.lines.all():
+    lines = _lines(order)
+    for line in lines:
         item = by_item.get(line.metadata.get(mapping.ORDER_ITEM_KEY, ""))
         if item is not None:
             open_quantities[line.pk] = item.quantity - item.quantity_fulfilled
     country = (mapped.input.get("shippingAddress") or {}).get("country", "")
     return allocate_order(
-        order, marketplace, open_quantities, country, requestor, site=site
+        order,
+        marketplace,
+        open_quantities,
+        country,
+        requestor,
+        site=site,
+        warehouse_ids=warehouse_ids,
+        lines=lines,
     )
+
+
+def _lines(order: Order) -> list[OrderLine]:
+    prefetched = getattr(order, "_prefetched_objects_cache", {}).get("lines")
+    if prefetched is not None:
+        return sorted(prefetched, key=lambda line: line.pk)
+    return list(order.lines.select_related("variant").order_by("pk"))
 
 
 def allocate_order(
@@ -85,14 +117,17 @@ def allocate_order(
     requestor: App | None = None,
     *,
     site: SiteSettings | None = None,
+    warehouse_ids: list[UUID] | None = None,
+    lines: Sequence[OrderLine] | None = None,
 ) -> list[str]:
     """Reserve ``quantities`` ({order line pk: units}); returns shortfall notes.
 
-    Runs inside the caller's transaction.
+    Runs inside the caller's transaction. ``lines``: the order's lines with
+    their variants, in pk order, when the caller has read them already.
     """
     lines = [
         line
-        for line in order.lines.select_related("variant").order_by("pk")
+        for line in (_lines(order) if lines is None else lines)
         if line.variant_id
         and line.variant.track_inventory
         and quantities.get(line.pk, 0) > 0
@@ -101,7 +136,9 @@ def allocate_order(
         return []
     allocator = _SaleorAllocation(
         marketplace.channel,
-        list(marketplace.warehouses.order_by("pk").values_list("pk", flat=True)),
+        marketplace_warehouse_ids(marketplace)
+        if warehouse_ids is None
+        else warehouse_ids,
         country_code,
         requestor,
         site or site_settings(),

@@ -25,7 +25,12 @@ from ..models import AmazonImportedOrder, AmazonMarketplace
 from ..models.orders import ImportStatus
 from ..saleor_compat import execute_saleor_graphql
 from . import mapping
-from .allocation import reserve_imported_order, site_settings
+from .allocation import (
+    lines_with_variants,
+    marketplace_warehouse_ids,
+    reserve_imported_order,
+    site_settings,
+)
 from .context import BatchLookups, mapping_context, require_reservable
 from .jobs import Outcome
 
@@ -75,10 +80,12 @@ def create_orders(
     if not mapped:
         return
     data = execute_order_bulk_create([m.input for _, m in mapped], app)
-    created = Order.objects.in_bulk(
+    created = Order.objects.prefetch_related(lines_with_variants()).in_bulk(
         [from_global_id(r["order"]["id"])[1] for r in data["results"] if r["order"]]
     )
-    site: SiteSettings | None = None  # read once per batch, when needed
+    # Read once per batch, when needed.
+    site: SiteSettings | None = None
+    warehouse_ids: list[UUID] | None = None
     for (record, mapped_order), result in zip(mapped, data["results"], strict=True):
         if not result["order"]:
             hold(record, rejection_reason(result, data, mapped_order), outcome)
@@ -89,7 +96,11 @@ def create_orders(
         record.reason = ""
         if record.fulfilled_by == "MERCHANT" and mapped_order.status != "FULFILLED":
             site = site or site_settings()
-            notes = reserve_imported_order(order, marketplace, mapped_order, app, site)
+            if warehouse_ids is None:
+                warehouse_ids = marketplace_warehouse_ids(marketplace)
+            notes = reserve_imported_order(
+                order, marketplace, mapped_order, app, site, warehouse_ids
+            )
             if notes:
                 record.reason = "Imported; " + "; ".join(notes)
         outcome.note("imported", record.amazon_order_id, "")

@@ -37,6 +37,19 @@ from . import locks
 log = logging.getLogger(__name__)
 
 ERROR_BACKOFF = timedelta(seconds=60)
+# A feed is built and uploaded this long before its quota slot opens, then
+# waits for it: createFeed goes out as the slot opens instead of a build
+# later, which over a long sync cost a tenth of Amazon's ceiling. Wall-clock
+# seconds (a build takes what it takes), at most a fifth of the (time-scaled)
+# quota window so a drain never holds its worker long.
+SLOT_LEAD = timedelta(seconds=2)
+SLOT_LEAD_WINDOW_SHARE = timedelta(seconds=60)
+
+
+def slot_lead() -> timedelta:
+    return min(SLOT_LEAD, conf.scaled(SLOT_LEAD_WINDOW_SHARE))
+
+
 _SENT = (SubmissionStatus.IN_QUEUE, SubmissionStatus.EMPTY)
 
 
@@ -102,8 +115,11 @@ def _drain(marketplace, client, force) -> DrainResult:
             if not product_ids or (only_full and not is_full):
                 break
             slot_at = client.next_feed_submission_at()
-            if slot_at > timezone.now():
-                result.reason, result.next_at = SyncWaitReason.QUOTA, slot_at
+            lead = slot_lead()
+            if slot_at - lead > timezone.now():
+                # Woken early by the lead, to build while the slot is not open.
+                result.reason = SyncWaitReason.QUOTA
+                result.next_at = slot_at - lead
                 return _record(marketplace, result)
             try:
                 submissions = submit_feeds(
@@ -112,6 +128,7 @@ def _drain(marketplace, client, force) -> DrainResult:
                     trigger=FeedTrigger.AUTO,
                     product_ids=product_ids,
                     client=client,
+                    slot_wait=lead.total_seconds(),
                 )
             except AmazonError as exc:
                 pause_if_unauthorised(marketplace.account, exc)

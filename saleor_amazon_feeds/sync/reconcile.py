@@ -8,11 +8,22 @@ Amazon are left alone: that feed is already on its way. Only SKUs the listing
 gate lets through are compared (``catalog.gate.known_listings_sql``): an
 offer Amazon accepted for a SKU without a listing is not a listing to keep
 in step, and queueing it would only have the builder refuse it every time.
+
+The accepted values are read from typed columns of the listing state
+(``accepted_quantity``, ``accepted_price``), the newest per variant found by
+hash aggregation rather than by ranking every state. A full pass computes the
+sellable quantities in set form (``quantities.sellable_quantity_set_sql``);
+a pass over changed variants (``reconcile_changed``) runs between full passes
+with per-variant lookups, over the variants something happened to since the
+previous pass.
 """
+
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.utils import timezone
-from saleor.product.models import ProductVariantChannelListing
+from saleor.order.models import OrderLine
+from saleor.product.models import ProductVariant, ProductVariantChannelListing
 
 from ..catalog.gate import known_listings_sql
 from ..catalog.types import FeedKind
@@ -24,7 +35,7 @@ from ..models import (
     AmazonSyncStatus,
 )
 from ..models.feeds import ListingStatus
-from .quantities import sellable_quantity_sql
+from .quantities import hash_plans, sellable_quantity_set_sql, sellable_quantity_sql
 
 _INSERT = """
     INSERT INTO {outbox} (marketplace_id, kind, product_id, variant_id, version,
@@ -35,76 +46,155 @@ _INSERT = """
     ON CONFLICT (marketplace_id, kind, product_id, variant_id) DO NOTHING
 """
 
+# A transaction that started before a pass over changed variants may commit
+# after it: the next pass looks back this far beyond the previous one.
+CHANGES_OVERLAP = timedelta(minutes=2)
 
-def _listed(value_key: str, kinds: tuple[FeedKind, ...]) -> str:
-    """Per listed variant, the newest accepted value; none while a feed with
-    it is pending. One scan of the states with window functions: no
-    per-variant lookups, so the plan stays linear even without statistics."""
+
+def _listed(column: str, kinds: tuple[FeedKind, ...], only_variants: bool) -> str:
+    """Per listed variant, the newest accepted value of ``column``; none
+    while a feed with it is pending. The newest accepted time per variant is
+    aggregated, then joined back: hash plans only, no sort of the states."""
     state = AmazonListingState._meta.db_table
     kind_list = ", ".join(f"'{k.value}'" for k in kinds)
-    accepted = (
-        f"(s.status = '{ListingStatus.ACCEPTED.value}' "
-        f"AND s.accepted_summary ? '{value_key}')"
-    )
+    usable = f"(s.status = '{ListingStatus.ACCEPTED.value}' AND s.{column} IS NOT NULL)"
+    only = "AND s.variant_id = ANY(%(variants)s::int[])" if only_variants else ""
     return f"""
         known AS ({known_listings_sql()}),
+        states AS (
+          SELECT s.variant_id, s.product_id, s.sku, {usable} AS usable,
+                 s.{column} AS accepted,
+                 COALESCE(s.accepted_at, '-infinity') AS accepted_at,
+                 s.status = '{ListingStatus.PENDING.value}' AS pending
+          FROM {state} s
+          WHERE s.marketplace_id = %(marketplace)s AND s.kind IN ({kind_list})
+            AND s.variant_id IS NOT NULL {only}
+        ),
+        newest AS (
+          SELECT variant_id, max(accepted_at) FILTER (WHERE usable) AS accepted_at
+          FROM states GROUP BY variant_id HAVING NOT bool_or(pending)
+        ),
         listed AS (
-          SELECT variant_id, product_id, accepted FROM (
-            SELECT s.variant_id, s.product_id, s.sku, {accepted} AS usable,
-                   s.accepted_summary->>'{value_key}' AS accepted,
-                   row_number() OVER (
-                     PARTITION BY s.variant_id
-                     ORDER BY {accepted} DESC, s.accepted_at DESC NULLS LAST
-                   ) AS rank,
-                   bool_or(s.status = '{ListingStatus.PENDING.value}') OVER (
-                     PARTITION BY s.variant_id
-                   ) AS pending
-            FROM {state} s
-            WHERE s.marketplace_id = %(marketplace)s AND s.kind IN ({kind_list})
-              AND s.variant_id IS NOT NULL
-          ) ranked
-          WHERE rank = 1 AND usable AND NOT pending
-            AND EXISTS (SELECT 1 FROM known k WHERE k.sku = ranked.sku)
+          -- Two states accepted at the same instant both stay: the outbox
+          -- insert keeps one row per variant.
+          SELECT s.variant_id, s.product_id, s.accepted
+          FROM states s
+          JOIN newest n ON n.variant_id = s.variant_id
+                       AND n.accepted_at = s.accepted_at
+          WHERE s.usable AND EXISTS (SELECT 1 FROM known k WHERE k.sku = s.sku)
         )"""
 
 
-def reconcile_marketplace(marketplace: AmazonMarketplace) -> dict[str, int]:
-    """Queue quantity and price differences; returns rows queued per kind."""
+def _statements(only_variants: bool) -> dict[FeedKind, str]:
     outbox = AmazonSyncChange._meta.db_table
-    quantity_sql = f"""
-        WITH {_listed("quantity", (FeedKind.INVENTORY, FeedKind.LISTINGS))},
-        current AS ({sellable_quantity_sql("listed")}),
-        differences AS (
-          SELECT c.product_id, c.variant_id FROM current c
-          WHERE c.accepted IS DISTINCT FROM c.quantity::text
-        )
-        {_INSERT.format(outbox=outbox)}
-    """
-    price_sql = f"""
-        WITH {_listed("price", (FeedKind.PRICES, FeedKind.LISTINGS))},
-        differences AS (
-          SELECT l.product_id, l.variant_id FROM listed l
-          LEFT JOIN {ProductVariantChannelListing._meta.db_table} pl
-            ON pl.variant_id = l.variant_id AND pl.channel_id = %(channel)s
-          WHERE pl.price_amount IS NOT NULL
-            AND l.accepted::numeric IS DISTINCT FROM round(pl.price_amount, %(digits)s)
-        )
-        {_INSERT.format(outbox=outbox)}
-    """
+    quantities = sellable_quantity_sql if only_variants else sellable_quantity_set_sql
+    quantity_kinds = (FeedKind.INVENTORY, FeedKind.LISTINGS)
+    price_kinds = (FeedKind.PRICES, FeedKind.LISTINGS)
+    return {
+        FeedKind.INVENTORY: f"""
+            WITH {_listed("accepted_quantity", quantity_kinds, only_variants)},
+            current AS ({quantities("listed")}),
+            differences AS (
+              SELECT c.product_id, c.variant_id FROM current c
+              WHERE c.accepted IS DISTINCT FROM c.quantity
+            )
+            {_INSERT.format(outbox=outbox)}
+        """,
+        FeedKind.PRICES: f"""
+            WITH {_listed("accepted_price", price_kinds, only_variants)},
+            differences AS (
+              SELECT l.product_id, l.variant_id FROM listed l
+              JOIN {ProductVariantChannelListing._meta.db_table} pl
+                ON pl.variant_id = l.variant_id AND pl.channel_id = %(channel)s
+              WHERE pl.price_amount IS NOT NULL
+                AND l.accepted IS DISTINCT FROM round(pl.price_amount, %(digits)s)
+            )
+            {_INSERT.format(outbox=outbox)}
+        """,
+    }
+
+
+def _run(
+    marketplace: AmazonMarketplace, variant_ids: list[int] | None
+) -> dict[str, int]:
     params = {
         "marketplace": marketplace.pk,
         "channel": marketplace.channel_id,
         "digits": _MINOR_UNITS.get(marketplace.currency.upper(), 2),
+        "variants": variant_ids,
     }
     queued = {}
     with connection.cursor() as cursor:
-        for kind, sql in (
-            (FeedKind.INVENTORY, quantity_sql),
-            (FeedKind.PRICES, price_sql),
-        ):
+        for kind, sql in _statements(variant_ids is not None).items():
             cursor.execute(sql, {**params, "kind": kind.value})
             queued[kind.value] = cursor.rowcount
-    AmazonSyncStatus.objects.update_or_create(
-        marketplace=marketplace, defaults={"last_reconciled_at": timezone.now()}
+    return queued
+
+
+def reconcile_marketplace(marketplace: AmazonMarketplace) -> dict[str, int]:
+    """Queue quantity and price differences; returns rows queued per kind."""
+    started = timezone.now()
+    with hash_plans():
+        queued = _run(marketplace, None)
+        # One upsert: the pass's whole cost stays a handful of statements.
+        AmazonSyncStatus.objects.bulk_create(
+            [
+                AmazonSyncStatus(
+                    marketplace=marketplace,
+                    last_reconciled_at=started,
+                    changes_reconciled_at=started,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["marketplace"],
+            update_fields=["last_reconciled_at", "changes_reconciled_at", "updated_at"],
+        )
+    return queued
+
+
+def changed_variants(marketplace: AmazonMarketplace, since: datetime) -> list[int]:
+    """Listed variants something happened to since ``since``: edited in
+    Saleor, ordered or returned (their allocations moved), or a feed result
+    or PATCH recorded for them (Amazon's value changed)."""
+    listed = AmazonListingState.objects.filter(
+        marketplace=marketplace, variant_id__isnull=False
+    )
+    ids = set(
+        listed.filter(accepted_at__gte=since).values_list("variant_id", flat=True)
+    )
+    candidates = set(
+        ProductVariant.objects.filter(updated_at__gte=since).values_list(
+            "pk", flat=True
+        )
+    ) | set(
+        OrderLine.objects.filter(
+            order__updated_at__gte=since, variant_id__isnull=False
+        ).values_list("variant_id", flat=True)
+    )
+    if candidates:
+        ids |= set(
+            listed.filter(variant_id__in=candidates).values_list(
+                "variant_id", flat=True
+            )
+        )
+    return sorted(ids)
+
+
+def reconcile_changed(marketplace: AmazonMarketplace) -> dict[str, int]:
+    """Queue differences of the variants changed since the previous pass
+    (full or not); a marketplace never reconciled gets a full pass."""
+    started = timezone.now()
+    status = AmazonSyncStatus.objects.filter(marketplace=marketplace).first()
+    since = status and (status.changes_reconciled_at or status.last_reconciled_at)
+    if since is None:
+        return reconcile_marketplace(marketplace)
+    variant_ids = changed_variants(marketplace, since - CHANGES_OVERLAP)
+    queued = (
+        _run(marketplace, variant_ids)
+        if variant_ids
+        else {FeedKind.INVENTORY.value: 0, FeedKind.PRICES.value: 0}
+    )
+    AmazonSyncStatus.objects.filter(marketplace=marketplace).update(
+        changes_reconciled_at=started
     )
     return queued

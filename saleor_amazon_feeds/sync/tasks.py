@@ -20,7 +20,7 @@ from ..saleor_compat import allow_writer, celery_app
 from .drain import drain_marketplace
 from .listing_reconcile import reconcile_listings
 from .locks import debounce
-from .reconcile import reconcile_marketplace
+from .reconcile import reconcile_changed, reconcile_marketplace
 from .urgent import UrgentPatch, patch_to_zero, unsellable_listed
 
 log = get_task_logger(__name__)
@@ -84,6 +84,16 @@ def reconcile_task():
 def reconcile_listings_task():
     queued = reconcile_listings()
     if queued:
+        nudge_drain()
+    return queued
+
+
+@celery_app.task
+@allow_writer()
+def reconcile_changed_task():
+    """Between full passes, the variants changed since the previous pass."""
+    queued = {mp.pk: reconcile_changed(mp) for mp in _marketplaces()}
+    if any(sum(q.values()) for q in queued.values()):
         nudge_drain()
     return queued
 

@@ -1,8 +1,9 @@
 """The sellable quantity has one rule, ``listings.messages.sellable_quantity``;
 the SQL of ``sync.quantities`` restates it for the drain, the urgent check and
-reconciliation. Generated cases prove the two agree on every edge: variants
-that do not track inventory, the buffer, the maximum, allocations over and
-under the stock (several rows per stock), several warehouses (one outside the
+reconciliation, per row and in set form (full reconciliation passes).
+Generated cases prove the three agree on every edge: variants that do not
+track inventory, the buffer, the maximum, allocations over and under the
+stock (several rows per stock), several warehouses (one outside the
 marketplace), variants without any stock row.
 
 The Python side reads the rows the way the feed builder does (the catalog
@@ -20,7 +21,12 @@ from saleor.warehouse.models import Stock, Warehouse
 
 from saleor_amazon_feeds.catalog.loader import LoadOptions, iter_pages
 from saleor_amazon_feeds.listings.messages import sellable_quantity
-from saleor_amazon_feeds.sync.quantities import sellable_quantity_sql
+from saleor_amazon_feeds.sync.quantities import (
+    PARAM_VARIANTS,
+    hash_plans,
+    sellable_quantity_set_sql,
+    sellable_quantity_sql,
+)
 from sample_shop.catalog import allocate
 
 VARIANTS = 6
@@ -124,6 +130,15 @@ def _sql_rule(marketplace, variant_ids) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
+def _sql_set_rule(marketplace, variant_ids) -> dict[int, int]:
+    with hash_plans(), connection.cursor() as cursor:
+        cursor.execute(
+            sellable_quantity_set_sql(PARAM_VARIANTS),
+            {"marketplace": marketplace.pk, "variants": list(variant_ids)},
+        )
+        return dict(cursor.fetchall())
+
+
 class _Rollback(Exception):
     pass
 
@@ -153,6 +168,8 @@ def test_sql_and_python_agree_on_generated_cases(
             sql = _sql_rule(marketplace, [v.pk for v in variants])
             assert set(python) == {v.pk for v in variants}
             assert sql == python, (cases, marketplace_settings)
+            sql_set = _sql_set_rule(marketplace, [v.pk for v in variants])
+            assert sql_set == python, (cases, marketplace_settings)
             raise _Rollback
     except _Rollback:
         pass
@@ -186,3 +203,4 @@ def test_agreement_covers_the_edges(world, channel_USD):
     expected = dict(zip([v.pk for v in variants], [4, 2, 9, 0, 9, 0], strict=True))
     assert _python_rule(product, marketplace) == expected
     assert _sql_rule(marketplace, expected) == expected
+    assert _sql_set_rule(marketplace, expected) == expected

@@ -140,6 +140,22 @@ def test_feed_quota_window_slides(make_limiter):
     assert time.monotonic() - started >= 0.3
 
 
+def test_confirmed_submission_dates_its_slot_at_amazons_answer(make_limiter):
+    limiter = make_limiter(time_scale=600)  # 300 s window -> 0.5 s
+    for i in range(5):
+        limiter.acquire_feed_submission(SELLER, "EU", slot=f"slot-{i}")
+    first_free = limiter.next_feed_submission_at(SELLER, "EU")
+    time.sleep(0.2)  # the uploads and createFeeds of the submissions
+    for i in range(5):
+        limiter.restamp_feed_submission(SELLER, "EU", f"slot-{i}")
+    # The next slot opens a window after the answers, not after the acquires.
+    later = limiter.next_feed_submission_at(SELLER, "EU")
+    assert later - first_free >= timedelta(seconds=0.15)
+    # An unknown or expired slot is left alone (nothing added to the window).
+    limiter.restamp_feed_submission(SELLER, "NA", "slot-0")
+    assert limiter.try_acquire_feed_submission(SELLER, "NA")
+
+
 def _worker(redis_url, prefix, count, queue):
     limiter = RateLimiter(redis_url, prefix=prefix, rates={"getFeed": Rate(20, 2)})
     for _ in range(count):
