@@ -33,6 +33,8 @@ export DATABASE_URL="${url%/*}/amazon_feeds_bench"
 export BENCH_SIZES=${BENCH_SIZES:-10000,100000}
 
 started=$(date +%s)
-.venv/bin/python -m pytest bench/bench_figures.py --reuse-db -s -q \
+BENCH_FILES=${BENCH_FILES:-bench/bench_figures.py bench/bench_incremental.py}
+# shellcheck disable=SC2086
+.venv/bin/python -m pytest $BENCH_FILES --reuse-db -s -q \
   -o testpaths=bench "$@"
 echo "[bench] make bench took $(($(date +%s) - started))s (BENCH_SIZES=$BENCH_SIZES)" >&2

@@ -498,7 +498,7 @@ def _array(ids: Iterable[int]) -> str:
     return "{" + ",".join(map(str, ids)) + "}"
 
 
-class _Table:
+class Table:
     """A model's table under an alias: str() for FROM, attributes give columns."""
 
     def __init__(
@@ -540,7 +540,7 @@ class _ByProduct:
     in_list: str
 
     @classmethod
-    def build(cls, query: str, table: _Table, column: str) -> "_ByProduct":
+    def build(cls, query: str, table: Table, column: str) -> "_ByProduct":
         name = getattr(table, column)
         return cls(
             in_range=query.format(products=f"{name} > %s AND {name} <= %s"),
@@ -566,8 +566,8 @@ class _Statements:
 def _statements(alias: str) -> _Statements:
     connection = connections[alias]
 
-    def table(model: type[Model], alias: str) -> _Table:
-        return _Table(connection, model, alias)
+    def table(model: type[Model], alias: str) -> Table:
+        return Table(connection, model, alias)
 
     p = table(Product, "p")
     pt = table(ProductType, "pt")

@@ -50,6 +50,7 @@ from ..models import (
 )
 from ..models.feeds import ListingStatus, SubmissionStatus
 from .builder import iter_batches
+from .fingerprints import Fingerprints
 from .gate import ListingGate, amazon_lookup, forget_lookups
 from .product_types import SchemaProvider
 from .types import Batch, BuiltMessage, Skipped
@@ -99,8 +100,18 @@ def submit_feeds(
     trigger: str = FeedTrigger.MANUAL,
     product_ids: Iterable[int] | None = None,
     client: AmazonClient | None = None,
+    skip_unchanged: bool | None = None,
 ) -> list[AmazonFeedSubmission]:
-    """Build and send one feed kind after the other; return the submissions."""
+    """Build and send one feed kind after the other; return the submissions.
+
+    ``skip_unchanged`` (default: for the automatic sync, not for a merchant's
+    request) builds only products whose fingerprint changed since their
+    messages were last sent (``fingerprints``). A manual submission builds
+    everything, as a merchant asking for a full feed expects, and records the
+    fingerprints so the automatic sync can skip afterwards.
+    """
+    if skip_unchanged is None:
+        skip_unchanged = trigger != FeedTrigger.MANUAL
     product_ids = list(product_ids) if product_ids is not None else None
     own_client = client is None
     client = client or client_for(marketplace.account)
@@ -121,7 +132,9 @@ def submit_feeds(
         ]
         for kind in allowed_kinds(marketplace, kinds):
             submissions.extend(
-                _submit_kind(client, marketplace, kind, trigger, product_ids)
+                _submit_kind(
+                    client, marketplace, kind, trigger, product_ids, skip_unchanged
+                )
             )
         return submissions
     finally:
@@ -135,6 +148,7 @@ def _submit_kind(
     kind: FeedKind,
     trigger: str,
     product_ids: list[int] | None,
+    skip_unchanged: bool = False,
 ) -> list[AmazonFeedSubmission]:
     next_at = client.next_feed_submission_at()
     if next_at > timezone.now():
@@ -149,14 +163,20 @@ def _submit_kind(
                 next_check_at=next_at,
             )
         ]
-    problems = _ProblemRecorder(marketplace, kind, product_ids)
+    fingerprints = None
     if kind == FeedKind.DELETIONS:
+        problems = _ProblemRecorder(marketplace, kind, product_ids)
         source = _deletion_messages(marketplace, product_ids)
     else:
+        fingerprints = Fingerprints(marketplace, skip_unchanged=skip_unchanged)
+        # Skipped products keep the problems recorded when they were built.
+        problems = _ProblemRecorder(
+            marketplace, kind, product_ids, per_product=skip_unchanged
+        )
         source = _changed_messages(
             marketplace,
             kind,
-            _batches(client, marketplace, kind, product_ids),
+            _batches(client, marketplace, kind, product_ids, fingerprints),
             problems,
         )
     built: list[BuiltMessage] = []
@@ -184,6 +204,11 @@ def _submit_kind(
         submissions.append(submission)
         if submission.status == SubmissionStatus.ERROR:
             break
+    if fingerprints is not None:
+        if any(s.status == SubmissionStatus.ERROR for s in submissions):
+            fingerprints.discard()
+        else:
+            fingerprints.promote()
     if not submissions:
         submissions.append(
             AmazonFeedSubmission.objects.create(
@@ -198,7 +223,7 @@ def _submit_kind(
     return submissions
 
 
-def _batches(client, marketplace, kind, product_ids) -> Iterator[Batch]:
+def _batches(client, marketplace, kind, product_ids, fingerprints) -> Iterator[Batch]:
     schema_provider = (
         SchemaProvider(client, marketplace) if kind == FeedKind.LISTINGS else None
     )
@@ -211,16 +236,20 @@ def _batches(client, marketplace, kind, product_ids) -> Iterator[Batch]:
         product_ids=product_ids,
         schema_provider=schema_provider,
         gate=gate,
+        fingerprints=fingerprints,
     )
 
 
 class _ProblemRecorder:
     """Replaces the recorded reasons for what a build left out."""
 
-    def __init__(self, marketplace, kind, product_ids):
+    def __init__(self, marketplace, kind, product_ids, *, per_product=False):
         self.marketplace = marketplace
         self.kind = kind
         self.count = 0
+        self.per_product = per_product
+        if per_product:
+            return  # replaced product by product, as each is rebuilt
         existing = AmazonListingProblem.objects.filter(
             marketplace=marketplace, kind=kind
         )
@@ -229,6 +258,12 @@ class _ProblemRecorder:
         existing.delete()
 
     def record(self, batch: Batch) -> None:
+        if self.per_product and batch.product_ids:
+            AmazonListingProblem.objects.filter(
+                marketplace=self.marketplace,
+                kind=self.kind,
+                product_id__in=batch.product_ids,
+            ).delete()
         if not batch.skipped:
             return
         self.count += len(batch.skipped)

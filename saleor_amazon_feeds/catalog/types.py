@@ -47,6 +47,8 @@ class Skipped:
 class Batch:
     messages: list[BuiltMessage] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    # Every product of the page, built or left out.
+    product_ids: list[int] = field(default_factory=list)
 
 
 # Given (amazon product type), return its schema for local validation, or None
