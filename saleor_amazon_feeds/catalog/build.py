@@ -244,6 +244,7 @@ class _ProductBuild:
 
     def offers(self, variant: VariantRow, decision: OfferDecision) -> None:
         if not decision.allowed:
+            self.batch.gate_refused.add(self.product.id)
             self._skip(decision.reason, variant=variant)
             return
         if FeedKind.INVENTORY in self.run_.kinds:

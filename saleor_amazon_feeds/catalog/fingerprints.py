@@ -17,9 +17,12 @@ marketplace and kinds, or that have a REJECTED listing state for those kinds
 as ``pending`` under the build's run id and promoted by ``promote`` only once
 the submission's feeds went out; ``discard`` drops them after a failure.
 
-A product whose build left something out with severity ERROR (a missing
-mapping, an offer refused by the listing gate, which depends on what Amazon
-has) gets no fingerprint: it is built again next time, as today.
+A product with an offer the listing gate refused gets no fingerprint: the
+gate's answer depends on what Amazon has, not on the product's rows, so the
+product is built again next time, as today. Every other reason to leave
+something out (not published, no price, an invalid attribute...) follows
+from the fingerprinted rows; the time a product becomes published or
+available is in its fingerprint too, so the moment passing rebuilds it.
 """
 
 import hashlib
@@ -52,7 +55,6 @@ from saleor.product.models import (
 from saleor.warehouse.models import Allocation, Stock
 
 from .. import __version__
-from ..listings.severity import Severity
 from ..models import (
     AmazonListingState,
     AmazonMarketplace,
@@ -177,7 +179,7 @@ class Fingerprints:
 
     def remember(self, batch: Batch, chunk: Chunk) -> None:
         """Keep the prints of a page's products as pending for this run."""
-        failed = {s.product_id for s in batch.skipped if s.severity == Severity.ERROR}
+        failed = batch.gate_refused
         rows = [
             AmazonProductFingerprint(
                 marketplace_id=self.marketplace.pk,
@@ -190,7 +192,7 @@ class Fingerprints:
             if pk not in failed and pk in chunk.to_build
         ]
         if failed:
-            # Built with an error: whatever was stored no longer holds.
+            # Whatever was stored no longer tells what Amazon was sent.
             AmazonProductFingerprint.objects.filter(
                 marketplace_id=self.marketplace.pk,
                 kinds=self.kinds,

@@ -27,7 +27,7 @@ from saleor_amazon_feeds.models import (
     AmazonProductFingerprint,
 )
 from saleor_amazon_feeds.models.feeds import ListingStatus
-from tests.fixtures.catalog import set_options
+from tests.fixtures.catalog import accept_listings, set_options
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,8 @@ def shop(make_marketplace, channel_USD, warehouses, category, catalog_factory):
         sources=["product.name"],
     )
     products = catalog_factory(3)
+    # Amazon has the listings: offers built alone pass the listing gate.
+    accept_listings(marketplace, ProductVariant.objects.filter(product__in=products))
     built, messages = run(marketplace)
     assert built == {p.pk for p in products}
     assert messages
@@ -249,7 +251,9 @@ def test_a_change_for_every_product_rebuilds_them_all(shop, change):
 def test_rebuilt_messages_carry_the_change(shop):
     marketplace, products = shop
     _change_buffer(marketplace, products)
-    _, messages = run(marketplace, [FeedKind.INVENTORY])
+    _, messages = run(marketplace)
+    messages = [m for m in messages if m.feed_kind == FeedKind.INVENTORY]
+    assert len(messages) == 6
     quantities = {
         m.message.payload["patches"][0]["value"][0]["quantity"] for m in messages
     }
@@ -263,13 +267,29 @@ def test_a_product_becoming_available_is_built_again(shop):
     ProductChannelListing.objects.filter(product=products[0]).update(
         available_for_purchase_at=later
     )
-    assert run(marketplace)[0] == {products[0].pk}
+    built, messages = run(marketplace)
+    assert built == {products[0].pk}
+    assert not messages
+    # Left out for a reason its rows tell: not built again while they stay.
     assert run(marketplace)[0] == set()
     # The hour has passed: the same rows now make a sellable product.
     ProductChannelListing.objects.filter(product=products[0]).update(
         available_for_purchase_at=timezone.now() - timezone.timedelta(seconds=1)
     )
     assert run(marketplace)[0] == {products[0].pk}
+
+
+def test_an_offer_the_gate_refused_is_built_every_time(shop):
+    marketplace, products = shop
+    # Amazon no longer has the listings of the first product.
+    AmazonListingState.objects.filter(product_id=products[0].pk).delete()
+    assert run(marketplace, [FeedKind.PRICES])[0] == {p.pk for p in products}
+    assert run(marketplace, [FeedKind.PRICES])[0] == {products[0].pk}
+    accept_listings(marketplace, products[0].variants.all())
+    built, messages = run(marketplace, [FeedKind.PRICES])
+    assert built == {products[0].pk}
+    assert len(messages) == 2
+    assert run(marketplace, [FeedKind.PRICES])[0] == set()
 
 
 def test_a_rejected_state_makes_the_product_built_again(shop):
@@ -294,15 +314,6 @@ def test_discarded_prints_are_not_taken_as_sent(shop):
     # The failed run's build is not remembered: built again.
     assert run(marketplace)[0] == {products[0].pk}
     assert not AmazonProductFingerprint.objects.exclude(pending="").exists()
-
-
-def test_a_product_left_out_with_an_error_is_built_every_time(shop):
-    marketplace, products = shop
-    ProductVariantChannelListing.objects.filter(
-        variant=_first_variant(products[0])
-    ).update(price_amount=None)
-    assert run(marketplace)[0] == {products[0].pk}
-    assert run(marketplace)[0] == {products[0].pk}
 
 
 def test_full_build_builds_everything_and_records_prints(shop):
