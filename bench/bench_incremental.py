@@ -116,6 +116,25 @@ def explain_loader(marketplace) -> None:
             print(f"\n--- {sql.split()[0:12]}\n{plan}")
 
 
+def explain_fingerprints(marketplace) -> None:
+    """EXPLAIN ANALYZE of the first fingerprint query, printed."""
+    fingerprints = Fingerprints(marketplace, skip_unchanged=True)
+    captured: list[tuple[str, dict]] = []
+
+    def capture(execute, sql, params, many, context):
+        if "md5" in sql:
+            captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        for _ in iter_batches(marketplace, KINDS, fingerprints=fingerprints):
+            pass
+    with connection.cursor() as cursor:
+        sql, params = captured[0]
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        print("\n--- fingerprints\n" + "\n".join(r[0] for r in cursor.fetchall()))
+
+
 @pytest.fixture
 def incremental_marketplace(make_marketplace, channel_USD, warehouses, category):
     marketplace = make_marketplace(channel_USD, warehouses[:2], handling_time=2)
@@ -177,6 +196,7 @@ def test_incremental_builds(
             tracemalloc.stop()
         if os.environ.get("BENCH_EXPLAIN"):
             explain_loader(marketplace)
+            explain_fingerprints(marketplace)
         figures = {
             "incremental_baseline_s": full_s,
             "full_messages": full["messages"],

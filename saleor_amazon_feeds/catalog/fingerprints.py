@@ -244,9 +244,19 @@ def _statement(alias: str, content: bool, stock: bool) -> str:
     st = table(AmazonListingState, "st")
 
     # ROW(...)::text keeps NULL apart from "" and every field in its place.
-    value = f"""{a.slug}, {a.name}, {a.input_type}, {a.unit}, {av.name},
-        {av.plain_text}, {av.rich_text}, {av.numeric}, {av.boolean},
-        {av.date_time}, {av.file_url}"""
+    # Every related row is reached by an index lookup from its owner (scalar
+    # subqueries and LATERAL, never a join the planner could turn into a scan
+    # of a whole table): the cost of a chunk follows its rows, not the catalog.
+    def value(value_id: str) -> str:
+        return f"""(
+            SELECT ROW({a.slug}, {a.name}, {a.input_type}, {a.unit}, {av.name},
+                {av.plain_text}, {av.rich_text}, {av.numeric}, {av.boolean},
+                {av.date_time}, {av.file_url})
+            FROM {av}
+            JOIN {a} ON {a.id} = {av.attribute}
+            WHERE {av.id} = {value_id}
+        )"""
+
     stock_part = "NULL"
     if stock:
         stock_part = f"""(
@@ -262,22 +272,19 @@ def _statement(alias: str, content: bool, stock: bool) -> str:
     product_attributes = media = selection = "NULL"
     if content:
         variant_attributes = f"""(
-            SELECT string_agg(ROW({at.sort_order}, {vav.sort_order}, {vav.id},
-                {value})::text, ',' ORDER BY {at.sort_order}, {vav.sort_order},
-                {vav.id})
-            FROM {vav}
-            JOIN {va} ON {va.id} = {vav.assignment}
-            JOIN {at} ON {at.id} = {va.assignment}
-            JOIN {av} ON {av.id} = {vav.value}
-            JOIN {a} ON {a.id} = {av.attribute}
+            SELECT string_agg(ROW({va.assignment}, (
+                SELECT string_agg(ROW({vav.sort_order}, {vav.id},
+                    {value(vav.value)})::text, ',' ORDER BY {vav.sort_order},
+                    {vav.id})
+                FROM {vav} WHERE {vav.assignment} = {va.id}
+            ))::text, ',' ORDER BY {va.assignment})
+            FROM {va}
             WHERE {va.variant} = {v.id}
         )"""
         product_attributes = f"""(
-            SELECT string_agg(ROW({pa.sort_order}, {pa.id}, {value})::text, ','
-                ORDER BY {pa.sort_order}, {pa.id})
+            SELECT string_agg(ROW({pa.sort_order}, {pa.id},
+                {value(pa.value)})::text, ',' ORDER BY {pa.sort_order}, {pa.id})
             FROM {pa}
-            JOIN {av} ON {av.id} = {pa.value}
-            JOIN {a} ON {a.id} = {av.attribute}
             WHERE {pa.product} = {p.id}
         )"""
         media = f"""(
@@ -287,6 +294,8 @@ def _statement(alias: str, content: bool, stock: bool) -> str:
             FROM {m}
             WHERE {m.product} = {p.id}
         )"""
+        # The attribute order of a variant's values is its product type's
+        # (AttributeVariant.sort_order), part of this product-type-wide part.
         selection = f"""(
             SELECT string_agg(ROW({at.id}, {at.sort_order}, {at.variant_selection},
                 {a.slug}, {a.name})::text, ',' ORDER BY {at.sort_order}, {at.id})
@@ -296,14 +305,17 @@ def _statement(alias: str, content: bool, stock: bool) -> str:
         )"""
     variants = f"""(
         SELECT string_agg(ROW({v.id}, {v.sku}, {v.name}, {v.external_reference},
-            {v.weight}, {v.metadata}, {v.track_inventory}, {v.sort_order},
-            {vl.price_amount}, {vl.prior_price_amount}, {vl.currency},
-            {stock_part}, {variant_attributes})::text, ','
+            {v.weight}, {v.metadata}, {v.track_inventory}, {v.sort_order}, (
+                SELECT ROW({vl.price_amount}, {vl.prior_price_amount},
+                    {vl.currency})
+                FROM {vl}
+                WHERE {vl.variant} = {v.id} AND {vl.channel} = %(channel)s
+            ), {stock_part}, {variant_attributes})::text, ','
             ORDER BY {v.sort_order}, {v.id})
         FROM {v}
-        LEFT JOIN {vl} ON {vl.variant} = {v.id} AND {vl.channel} = %(channel)s
         WHERE {v.product} = {p.id}
     )"""
+    listing = table(ProductChannelListing, "listing")
     id_type = Product._meta.pk.rel_db_type(connection)
     return f"""
         WITH ids AS (
@@ -327,7 +339,11 @@ def _statement(alias: str, content: bool, stock: bool) -> str:
             JOIN {p} ON {p.id} = ids.id
             JOIN {pt} ON {pt.id} = {p.product_type}
             LEFT JOIN {c} ON {c.id} = {p.category}
-            LEFT JOIN {pl} ON {pl.product} = {p.id} AND {pl.channel} = %(channel)s
+            LEFT JOIN LATERAL (
+                SELECT * FROM {listing}
+                WHERE {listing.product} = {p.id} AND {listing.channel} = %(channel)s
+                OFFSET 0
+            ) pl ON TRUE
         )
         SELECT chunk.id, chunk.print,
             NOT %(skip)s

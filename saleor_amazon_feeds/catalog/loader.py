@@ -594,7 +594,13 @@ def _statements(alias: str) -> _Statements:
         FROM {p}
         JOIN {pt} ON {pt.id} = {p.product_type}
         LEFT JOIN {c} ON {c.id} = {p.category}
-        LEFT JOIN {pl} ON {pl.product} = {p.id} AND {pl.channel} = %s
+        -- One index lookup per product of the page (OFFSET 0 keeps the planner
+        -- from flattening it): a join let it scan every listing of the
+        -- channel, on every page, so a page cost more as the catalog grew.
+        LEFT JOIN LATERAL (
+            SELECT * FROM {pl} WHERE {pl.product} = {p.id} AND {pl.channel} = %s
+            OFFSET 0
+        ) pl ON TRUE
         WHERE {p.id} > %s {{wanted}}
         ORDER BY {p.id}
         LIMIT %s
@@ -617,7 +623,10 @@ def _statements(alias: str) -> _Statements:
                 {v.weight}, {v.metadata}, {v.track_inventory},
                 {vl.price_amount}, {vl.prior_price_amount}, {vl.currency}
             FROM {v}
-            LEFT JOIN {vl} ON {vl.variant} = {v.id} AND {vl.channel} = %s
+            LEFT JOIN LATERAL (
+                SELECT * FROM {vl} WHERE {vl.variant} = {v.id} AND {vl.channel} = %s
+                OFFSET 0
+            ) vl ON TRUE
             WHERE {{products}}
             ORDER BY {v.product}, {v.sort_order}, {v.id}
             """,
