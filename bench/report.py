@@ -34,6 +34,30 @@ def lines() -> list[str]:
     out = []
     for size in f.get("feed_build", []):
         out.extend(_feed_build_lines(size))
+    for entry in f.get("feed_build", []):
+        base = entry.get("incremental_baseline_s")
+        if not base or "noop_s" not in entry:
+            continue
+        out.append(
+            f"incremental feed build, {entry['variants']:>7} variants: no-op "
+            f"{entry['noop_s'] / base:.3f}x (target <= 0.02), 1% changed "
+            f"{entry['incremental_1pct_s'] / base:.3f}x (target <= 0.05) of the "
+            f"full build ({base:.2f}s; no-op {entry['noop_s']:.3f}s, 1% "
+            f"{entry['incremental_1pct_s']:.3f}s), loader "
+            f"{entry['loader_page_ms']:.1f} ms/page"
+        )
+        if entry.get("workers2_s"):
+            out.append(
+                f"full feed build on two workers, {entry['variants']:>7} variants: "
+                f"{entry['workers2_s'] / base:.2f}x of one worker"
+            )
+    pages = [e for e in f.get("feed_build", []) if e.get("loader_page_ms")]
+    if len(pages) > 1:
+        out.append(
+            "loader time per page, largest/smallest catalog: "
+            f"{pages[-1]['loader_page_ms'] / pages[0]['loader_page_ms']:.2f}x "
+            "(flat = ~1x)"
+        )
     r = f.get("reconcile")
     if r:
         out.append(

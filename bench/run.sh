@@ -38,7 +38,8 @@ export DATABASE_URL="${url%/*}/${BENCH_DATABASE:-amazon_feeds_bench}"
 export BENCH_SIZES=${BENCH_SIZES:-10000,100000}
 
 started=$(date +%s)
-# shellcheck disable=SC2086 # a list of files
-.venv/bin/python -m pytest ${BENCH_FILES:-bench/bench_figures.py bench/bench_sync.py} --reuse-db -s -q \
+BENCH_FILES=${BENCH_FILES:-bench/bench_figures.py bench/bench_incremental.py bench/bench_sync.py}
+# shellcheck disable=SC2086
+.venv/bin/python -m pytest $BENCH_FILES --reuse-db -s -q \
   -o testpaths=bench "$@"
 echo "[bench] make bench took $(($(date +%s) - started))s (BENCH_SIZES=$BENCH_SIZES)" >&2

@@ -48,11 +48,10 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, Protocol
 
-import orjson
-
 from ..amazon.marketplaces import get_marketplace
 from ..listings import messages as msg
 from ..listings.editorjs import Description, editorjs_to_description
+from ..listings.feed_writer import encoded, message_bytes
 from ..listings.gate import OfferDecision
 from ..listings.schema_validation import ProductTypeSchema
 from ..listings.severity import Severity
@@ -89,7 +88,7 @@ def build_batches(
 
 
 def build_page(run: "Run", page: CatalogPage, gate: OfferGate) -> Batch:
-    batch = Batch()
+    batch = Batch(product_ids=[p.id for p in page.products])
     offers: list[tuple[_ProductBuild, VariantRow]] = []
     for product in page.products:
         build = _ProductBuild(run, page, product, batch)
@@ -113,19 +112,10 @@ def parent_sku(slug: str) -> str:
 
 
 def message_digest(message: msg.FeedMessage) -> str:
-    """sha256 of canonical JSON; Decimals as strings so 19.9 != 19.90 is visible."""
-    canonical = orjson.dumps(
-        {"sku": message.sku, **message.payload},
-        option=orjson.OPT_SORT_KEYS,
-        default=_canonical,
-    )
-    return hashlib.sha256(canonical).hexdigest()
-
-
-def _canonical(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    """sha256 of the bytes the message is written as (``feed_writer``), so
+    the digest is exactly what Amazon receives; Decimals are written digit
+    for digit, so 19.9 != 19.90 is visible."""
+    return hashlib.sha256(message_bytes(message)).hexdigest()
 
 
 @dataclass
@@ -254,6 +244,7 @@ class _ProductBuild:
 
     def offers(self, variant: VariantRow, decision: OfferDecision) -> None:
         if not decision.allowed:
+            self.batch.gate_refused.add(self.product.id)
             self._skip(decision.reason, variant=variant)
             return
         if FeedKind.INVENTORY in self.run_.kinds:
@@ -670,6 +661,8 @@ class _ProductBuild:
         kind: FeedKind,
         summary: dict[str, Any],
     ) -> None:
+        # Serialised once: the digest and the feed document share the bytes.
+        message = encoded(message)
         self.batch.messages.append(
             BuiltMessage(
                 product_id=self.product.id,

@@ -14,6 +14,7 @@ from ..listings.kinds import SyncScope
 from ..models import AmazonFieldMapping, AmazonMarketplace
 from . import loader
 from .build import OfferGate, Run, build_batches
+from .fingerprints import Fingerprints
 from .gate import ListingGate
 from .types import Batch, FeedKind, SchemaProvider
 
@@ -26,23 +27,38 @@ def iter_batches(
     batch_size: int = 200,
     schema_provider: SchemaProvider | None = None,
     gate: OfferGate | None = None,
+    fingerprints: Fingerprints | None = None,
 ) -> Iterator[Batch]:
     """One batch of built messages and skipped items per page of products.
 
     ``gate`` decides which SKUs get quantity and price messages; without one
-    only the database is asked (no getListingsItem lookups). Nothing is read
-    before the first batch is asked for.
+    only the database is asked (no getListingsItem lookups). With
+    ``fingerprints`` only products changed since they were last sent are
+    built (``fingerprints``' module doc), and the prints of those built are
+    kept as pending. Nothing is read before the first batch is asked for.
     """
     wanted = effective_kinds(marketplace, kinds)
     if not wanted:
         return
     run = read_run(marketplace, wanted, schema_provider)
-    pages = loader.iter_pages(
-        load_options(marketplace, wanted),
-        product_ids=product_ids,
-        batch_size=batch_size,
-    )
-    yield from build_batches(run, pages, gate or ListingGate(marketplace))
+    options = load_options(marketplace, wanted)
+    gate = gate or ListingGate(marketplace)
+    if fingerprints is None:
+        pages = loader.iter_pages(
+            options, product_ids=product_ids, batch_size=batch_size
+        )
+        yield from build_batches(run, pages, gate)
+        return
+    fingerprints.bind(run, options)
+    for chunk in fingerprints.chunks(product_ids):
+        if not chunk.to_build:
+            continue
+        pages = loader.iter_pages(
+            options, product_ids=chunk.to_build, batch_size=batch_size
+        )
+        for batch in build_batches(run, pages, gate):
+            fingerprints.remember(batch, chunk)
+            yield batch
 
 
 def effective_kinds(

@@ -498,7 +498,7 @@ def _array(ids: Iterable[int]) -> str:
     return "{" + ",".join(map(str, ids)) + "}"
 
 
-class _Table:
+class Table:
     """A model's table under an alias: str() for FROM, attributes give columns."""
 
     def __init__(
@@ -540,7 +540,7 @@ class _ByProduct:
     in_list: str
 
     @classmethod
-    def build(cls, query: str, table: _Table, column: str) -> "_ByProduct":
+    def build(cls, query: str, table: Table, column: str) -> "_ByProduct":
         name = getattr(table, column)
         return cls(
             in_range=query.format(products=f"{name} > %s AND {name} <= %s"),
@@ -566,8 +566,8 @@ class _Statements:
 def _statements(alias: str) -> _Statements:
     connection = connections[alias]
 
-    def table(model: type[Model], alias: str) -> _Table:
-        return _Table(connection, model, alias)
+    def table(model: type[Model], alias: str) -> Table:
+        return Table(connection, model, alias)
 
     p = table(Product, "p")
     pt = table(ProductType, "pt")
@@ -594,7 +594,13 @@ def _statements(alias: str) -> _Statements:
         FROM {p}
         JOIN {pt} ON {pt.id} = {p.product_type}
         LEFT JOIN {c} ON {c.id} = {p.category}
-        LEFT JOIN {pl} ON {pl.product} = {p.id} AND {pl.channel} = %s
+        -- One index lookup per product of the page (OFFSET 0 keeps the planner
+        -- from flattening it): a join let it scan every listing of the
+        -- channel, on every page, so a page cost more as the catalog grew.
+        LEFT JOIN LATERAL (
+            SELECT * FROM {pl} WHERE {pl.product} = {p.id} AND {pl.channel} = %s
+            OFFSET 0
+        ) pl ON TRUE
         WHERE {p.id} > %s {{wanted}}
         ORDER BY {p.id}
         LIMIT %s
@@ -617,7 +623,10 @@ def _statements(alias: str) -> _Statements:
                 {v.weight}, {v.metadata}, {v.track_inventory},
                 {vl.price_amount}, {vl.prior_price_amount}, {vl.currency}
             FROM {v}
-            LEFT JOIN {vl} ON {vl.variant} = {v.id} AND {vl.channel} = %s
+            LEFT JOIN LATERAL (
+                SELECT * FROM {vl} WHERE {vl.variant} = {v.id} AND {vl.channel} = %s
+                OFFSET 0
+            ) vl ON TRUE
             WHERE {{products}}
             ORDER BY {v.product}, {v.sort_order}, {v.id}
             """,

@@ -56,6 +56,7 @@ from ..models.accounts import MarketplaceStatus
 from ..models.feeds import OPEN_STATUSES, ListingStatus, SubmissionStatus
 from .builder import iter_batches
 from .failures import send_again
+from .fingerprints import Fingerprints
 from .gate import ListingGate, amazon_lookup, forget_lookups
 from .locks import submission_lock
 from .product_types import SchemaProvider
@@ -107,6 +108,7 @@ def submit_feeds(
     product_ids: Iterable[int] | None = None,
     client: AmazonClient | None = None,
     slot_wait: float = 0.0,
+    skip_unchanged: bool | None = None,
 ) -> list[AmazonFeedSubmission]:
     """Build and send one feed kind after the other; return the submissions.
 
@@ -116,7 +118,15 @@ def submit_feeds(
     ``slot_wait``: seconds a built and uploaded document may wait for the
     feed quota's next slot (the drain builds ahead of the slot); without it a
     full quota fails the submission at once.
+
+    ``skip_unchanged`` (default: for the automatic sync, not for a merchant's
+    request) builds only products whose fingerprint changed since their
+    messages were last sent (``fingerprints``). A manual submission builds
+    everything, as a merchant asking for a full feed expects, and records the
+    fingerprints so the automatic sync can skip afterwards.
     """
+    if skip_unchanged is None:
+        skip_unchanged = trigger != FeedTrigger.MANUAL
     product_ids = list(product_ids) if product_ids is not None else None
     own_client = client is None
     kinds = list(kinds)
@@ -124,7 +134,13 @@ def submit_feeds(
         client = client or client_for(marketplace.account)
         try:
             return _submit_kinds(
-                marketplace, kinds, trigger, product_ids, client, slot_wait
+                marketplace,
+                kinds,
+                trigger,
+                product_ids,
+                client,
+                slot_wait,
+                skip_unchanged,
             )
         finally:
             if own_client:
@@ -138,6 +154,7 @@ def _submit_kinds(
     product_ids: list[int] | None,
     client: AmazonClient,
     slot_wait: float,
+    skip_unchanged: bool,
 ) -> list[AmazonFeedSubmission]:
     # A kind outside the scope (the scope changed after the request was
     # queued) is recorded, not silently dropped.
@@ -154,7 +171,15 @@ def _submit_kinds(
     ]
     for kind in allowed_kinds(marketplace, kinds):
         submissions.extend(
-            _submit_kind(client, marketplace, kind, trigger, product_ids, slot_wait)
+            _submit_kind(
+                client,
+                marketplace,
+                kind,
+                trigger,
+                product_ids,
+                slot_wait,
+                skip_unchanged,
+            )
         )
     return submissions
 
@@ -166,6 +191,7 @@ def _submit_kind(
     trigger: str,
     product_ids: list[int] | None,
     slot_wait: float = 0.0,
+    skip_unchanged: bool = False,
 ) -> list[AmazonFeedSubmission]:
     next_at = client.next_feed_submission_at()
     if next_at > timezone.now() + timedelta(seconds=slot_wait):
@@ -180,7 +206,7 @@ def _submit_kind(
                 next_check_at=next_at,
             )
         ]
-    build = FeedBuild(client, marketplace, kind, product_ids)
+    build = FeedBuild(client, marketplace, kind, product_ids, skip_unchanged)
     submissions = []
     with closing(build.documents()) as documents:
         for document, in_document in documents:
@@ -192,6 +218,7 @@ def _submit_kind(
             submissions.append(submission)
             if submission.status == SubmissionStatus.ERROR:
                 break
+    build.settle(submissions)
     if not submissions:
         submissions.append(
             AmazonFeedSubmission.objects.create(
@@ -222,12 +249,30 @@ class FeedBuild:
         marketplace: AmazonMarketplace,
         kind: FeedKind,
         product_ids: list[int] | None = None,
+        skip_unchanged: bool = False,
     ) -> None:
         self.client = client
         self.marketplace = marketplace
         self.kind = kind
         self.product_ids = product_ids
-        self.problems = _ProblemRecorder(marketplace, kind, product_ids)
+        self.fingerprints = (
+            None
+            if kind == FeedKind.DELETIONS
+            else Fingerprints(marketplace, skip_unchanged=skip_unchanged)
+        )
+        # Skipped products keep the problems recorded when they were built.
+        self.problems = _ProblemRecorder(
+            marketplace, kind, product_ids, per_product=skip_unchanged
+        )
+
+    def settle(self, submissions: list[AmazonFeedSubmission]) -> None:
+        """Remember the products' fingerprints once their feeds went out."""
+        if self.fingerprints is None:
+            return
+        if any(s.status == SubmissionStatus.ERROR for s in submissions):
+            self.fingerprints.discard()
+        else:
+            self.fingerprints.promote()
 
     @property
     def skipped_count(self) -> int:
@@ -243,7 +288,13 @@ class FeedBuild:
             source = _changed_messages(
                 marketplace,
                 kind,
-                _batches(self.client, marketplace, kind, self.product_ids),
+                _batches(
+                    self.client,
+                    marketplace,
+                    kind,
+                    self.product_ids,
+                    self.fingerprints,
+                ),
                 self.problems,
             )
         built: list[BuiltMessage] = []
@@ -266,7 +317,7 @@ class FeedBuild:
                 yield document, in_document
 
 
-def _batches(client, marketplace, kind, product_ids) -> Iterator[Batch]:
+def _batches(client, marketplace, kind, product_ids, fingerprints) -> Iterator[Batch]:
     schema_provider = (
         SchemaProvider(client, marketplace) if kind == FeedKind.LISTINGS else None
     )
@@ -279,16 +330,20 @@ def _batches(client, marketplace, kind, product_ids) -> Iterator[Batch]:
         product_ids=product_ids,
         schema_provider=schema_provider,
         gate=gate,
+        fingerprints=fingerprints,
     )
 
 
 class _ProblemRecorder:
     """Replaces the recorded reasons for what a build left out."""
 
-    def __init__(self, marketplace, kind, product_ids):
+    def __init__(self, marketplace, kind, product_ids, *, per_product=False):
         self.marketplace = marketplace
         self.kind = kind
         self.count = 0
+        self.per_product = per_product
+        if per_product:
+            return  # replaced product by product, as each is rebuilt
         existing = AmazonListingProblem.objects.filter(
             marketplace=marketplace, kind=kind
         )
@@ -297,6 +352,12 @@ class _ProblemRecorder:
         existing.delete()
 
     def record(self, batch: Batch) -> None:
+        if self.per_product and batch.product_ids:
+            AmazonListingProblem.objects.filter(
+                marketplace=self.marketplace,
+                kind=self.kind,
+                product_id__in=batch.product_ids,
+            ).delete()
         if not batch.skipped:
             return
         self.count += len(batch.skipped)

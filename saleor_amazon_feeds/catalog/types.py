@@ -47,6 +47,11 @@ class Skipped:
 class Batch:
     messages: list[BuiltMessage] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    # Every product of the page, built or left out.
+    product_ids: list[int] = field(default_factory=list)
+    # Products with an offer the listing gate refused: that depends on what
+    # Amazon has, not only on the product's rows (see ``fingerprints``).
+    gate_refused: set[int] = field(default_factory=set)
 
 
 # Given (amazon product type), return its schema for local validation, or None

@@ -8,7 +8,7 @@ of message objects.
 
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO
 
 from . import json_encoding
@@ -69,8 +69,9 @@ class FeedDocumentWriter:
             raise OverflowError(f"A feed document holds {self.max_messages} messages.")
         message_id = len(self.correlation) + 1
         # Serialise before recording, so a bad message leaves the document intact.
-        text = json_encoding.dumps_bytes(message.as_dict(message_id))
-        self._fh.write(b"," + text if message_id > 1 else text)
+        body = message_bytes(message)
+        head = b'{"messageId":%d,' % message_id
+        self._fh.write((b"," + head if message_id > 1 else head) + body[1:])
         self.correlation[message_id] = (message.sku, str(message.kind))
         return message_id
 
@@ -78,6 +79,22 @@ class FeedDocumentWriter:
         if not self._closed:
             self._fh.write(b"]}")
             self._closed = True
+
+
+def message_bytes(message: FeedMessage) -> bytes:
+    """``{"sku": ..., **payload}`` as JSON: a document's message without its
+    messageId, which the writer puts first."""
+    if message.encoded is not None:
+        return message.encoded
+    return json_encoding.dumps_bytes({"sku": message.sku, **message.payload})
+
+
+def encoded(message: FeedMessage) -> FeedMessage:
+    """The message with its bytes kept: hashed and written without a second
+    serialisation."""
+    if message.encoded is not None:
+        return message
+    return replace(message, encoded=message_bytes(message))
 
 
 def iter_feed_documents(

@@ -38,6 +38,9 @@ class FeedMessage:
     kind: MessageKind
     # Everything after messageId and sku, in Amazon's key order.
     payload: Mapping[str, Any] = field(default_factory=dict)
+    # The JSON of sku and payload as written into a document (see
+    # ``feed_writer.encoded``): serialised once, hashed and written as is.
+    encoded: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def operation_type(self) -> str:

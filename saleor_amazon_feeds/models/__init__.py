@@ -12,6 +12,7 @@ from .feeds import (
     AmazonListingLookup,
     AmazonListingProblem,
     AmazonListingState,
+    AmazonProductFingerprint,
     AmazonProductTypeDefinition,
 )
 from .mappings import AmazonFieldMapping, AmazonShippingMapping
@@ -30,6 +31,7 @@ __all__ = [
     "AmazonListingLookup",
     "AmazonListingProblem",
     "AmazonListingState",
+    "AmazonProductFingerprint",
     "AmazonProductTypeDefinition",
     "AmazonFieldMapping",
     "AmazonMarketplace",

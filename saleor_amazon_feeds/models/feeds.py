@@ -240,3 +240,33 @@ class AmazonProductTypeDefinition(models.Model):
                 name="amazon_feeds_product_type_definition_unique",
             )
         ]
+
+
+class AmazonProductFingerprint(models.Model):
+    """What a product's messages were last built from, per marketplace and kinds.
+
+    ``fingerprint`` is a digest computed in SQL over every row the product's
+    messages depend on (``catalog.fingerprints``); a later automatic build
+    skips the product while it is unchanged. A build writes ``pending`` with
+    its ``pending_run`` and promotes it only once its feeds went out, so a
+    failed submission never leaves a product marked as sent.
+    """
+
+    marketplace = models.ForeignKey(
+        AmazonMarketplace, related_name="product_fingerprints", on_delete=models.CASCADE
+    )
+    # The feed kinds of the build, sorted and joined with "+".
+    kinds = models.CharField(max_length=64)
+    product_id = models.IntegerField()
+    fingerprint = models.CharField(max_length=32, blank=True, default="")
+    pending = models.CharField(max_length=32, blank=True, default="")
+    pending_run = models.UUIDField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ("pk",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["marketplace", "kinds", "product_id"],
+                name="amazon_feeds_product_fingerprint_unique",
+            )
+        ]

@@ -1,13 +1,17 @@
 import gc
 import tracemalloc
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
+from saleor_amazon_feeds.listings import json_encoding
 from saleor_amazon_feeds.listings.feed_writer import (
     MAX_MESSAGES_PER_FEED,
     FeedDocumentWriter,
+    encoded,
     iter_feed_documents,
+    message_bytes,
 )
 from saleor_amazon_feeds.listings.messages import (
     FeedMessage,
@@ -172,3 +176,30 @@ def test_real_limit_streams_in_bounded_memory(feed_validator):
     # document's size; streaming needs the buffer, its copy and the id map.
     assert largest > 25_000 * 300
     assert peak < 2 * largest + 6_000_000, (peak, largest)
+
+
+def test_messages_serialised_once_are_written_as_the_others():
+    messages = list(_mixed_messages(8))
+    kept = [encoded(m) for m in messages]
+    pairs = zip(kept, messages, strict=True)
+    assert all(k.encoded == message_bytes(m) for k, m in pairs)
+    assert kept == messages  # the bytes are a cache, not part of the message
+    plain = list(iter_feed_documents(messages, seller_id="A1SELLER"))
+    once = list(iter_feed_documents(kept, seller_id="A1SELLER"))
+    assert [d.content for d in once] == [d.content for d in plain]
+    document = parse_feed(once[0].content)
+    assert [m["messageId"] for m in document["messages"]] == list(range(1, 9))
+    for written, message in zip(document["messages"], messages, strict=False):
+        assert written == parse_feed(
+            json_encoding.dumps_bytes(message.as_dict(written["messageId"]))
+        )
+
+
+def test_kept_bytes_are_what_is_written():
+    message = encoded(delete_message("SKU-1"))
+    # Bytes kept by the builder are trusted: the writer does not serialise again.
+    marked = replace(message, encoded=b'{"sku":"SKU-1","operationType":"DELETE"}')
+    (document,) = iter_feed_documents([marked], seller_id="A1SELLER")
+    assert parse_feed(document.content)["messages"] == [
+        {"messageId": 1, "sku": "SKU-1", "operationType": "DELETE"}
+    ]

@@ -1,0 +1,332 @@
+"""Skipping unchanged products (catalog.fingerprints) against real Saleor data.
+
+Every input kind a message is built from, changed through Saleor's models,
+makes the product (or, for the marketplace's side, every product) be built
+again; an unchanged catalog builds nothing.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from saleor.attribute.models import AssignedVariantAttributeValue, AttributeValue
+from saleor.product.models import (
+    ProductChannelListing,
+    ProductMedia,
+    ProductVariant,
+    ProductVariantChannelListing,
+)
+from saleor.warehouse.models import Allocation, Stock
+
+from saleor_amazon_feeds.catalog.builder import iter_batches
+from saleor_amazon_feeds.catalog.fingerprints import Fingerprints
+from saleor_amazon_feeds.catalog.types import FeedKind
+from saleor_amazon_feeds.models import (
+    AmazonFieldMapping,
+    AmazonListingState,
+    AmazonProductFingerprint,
+)
+from saleor_amazon_feeds.models.feeds import ListingStatus
+from tests.fixtures.catalog import accept_listings, set_options
+
+pytestmark = pytest.mark.django_db
+
+ALL = [FeedKind.LISTINGS, FeedKind.INVENTORY, FeedKind.PRICES]
+
+
+def run(marketplace, kinds=ALL, *, skip=True, promote=True, **kwargs):
+    """Product ids built by one incremental build, and its messages."""
+    fingerprints = Fingerprints(marketplace, skip_unchanged=skip)
+    built, messages = set(), []
+    for batch in iter_batches(marketplace, kinds, fingerprints=fingerprints, **kwargs):
+        built.update(batch.product_ids)
+        messages += batch.messages
+    if promote:
+        fingerprints.promote()
+    else:
+        fingerprints.discard()
+    return built, messages
+
+
+@pytest.fixture
+def shop(make_marketplace, channel_USD, warehouses, category, catalog_factory):
+    marketplace = make_marketplace(channel_USD, warehouses[:2], handling_time=2)
+    set_options(category, productType="SHIRT")
+    AmazonFieldMapping.objects.create(
+        marketplace=marketplace,
+        amazon_attribute="item_name",
+        sources=["product.name"],
+    )
+    products = catalog_factory(3)
+    # Amazon has the listings: offers built alone pass the listing gate.
+    accept_listings(marketplace, ProductVariant.objects.filter(product__in=products))
+    built, messages = run(marketplace)
+    assert built == {p.pk for p in products}
+    assert messages
+    return marketplace, products
+
+
+def test_unchanged_catalog_builds_nothing(shop):
+    marketplace, products = shop
+    assert run(marketplace) == (set(), [])
+    # Per kind, as the submission builds them: each has its own prints.
+    for kind in ALL:
+        built, _ = run(marketplace, [kind])
+        assert built == {p.pk for p in products}
+        assert run(marketplace, [kind]) == (set(), [])
+
+
+def _first_variant(product):
+    return product.variants.order_by("pk").first()
+
+
+def change_price(product):
+    ProductVariantChannelListing.objects.filter(variant=_first_variant(product)).update(
+        price_amount=Decimal("21.50")
+    )
+
+
+def change_prior_price(product):
+    ProductVariantChannelListing.objects.filter(variant=_first_variant(product)).update(
+        prior_price_amount=Decimal("30.00")
+    )
+
+
+def change_stock(product):
+    stock = Stock.objects.filter(product_variant=_first_variant(product)).first()
+    stock.quantity += 1
+    stock.save(update_fields=["quantity"])
+
+
+def change_allocation(product):
+    allocation = Allocation.objects.filter(
+        stock__product_variant=_first_variant(product)
+    ).first()
+    allocation.quantity_allocated += 1
+    allocation.save(update_fields=["quantity_allocated"])
+
+
+def change_sku(product):
+    variant = _first_variant(product)
+    variant.sku = f"{variant.sku}-new"
+    variant.save(update_fields=["sku"])
+
+
+def change_product_name(product):
+    product.name = "Renamed shirt"
+    product.save(update_fields=["name"])
+
+
+def change_product_attribute_value(product):
+    value = AttributeValue.objects.filter(
+        productvalueassignment__product=product
+    ).first()
+    # A value of this product only, so the others stay as they were.
+    value.pk = None
+    value.slug = f"{value.slug}-{product.pk}"
+    value.name = "Another maker"
+    value.save()
+    assignment = product.attributevalues.first()
+    assignment.value = value
+    assignment.save(update_fields=["value"])
+
+
+def change_variant_attribute_value(product):
+    row = AssignedVariantAttributeValue.objects.filter(
+        assignment__variant=_first_variant(product)
+    ).first()
+    value = AttributeValue.objects.get(pk=row.value_id)
+    value.pk = None
+    value.slug = f"{value.slug}-{product.pk}"
+    value.name = "Ultraviolet"
+    value.save()
+    row.value = value
+    row.save(update_fields=["value"])
+
+
+def add_media(product):
+    ProductMedia.objects.create(
+        product=product, external_url="https://cdn.example.com/extra.jpg"
+    )
+
+
+def remove_media(product):
+    ProductMedia.objects.filter(product=product).delete()
+
+
+def change_product_options(product):
+    set_options(product, productType="TSHIRT")
+
+
+def unpublish(product):
+    ProductChannelListing.objects.filter(product=product).update(is_published=False)
+
+
+def add_variant(product):
+    ProductVariant.objects.create(product=product, sku=f"extra-{product.pk}")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        change_price,
+        change_prior_price,
+        change_stock,
+        change_allocation,
+        change_sku,
+        change_product_name,
+        change_product_attribute_value,
+        change_variant_attribute_value,
+        add_media,
+        remove_media,
+        change_product_options,
+        unpublish,
+        add_variant,
+    ],
+)
+def test_a_changed_product_is_built_again(shop, change):
+    marketplace, products = shop
+    changed = products[1]
+    change(changed)
+    built, _ = run(marketplace)
+    assert built == {changed.pk}
+    assert run(marketplace) == (set(), [])
+
+
+def test_a_changed_value_rebuilds_every_product_assigning_it(shop):
+    marketplace, products = shop
+    # The maker value is shared by the catalog: renaming it changes them all.
+    value = AttributeValue.objects.filter(
+        productvalueassignment__product=products[0]
+    ).first()
+    value.name = "Acme Industries"
+    value.save(update_fields=["name"])
+    built, _ = run(marketplace)
+    assert built == {p.pk for p in products}
+
+
+def _change_category(marketplace, products):
+    category = products[0].category
+    set_options(category, productType="TSHIRT")
+
+
+def _change_mapping(marketplace, products):
+    AmazonFieldMapping.objects.create(
+        marketplace=marketplace, amazon_attribute="brand", sources=["attribute:maker"]
+    )
+
+
+def _change_buffer(marketplace, products):
+    marketplace.stock_buffer = 2
+    marketplace.save(update_fields=["stock_buffer"])
+
+
+def _change_handling_time(marketplace, products):
+    marketplace.handling_time = 5
+    marketplace.save(update_fields=["handling_time"])
+
+
+def _change_warehouses(marketplace, products):
+    marketplace.warehouses.set(marketplace.warehouses.all()[:1])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _change_category,
+        _change_mapping,
+        _change_buffer,
+        _change_handling_time,
+        _change_warehouses,
+    ],
+)
+def test_a_change_for_every_product_rebuilds_them_all(shop, change):
+    marketplace, products = shop
+    change(marketplace, products)
+    built, _ = run(marketplace)
+    assert built == {p.pk for p in products}
+    assert run(marketplace) == (set(), [])
+
+
+def test_rebuilt_messages_carry_the_change(shop):
+    marketplace, products = shop
+    _change_buffer(marketplace, products)
+    _, messages = run(marketplace)
+    messages = [m for m in messages if m.feed_kind == FeedKind.INVENTORY]
+    assert len(messages) == 6
+    quantities = {
+        m.message.payload["patches"][0]["value"][0]["quantity"] for m in messages
+    }
+    # 10 in stock, 3 allocated, buffer 2 in the first warehouse; 50 in the other.
+    assert quantities == {55}
+
+
+def test_a_product_becoming_available_is_built_again(shop):
+    marketplace, products = shop
+    later = timezone.now() + timezone.timedelta(hours=1)
+    ProductChannelListing.objects.filter(product=products[0]).update(
+        available_for_purchase_at=later
+    )
+    built, messages = run(marketplace)
+    assert built == {products[0].pk}
+    assert not messages
+    # Left out for a reason its rows tell: not built again while they stay.
+    assert run(marketplace)[0] == set()
+    # The hour has passed: the same rows now make a sellable product.
+    ProductChannelListing.objects.filter(product=products[0]).update(
+        available_for_purchase_at=timezone.now() - timezone.timedelta(seconds=1)
+    )
+    assert run(marketplace)[0] == {products[0].pk}
+
+
+def test_an_offer_the_gate_refused_is_built_every_time(shop):
+    marketplace, products = shop
+    # Amazon no longer has the listings of the first product.
+    AmazonListingState.objects.filter(product_id=products[0].pk).delete()
+    assert run(marketplace, [FeedKind.PRICES])[0] == {p.pk for p in products}
+    assert run(marketplace, [FeedKind.PRICES])[0] == {products[0].pk}
+    accept_listings(marketplace, products[0].variants.all())
+    built, messages = run(marketplace, [FeedKind.PRICES])
+    assert built == {products[0].pk}
+    assert len(messages) == 2
+    assert run(marketplace, [FeedKind.PRICES])[0] == set()
+
+
+def test_a_rejected_state_makes_the_product_built_again(shop):
+    marketplace, products = shop
+    variant = _first_variant(products[2])
+    AmazonListingState.objects.create(
+        marketplace=marketplace,
+        sku=variant.sku,
+        kind=FeedKind.PRICES,
+        product_id=products[2].pk,
+        variant_id=variant.pk,
+        status=ListingStatus.REJECTED,
+    )
+    assert run(marketplace)[0] == {products[2].pk}
+    assert run(marketplace, [FeedKind.LISTINGS])[0] == {p.pk for p in products}
+
+
+def test_discarded_prints_are_not_taken_as_sent(shop):
+    marketplace, products = shop
+    change_price(products[0])
+    assert run(marketplace, promote=False)[0] == {products[0].pk}
+    # The failed run's build is not remembered: built again.
+    assert run(marketplace)[0] == {products[0].pk}
+    assert not AmazonProductFingerprint.objects.exclude(pending="").exists()
+
+
+def test_full_build_builds_everything_and_records_prints(shop):
+    marketplace, products = shop
+    built, _ = run(marketplace, skip=False)
+    assert built == {p.pk for p in products}
+    assert run(marketplace) == (set(), [])
+
+
+def test_product_ids_narrow_the_build(shop):
+    marketplace, products = shop
+    change_price(products[0])
+    change_price(products[1])
+    built, _ = run(marketplace, product_ids=[products[1].pk, products[2].pk])
+    assert built == {products[1].pk}
+    assert run(marketplace)[0] == {products[0].pk}
