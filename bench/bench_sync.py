@@ -461,6 +461,7 @@ def production_sync(
         celery_worker_args,
         current_database_url,
         running,
+        worker_settings_env,
     )
     from tests.fixtures.sandbox import SandboxClient
 
@@ -490,7 +491,7 @@ def production_sync(
     app.amqp._producer_pool = None
     ensure_stock_webhook()
     env = {
-        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
+        **worker_settings_env(),
         "DATABASE_URL": current_database_url(),
         "CELERY_BROKER_URL": broker,
         "AMAZON_FEEDS_REDIS_URL": conf.redis_url(),

@@ -16,7 +16,7 @@ What updated_at does not show: renaming an attribute value
 (``attributeValueUpdate``) bumps no product, and media mutations only call
 ``product_updated``; the plugin's ``attribute_value_updated`` and
 ``product_updated`` hooks record those, and a crash in that window is the one
-loss this pass cannot see (documented in docs/reliability-faults.md).
+loss this pass cannot see (documented in docs/reliability.md).
 """
 
 from datetime import timedelta

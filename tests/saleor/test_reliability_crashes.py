@@ -41,6 +41,7 @@ from tests.fixtures.processes import (
     current_database_url,
     start,
 )
+from tests.fixtures.reliability import record_counts
 from tests.fixtures.sandbox import SANDBOX_TIME_SCALE
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -57,6 +58,12 @@ def _broker_url() -> str:
 
 
 def _env(sandbox_server, database_url: str, crash_at: str = "") -> dict[str, str]:
+    return _env_without_count(sandbox_server, database_url, crash_at)
+
+
+def _env_without_count(
+    sandbox_server, database_url: str, crash_at: str = ""
+) -> dict[str, str]:
     return {
         "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
         "DATABASE_URL": database_url,
@@ -106,6 +113,44 @@ def broker(restarted_worker, settings, amazon_sandbox_settings):
     app.conf.update(previous)
     app._pool = None
     app.amqp._producer_pool = None
+
+
+CRASHED_AT: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _count_crash_points(request, monkeypatch):
+    """The crash points each passing test killed a process at, for the table
+    of docs/reliability.md (scripts/reliability_table.py)."""
+    points: list[str] = []
+
+    def env(sandbox_server, database_url, crash_at=""):
+        if crash_at:
+            points.append(crash_at)
+        return _env_without_count(sandbox_server, database_url, crash_at)
+
+    monkeypatch.setitem(globals(), "_env", env)
+    failed = request.session.testsfailed
+    yield
+    if request.session.testsfailed == failed:
+        CRASHED_AT.extend(points)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_crash_counts():
+    yield
+    if CRASHED_AT:
+        record_counts(
+            "crashes",
+            {
+                "crash_points": len(set(CRASHED_AT)),
+                "points": sorted(set(CRASHED_AT)),
+                "processes_killed": len(CRASHED_AT),
+                # Each test asserts these, so a passing run counted 0.
+                "sent_or_created_twice": 0,
+                "lost": 0,
+            },
+        )
 
 
 def crash(sandbox_server, database_url, point, task, **kwargs):
@@ -435,3 +480,84 @@ def test_shipment_confirmation_crash_after_amazon_answered_confirms_once(
     assert confirmation.fulfillment_id == fulfillment.pk
     assert confirmation.tracking_number == "00340434161094042557"
     assert len(sandbox.shipments()) == 1
+
+
+def test_urgent_patch_crash_after_amazon_answered_sends_zero_once(
+    broker, database_url, sandbox_server, sandbox, sync_marketplace, listable_product
+):
+    from saleor.warehouse.models import Stock
+
+    from saleor_amazon_feeds.sync.tasks import reconcile_task, urgent_patch_task
+
+    variant = listable_product.variants.get()
+    queue_listing(listable_product)
+    recover_and_settle(sync_marketplace, sandbox, variant.sku, broker)
+    assert _quantity(sandbox, variant.sku) > 0
+
+    # Sold out in Saleor; the armed worker PATCHes Amazon to 0 and dies
+    # before recording that Amazon now holds 0.
+    Stock.objects.filter(product_variant=variant).update(quantity=0)
+    crash(
+        sandbox_server,
+        database_url,
+        "urgent.after_patch",
+        urgent_patch_task,
+        marketplace_pk=sync_marketplace.pk,
+        variant_id=variant.pk,
+        product_id=listable_product.pk,
+        sku=variant.sku,
+    )
+    patches = [r for r in sandbox.requests("patchListingsItem") if r["status"] == 200]
+    assert len(patches) == 1
+    assert _quantity(sandbox, variant.sku) == 0
+
+    # After the restart the reconciliation sees Saleor's 0 against the last
+    # recorded quantity and settles it with an inventory feed: the same value,
+    # never a second PATCH and never the old quantity.
+    reconcile_task.delay()
+    recover_and_settle(sync_marketplace, sandbox, variant.sku, broker)
+    assert _quantity(sandbox, variant.sku) == 0
+    assert [r for r in sandbox.requests("patchListingsItem") if r["status"] == 200] == (
+        patches
+    )
+
+
+def test_order_import_crash_between_batches_creates_each_order_once(
+    broker, database_url, sandbox_server, sandbox, de_shop
+):
+    from saleor.order.models import Order
+
+    from saleor_amazon_feeds.models import AmazonImportedOrder
+    from saleor_amazon_feeds.orders.tasks import import_orders_scheduled_task
+    from tests.fixtures.orders import wait_for_amazon
+
+    wait_for_amazon()
+    crash(
+        sandbox_server,
+        database_url,
+        "orders.after_batch",
+        import_orders_scheduled_task,
+    )
+    # The batch committed (orders and records together), the cursor did not
+    # move: the next import reads the same orders again.
+    committed = Order.objects.count()
+    assert committed == AmazonImportedOrder.objects.filter(status="IMPORTED").count()
+    assert committed > 0
+
+    import_orders_scheduled_task.delay()
+    deadline = time.monotonic() + 90
+    while AmazonImportedOrder.objects.filter(status="IMPORTED").count() < 4:
+        assert time.monotonic() < deadline, broker.tail()
+        time.sleep(0.5)
+    assert Order.objects.count() == 4
+    for record in AmazonImportedOrder.objects.filter(status="IMPORTED"):
+        assert (
+            Order.objects.filter(external_reference=record.amazon_order_id).count() == 1
+        )
+    assert de_shop.stock("TSHIRT-BLUE-M").quantity_allocated == 21
+
+
+def _quantity(sandbox, sku) -> int | None:
+    listing = listed(sandbox, sku) or {}
+    availability = (listing.get("attributes") or {}).get("fulfillment_availability")
+    return availability[0].get("quantity") if availability else None

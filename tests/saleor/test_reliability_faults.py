@@ -29,6 +29,7 @@ from saleor_amazon_feeds.sync.outbox import Change, record_variants
 from saleor_amazon_feeds.sync.status import sync_statuses
 from saleor_amazon_feeds.sync.tasks import drain_outbox_task
 from tests.fixtures.feeds import wait_for_submissions
+from tests.fixtures.reliability import record_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,45 @@ def retry_after_backoff(marketplace):
     assert status.next_submission_at > status.updated_at
     wait_past(status.next_submission_at)
     return drain_marketplace(marketplace)
+
+
+# Switches that only tune another (which calls, which status, the RNG).
+_TUNING = {"server_error_operations", "drop_operations", "server_error_status", "seed"}
+INJECTED: Counter = Counter()
+PASSED: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _count_faults(request, sandbox, monkeypatch):
+    """Count the fault switches each passing test turned on, for the table of
+    docs/reliability.md (scripts/reliability_table.py)."""
+    used: set[str] = set()
+    original = sandbox.set_faults
+
+    def set_faults(**switches):
+        used.update(k for k, v in switches.items() if v and k not in _TUNING)
+        return original(**switches)
+
+    monkeypatch.setattr(sandbox, "set_faults", set_faults)
+    failed = request.session.testsfailed
+    yield
+    if request.session.testsfailed == failed:
+        INJECTED.update(used)
+        PASSED.append(request.node.name)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_fault_counts():
+    yield
+    if PASSED:
+        record_counts(
+            "faults",
+            {
+                "fault_kinds_injected": len(INJECTED),
+                "switches": sorted(INJECTED),
+                "tests_passed": len(PASSED),
+            },
+        )
 
 
 @pytest.fixture(autouse=True)
