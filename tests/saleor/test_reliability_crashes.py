@@ -175,8 +175,14 @@ def crash(sandbox_server, database_url, point, task, **kwargs):
 def expire_drain_lock(marketplace) -> None:
     """The dead worker's drain lock: Redis lets it expire (10 minutes in
     production); the test fast-forwards that expiry, nothing else."""
-    key = f"{PREFIX}:sync:lock:drain:{marketplace.pk}"
-    redis.Redis.from_url(conf.redis_url()).pexpire(key, 1)
+    client = redis.Redis.from_url(conf.redis_url())
+    # Its submission lock (catalog/locks.py) the same way: both expire after
+    # 10 minutes when their holder died.
+    for key in (
+        f"{PREFIX}:sync:lock:drain:{marketplace.pk}",
+        f"{PREFIX}:submit:lock:{marketplace.pk}",
+    ):
+        client.pexpire(key, 1)
 
 
 def listed(sandbox, sku):
