@@ -20,11 +20,7 @@ from django.db import connection
 from bench import production, report
 from saleor_amazon_feeds import heap
 from saleor_amazon_feeds.listings.schema_validation import ProductTypeSchema
-from saleor_amazon_feeds.models import (
-    AmazonFieldMapping,
-)
 from sample_shop.apparel import ShirtCatalog
-from tests.fixtures.catalog import set_options
 
 pytestmark = pytest.mark.django_db
 
@@ -258,24 +254,3 @@ def csv_export(export_info: dict) -> int:
         return temporary_file.tell()
     finally:
         temporary_file.close()
-
-
-@pytest.fixture
-def bench_marketplace(make_marketplace, channel_USD, warehouses, category):
-    marketplace = make_marketplace(channel_USD, warehouses[:2], handling_time=2)
-    set_options(category, productType="SHIRT")
-    for attribute, sources in {
-        "item_name": ["product.name"],
-        "product_description": ["product.description"],
-        "bullet_point": ["product.description_bullets"],
-        "brand": ["attribute:maker"],
-        "color": ["attribute:colour"],
-        "size": ["attribute:garment-size"],
-        "externally_assigned_product_identifier": ["gtin:ean"],
-        "main_product_image_locator": ["product.media"],
-        "item_weight": ["variant.weight", "product.weight"],
-    }.items():
-        AmazonFieldMapping.objects.create(
-            marketplace=marketplace, amazon_attribute=attribute, sources=sources
-        )
-    return marketplace

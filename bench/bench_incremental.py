@@ -30,9 +30,7 @@ from saleor_amazon_feeds.catalog.builder import (
 from saleor_amazon_feeds.catalog.fingerprints import Fingerprints
 from saleor_amazon_feeds.catalog.types import FeedKind
 from saleor_amazon_feeds.listings.feed_writer import iter_feed_documents
-from saleor_amazon_feeds.models import AmazonFieldMapping
 from sample_shop.apparel import ShirtCatalog
-from tests.fixtures.catalog import set_options
 
 pytestmark = pytest.mark.django_db
 
@@ -135,31 +133,10 @@ def explain_fingerprints(marketplace) -> None:
         print("\n--- fingerprints\n" + "\n".join(r[0] for r in cursor.fetchall()))
 
 
-@pytest.fixture
-def incremental_marketplace(make_marketplace, channel_USD, warehouses, category):
-    marketplace = make_marketplace(channel_USD, warehouses[:2], handling_time=2)
-    set_options(category, productType="SHIRT")
-    for attribute, sources in {
-        "item_name": ["product.name"],
-        "product_description": ["product.description"],
-        "bullet_point": ["product.description_bullets"],
-        "brand": ["attribute:maker"],
-        "color": ["attribute:colour"],
-        "size": ["attribute:garment-size"],
-        "externally_assigned_product_identifier": ["gtin:ean"],
-        "main_product_image_locator": ["product.media"],
-        "item_weight": ["variant.weight", "product.weight"],
-    }.items():
-        AmazonFieldMapping.objects.create(
-            marketplace=marketplace, amazon_attribute=attribute, sources=sources
-        )
-    return marketplace
-
-
 def test_incremental_builds(
-    incremental_marketplace, sample_apparel, category, channel_USD, warehouses
+    bench_marketplace, sample_apparel, category, channel_USD, warehouses
 ):
-    marketplace = incremental_marketplace
+    marketplace = bench_marketplace
     generator = ShirtCatalog(
         sample_apparel,
         category,

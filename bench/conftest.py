@@ -1,6 +1,11 @@
-"""Prints the figures at the end of the run and writes bench-results/."""
+"""Prints the figures at the end of the run and writes bench-results/; the
+marketplace every feed-build figure measures."""
+
+import pytest
 
 from bench import report
+from saleor_amazon_feeds.models import AmazonFieldMapping
+from tests.fixtures.catalog import set_options
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -10,3 +15,24 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
     if path:
         terminalreporter.write_line(f"written: {path} and {path.with_suffix('.png')}")
+
+
+@pytest.fixture
+def bench_marketplace(make_marketplace, channel_USD, warehouses, category):
+    marketplace = make_marketplace(channel_USD, warehouses[:2], handling_time=2)
+    set_options(category, productType="SHIRT")
+    for attribute, sources in {
+        "item_name": ["product.name"],
+        "product_description": ["product.description"],
+        "bullet_point": ["product.description_bullets"],
+        "brand": ["attribute:maker"],
+        "color": ["attribute:colour"],
+        "size": ["attribute:garment-size"],
+        "externally_assigned_product_identifier": ["gtin:ean"],
+        "main_product_image_locator": ["product.media"],
+        "item_weight": ["variant.weight", "product.weight"],
+    }.items():
+        AmazonFieldMapping.objects.create(
+            marketplace=marketplace, amazon_attribute=attribute, sources=sources
+        )
+    return marketplace
