@@ -110,3 +110,15 @@ def feed_stuck_after() -> timedelta:
     """
     seconds = float(_get("AMAZON_FEEDS_FEED_STUCK_SECONDS", 4 * 3600))
     return timedelta(seconds=seconds) / time_scale()
+
+
+def import_job_stale_after() -> timedelta:
+    """How long a running order import job may show no sign of life (a page
+    fetched, a batch committed) before it counts as interrupted.
+
+    A worker killed mid-import leaves its job "running" forever: nothing else
+    would ever finish it. Paging waits for searchOrders' slow rate (one call
+    per three minutes once its burst is spent), so this is several such waits.
+    """
+    seconds = float(_get("AMAZON_FEEDS_IMPORT_JOB_STALE_SECONDS", 1800))
+    return timedelta(seconds=seconds) / time_scale()

@@ -16,6 +16,7 @@ Key layout (``prefix`` defaults to ``amazon_feeds``)::
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import uuid
@@ -28,6 +29,7 @@ from ..constants import DEFAULT_REDIS_URL
 from .errors import AmazonError, parse_rate_limit
 from .rates import (
     APPLICATION_RATES,
+    ARRIVAL_JITTER_SECONDS,
     DEFAULT_RATES,
     FALLBACK_RATE,
     FEED_QUOTAS,
@@ -54,12 +56,26 @@ local burst = tonumber(ARGV[2])
 local scale = tonumber(ARGV[3])
 local max_wait = tonumber(ARGV[4])
 local consume = ARGV[5] == '1'
+local jitter = tonumber(ARGV[7])
 rate = rate * scale
 if ARGV[6] == '1' then
   -- What Amazon reports is the rate really applied, in wall-clock seconds:
   -- time_scale only speeds up the published table, never an observed rate.
   local learned = redis.call('GET', KEYS[2])
   if learned then rate = tonumber(learned) end
+end
+-- Shaped so that arrivals up to `jitter` seconds late still fit Amazon's
+-- bucket (see shaped_bucket in Python, which this mirrors).
+if jitter > 0 then
+  local headroom = math.ceil(rate * jitter - 1e-9)
+  if burst - headroom >= 1 then
+    burst = burst - headroom
+  elseif burst >= 2 then
+    rate = math.min(rate, (burst - 1) / jitter)
+    burst = 1
+  else
+    rate = 1 / (1 / rate + jitter)
+  end
 end
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(state[1])
@@ -121,6 +137,29 @@ end
 return tostring(now)
 """
 
+
+def shaped_bucket(rate: float, burst: int, jitter: float) -> tuple[float, int]:
+    """The (rate, burst) the limiter grants tokens by, so that requests
+    reaching Amazon up to ``jitter`` seconds after their token was taken never
+    exceed Amazon's bucket of ``rate`` per second and ``burst``.
+
+    Grants in any span L are at most ``b + r * L``; their arrivals fall in a
+    span L + jitter, which Amazon allows ``burst + rate * L``. Keeping
+    ``ceil(rate * jitter)`` tokens of the burst as headroom satisfies that
+    at the full rate; where the burst is too small for it, the rate drops
+    instead. The Lua script applies the same rule to the rate it reads
+    (configured, scaled or learned from Amazon).
+    """
+    if jitter <= 0:
+        return rate, burst
+    headroom = math.ceil(rate * jitter - 1e-9)
+    if burst - headroom >= 1:
+        return rate, burst - headroom
+    if burst >= 2:
+        return min(rate, (burst - 1) / jitter), 1
+    return 1 / (1 / rate + jitter), 1
+
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 
 
@@ -139,7 +178,9 @@ class RateLimiter:
     ``time_scale`` multiplies every rate and divides every window, so tests and
     benchmarks run the real logic faster (``time_scale=60``: a minute per
     second). ``rates`` overrides entries of :data:`DEFAULT_RATES` and always
-    wins over rates learned from Amazon's headers.
+    wins over rates learned from Amazon's headers. Every bucket is shaped for
+    ``arrival_jitter`` (:func:`shaped_bucket`); 0 models Amazon's bucket
+    exactly.
     """
 
     def __init__(
@@ -152,6 +193,7 @@ class RateLimiter:
         rates: Mapping[str, Rate] | None = None,
         feed_quotas: Mapping[str, Quota] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        arrival_jitter: float = ARRIVAL_JITTER_SECONDS,
     ) -> None:
         if time_scale <= 0:
             raise ValueError("time_scale must be positive")
@@ -162,6 +204,9 @@ class RateLimiter:
         self._overrides = dict(rates or {})
         self._feed_quotas = {**FEED_QUOTAS, **(feed_quotas or {})}
         self._sleep = sleep
+        if arrival_jitter < 0:
+            raise ValueError("arrival_jitter must not be negative")
+        self.arrival_jitter = float(arrival_jitter)
         self._bucket = self.redis.register_script(_BUCKET_LUA)
         self._window = self.redis.register_script(_WINDOW_LUA)
         self._restamp = self.redis.register_script(_RESTAMP_LUA)
@@ -195,7 +240,8 @@ class RateLimiter:
         )
 
     def effective_rate(self, seller_id: str, operation: str) -> Rate:
-        """The rate the bucket applies now, in wall-clock seconds.
+        """Amazon's bucket as the limiter knows it now, in wall-clock seconds
+        (tokens are granted by its :func:`shaped_bucket`).
 
         An override or the published default times ``time_scale``, unless
         Amazon reported another rate (never scaled: it is what Amazon applies).
@@ -225,6 +271,7 @@ class RateLimiter:
                 repr(float(max_wait)),
                 "1" if consume else "0",
                 "0" if operation in self._overrides else "1",
+                repr(float(self.arrival_jitter)),
             ],
         )
         return bool(int(granted)), float(wait), float(now)

@@ -82,3 +82,12 @@ FEED_QUOTAS: dict[str, Quota] = {JSON_LISTINGS_FEED: Quota(5, 300.0)}
 
 # Operations without a published plan get this conservative bucket.
 FALLBACK_RATE = Rate(1, 1)
+
+# A request reaches Amazon some time after its token was taken (the thread
+# wakes late, the connection is slow), while the next one may go straight
+# through: Amazon then sees two requests closer together than the bucket
+# allowed and answers 429. The limiter shapes its bucket so that requests
+# arriving up to this many wall-clock seconds late still fit Amazon's
+# (``ratelimit.shaped_bucket``). In production it costs one token of burst;
+# under a test's time scale it also slows the fastest operations.
+ARRIVAL_JITTER_SECONDS = 0.1

@@ -57,7 +57,11 @@ def import_marketplace(
     marketplace: AmazonMarketplace, job: AmazonOrderImportJob | None = None
 ) -> Outcome:
     """Import every order Amazon changed since the marketplace's cursor."""
-    orders, upper = fetch_orders(marketplace, window_start(marketplace))
+    orders, upper = fetch_orders(
+        marketplace,
+        window_start(marketplace),
+        on_page=None if job is None else lambda: jobs.heartbeat(job),
+    )
     outcome = Outcome(found=len(orders))
     if job is not None:
         jobs.add_progress(job, Outcome(found=len(orders)))

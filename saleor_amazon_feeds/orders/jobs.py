@@ -15,6 +15,7 @@ from enum import StrEnum
 from django.db import transaction
 from django.utils import timezone
 
+from .. import conf
 from ..amazon.errors import AmazonError
 from ..models import AmazonMarketplace, AmazonOrderImportJob
 from ..saleor_compat import JobStatus
@@ -23,6 +24,10 @@ from ..saleor_compat import JobStatus
 # a window of thousands of pending orders cannot bloat the row.
 MAX_DETAILS = 200
 COUNTERS = ("imported", "updated", "skipped", "held")
+INTERRUPTED = (
+    "Interrupted: the worker running this import stopped. The orders it had "
+    "not reached are imported by the next run."
+)
 
 
 @dataclass
@@ -75,6 +80,30 @@ def mark_running(job: AmazonOrderImportJob) -> None:
     now = timezone.now()
     AmazonOrderImportJob.objects.filter(pk=job.pk).update(
         started_at=now, updated_at=now
+    )
+
+
+def heartbeat(job: AmazonOrderImportJob) -> None:
+    """The job is alive (a page fetched): keeps the sweeper off it."""
+    AmazonOrderImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now())
+
+
+def sweep_interrupted() -> int:
+    """Fail running jobs that showed no sign of life for
+    ``conf.import_job_stale_after``: their worker died, and nothing else would
+    ever finish them. No order is lost by it: the cursor moves only after a
+    whole window, so the next run reads the same orders again. A job whose
+    worker was merely slow records its real end when it finishes."""
+    now = timezone.now()
+    return AmazonOrderImportJob.objects.filter(
+        status=JobStatus.PENDING,
+        started_at__isnull=False,
+        updated_at__lt=now - conf.import_job_stale_after(),
+    ).update(
+        status=JobStatus.FAILED,
+        errors=[{"marketplaceId": "", "message": INTERRUPTED}],
+        finished_at=now,
+        updated_at=now,
     )
 
 

@@ -10,6 +10,7 @@ reads the same window again, which the no-duplicate guarantee of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -47,9 +48,12 @@ def window_start(marketplace: AmazonMarketplace) -> datetime:
 
 
 def fetch_orders(
-    marketplace: AmazonMarketplace, since: datetime
+    marketplace: AmazonMarketplace,
+    since: datetime,
+    on_page: Callable[[], None] | None = None,
 ) -> tuple[list[dict[str, Any]], datetime | None]:
-    """Every order changed since ``since``, and the window's upper bound."""
+    """Every order changed since ``since``, and the window's upper bound;
+    ``on_page`` is called after each page (the job's heartbeat)."""
     client = client_for(marketplace.account)
     orders: list[dict[str, Any]] = []
     token = None
@@ -65,6 +69,8 @@ def fetch_orders(
             orders.extend(page.get("orders") or [])
             upper = page.get("lastUpdatedBefore") or upper
             token = (page.get("pagination") or {}).get("nextToken")
+            if on_page is not None:
+                on_page()
             if not token:
                 break
     finally:

@@ -14,6 +14,7 @@ from ..models.accounts import MarketplaceStatus
 from ..models.orders import JobTrigger, ShipmentStatus
 from ..saleor_compat import JobStatus, allow_writer, celery_app
 from .importer import run_job
+from .jobs import sweep_interrupted
 from .shipments import RetryLater, confirm_fulfillment, unrecorded_fulfillments
 
 log = get_task_logger(__name__)
@@ -44,7 +45,11 @@ def import_orders_task(job_id: int) -> None:
 @celery_app.task
 @allow_writer()
 def import_orders_scheduled_task() -> None:
-    """Beat: one automatic job over marketplaces with automatic import on."""
+    """Beat: one automatic job over marketplaces with automatic import on
+    (first failing the jobs a dead worker left running)."""
+    swept = sweep_interrupted()
+    if swept:
+        log.warning("Marked %s interrupted Amazon order import job(s) failed", swept)
     marketplaces = list(
         AmazonMarketplace.objects.filter(
             auto_import_orders=True, status=MarketplaceStatus.CONFIGURED

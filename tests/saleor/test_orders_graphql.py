@@ -548,3 +548,59 @@ def test_shipping_zones_for_mappings_need_only_manage_orders(plugin_world, calle
     zone.channels.clear()
     status, body = caller("staff", {"MANAGE_ORDERS"}).post(SHIPPING_ZONES, variables)
     assert body["data"]["amazonShippingZones"] == []
+
+
+def test_a_job_whose_worker_died_is_failed_as_interrupted_and_its_orders_come_next_run(
+    orders_client, de_shop, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from saleor_amazon_feeds import conf
+    from saleor_amazon_feeds.models import AmazonOrderImportJob
+    from saleor_amazon_feeds.orders.jobs import INTERRUPTED
+    from saleor_amazon_feeds.orders.tasks import (
+        import_orders_scheduled_task,
+        start_import_job,
+    )
+
+    settings.AMAZON_FEEDS_IMPORT_JOB_STALE_SECONDS = 600
+    wait_for_amazon()
+    # The sandbox's time scale shortens the wait like every other one.
+    stale = conf.import_job_stale_after()
+    long_ago = timezone.now() - stale - timedelta(seconds=1)
+    # A worker took this job and died: started, no sign of life since.
+    dead = start_import_job([de_shop.marketplace], run=False)
+    # This one's worker is alive (it fetched a page a moment ago).
+    alive = start_import_job([de_shop.marketplace], run=False)
+    # Never started (waiting in the queue): not the sweeper's business.
+    queued = start_import_job([de_shop.marketplace], run=False)
+    AmazonOrderImportJob.objects.filter(pk=dead.pk).update(
+        started_at=long_ago, updated_at=long_ago
+    )
+    AmazonOrderImportJob.objects.filter(pk=alive.pk).update(
+        started_at=long_ago, updated_at=timezone.now() - stale / 2
+    )
+    AmazonOrderImportJob.objects.filter(pk=queued.pk).update(updated_at=long_ago)
+
+    # Beat's next import run sweeps first, then imports everything.
+    import_orders_scheduled_task()
+
+    def shown(job):
+        return gql_data(
+            orders_client,
+            ORDER_IMPORT,
+            {"id": to_global_id("AmazonOrderImport", job.pk)},
+        )["amazonOrderImport"]
+
+    failed = shown(dead)
+    assert failed["status"] == "FAILED"
+    assert failed["errors"] == [{"marketplaceId": "", "message": INTERRUPTED}]
+    assert failed["finishedAt"]
+    assert shown(alive)["status"] == "RUNNING"
+    assert shown(queued)["status"] == "PENDING"
+    # Nothing the dead worker left is lost: the run after it imported them.
+    newest = AmazonOrderImportJob.objects.order_by("-pk").first()
+    assert shown(newest)["status"] == "SUCCESS"
+    assert Order.objects.filter(external_reference=DE_SINGLE).count() == 1

@@ -551,3 +551,27 @@ def test_partially_shipped_order_reserves_only_what_is_left_to_ship(
     assert [f.tracking_number for f in order.fulfillments.all()] == ["SC-77"]
     assert allocated(order) == [("TSHIRT-RED-L", "acme-de", 2)]
     assert order.total_gross_amount == Decimal("62.22")
+
+
+def test_each_page_of_a_long_window_is_a_sign_of_life_for_the_job(de_shop, sandbox):
+    from saleor_amazon_feeds.orders.paging import fetch_orders, window_start
+
+    orders = []
+    for n in range(130):
+        order = seed_order(DE_SINGLE)
+        order["orderId"] = f"302-8800000-{n:07d}"
+        orders.append(order)
+    assert sandbox.post_orders(orders).status_code == 200
+    wait_for_amazon()
+    pages = []
+
+    found, _ = fetch_orders(
+        de_shop.marketplace,
+        window_start(de_shop.marketplace),
+        on_page=lambda: pages.append(len(sandbox.requests("searchOrders"))),
+    )
+
+    # Amazon's pages hold 100 orders: two pages, two signs of life, each
+    # right after its page arrived.
+    assert len(found) >= 130
+    assert pages == [1, 2]
