@@ -1,7 +1,7 @@
 """What the catalog builder hands to the submission service."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..listings.kinds import FeedKind
 from ..listings.messages import FeedMessage
@@ -27,6 +27,11 @@ class BuiltMessage:
     digest: str
     # Values worth showing the merchant as "last sent" (e.g. quantity, price).
     summary: dict = field(default_factory=dict)
+
+    def sent_record(self) -> "BuiltMessage":
+        """The message without its payload and bytes: what recording a sent
+        message needs (sku, kind, ids, digest, summary)."""
+        return replace(self, message=FeedMessage(self.message.sku, self.message.kind))
 
 
 @dataclass(frozen=True, slots=True)
