@@ -17,7 +17,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import closing
+from contextlib import ExitStack, closing
 from datetime import timedelta
 
 from django.db import transaction
@@ -54,6 +54,7 @@ from ..models import (
 )
 from ..models.accounts import MarketplaceStatus
 from ..models.feeds import OPEN_STATUSES, ListingStatus, SubmissionStatus
+from . import slices
 from .builder import iter_batches
 from .failures import send_again
 from .fingerprints import Fingerprints
@@ -208,16 +209,31 @@ def _submit_kind(
         ]
     build = FeedBuild(client, marketplace, kind, product_ids, skip_unchanged)
     submissions = []
-    with closing(build.documents()) as documents:
-        for document, in_document in documents:
-            submission = _send_document(
-                client, marketplace, kind, trigger, document, in_document, slot_wait
+    try:
+        with closing(build.documents()) as documents:
+            for document, in_document in documents:
+                submission = _send_document(
+                    client, marketplace, kind, trigger, document, in_document, slot_wait
+                )
+                submission.skipped_count = build.skipped_count
+                submission.save(update_fields=["skipped_count"])
+                submissions.append(submission)
+                if submission.status == SubmissionStatus.ERROR:
+                    break
+    except slices.SliceFailed as exc:
+        # Raised before the first document: every slice is built before any
+        # is sent, so nothing of this build reached Amazon.
+        submissions.append(
+            AmazonFeedSubmission.objects.create(
+                marketplace=marketplace,
+                kind=kind,
+                trigger=trigger,
+                status=SubmissionStatus.ERROR,
+                error=f"The feed was not sent: {exc}",
+                skipped_count=build.skipped_count,
+                finished_at=timezone.now(),
             )
-            submission.skipped_count = build.skipped_count
-            submission.save(update_fields=["skipped_count"])
-            submissions.append(submission)
-            if submission.status == SubmissionStatus.ERROR:
-                break
+        )
     build.settle(submissions)
     if not submissions:
         submissions.append(
@@ -280,10 +296,17 @@ class FeedBuild:
 
     def documents(self) -> Iterator[tuple[FeedDocument, list[BuiltMessage]]]:
         """Each document with the built messages it holds, in order. Close the
-        generator when stopping early (it restores the collector's settings)."""
+        generator when stopping early (it restores the collector's settings).
+
+        A full build of a large catalog is split among the workers
+        (``slices``); it raises :class:`.slices.SliceFailed` before the first
+        document when a slice could not be built.
+        """
         marketplace, kind = self.marketplace, self.kind
         if kind == FeedKind.DELETIONS:
             source = _deletion_messages(marketplace, self.product_ids)
+        elif slices.wanted(self.product_ids, kind, conf.parallel_build_min_products()):
+            source = self._sliced_messages()
         else:
             source = _changed_messages(
                 marketplace,
@@ -316,6 +339,114 @@ class FeedBuild:
                 )
                 yield document, in_document
 
+    def _sliced_messages(self) -> Iterator[BuiltMessage]:
+        """The messages of every slice, in the one-worker build's order, once
+        all are built; this worker builds slices too while any are free."""
+        assert self.fingerprints is not None
+        # The slices' pending fingerprints are this build's: settle() promotes
+        # or discards them with the rest.
+        build = self.fingerprints.run_id
+        count = slices.plan(
+            self.marketplace,
+            self.kind,
+            build,
+            skip_unchanged=self.fingerprints.skip_unchanged,
+            slice_products=conf.build_slice_products(),
+        )
+        try:
+            _queue_slices(build, count - 1)
+            state = slices.wait(build, lambda: build_slices(build, self.client))
+            self.problems.count += state.skipped
+            yield from slices.read(build)
+        finally:
+            slices.forget(build)
+
+
+def _queue_slices(build: uuid.UUID, helpers: int) -> None:
+    # Imported here: the tasks module imports this one.
+    from .tasks import build_feed_slices_task
+
+    for _ in range(helpers):
+        build_feed_slices_task.delay(str(build))
+
+
+# Messages of a slice per stored chunk: about a page of products.
+SLICE_CHUNK_MESSAGES = 500
+
+
+def build_slices(build: uuid.UUID, client: AmazonClient | None = None) -> int:
+    """Claim and build the build's free slices until none is left (or one
+    fails); returns how many this worker built."""
+    built = 0
+    while (claimed := slices.claim(build)) is not None:
+        if not _build_slice(claimed, client):
+            break
+        built += 1
+    return built
+
+
+def _build_slice(claimed: slices.Claimed, client: AmazonClient | None) -> bool:
+    """Build one slice as the one-worker build builds those products and
+    store its messages; False when it failed (recorded on the slice)."""
+    try:
+        marketplace = AmazonMarketplace.objects.select_related(
+            "account", "channel"
+        ).get(pk=claimed.marketplace_id)
+        with ExitStack() as stack:
+            if client is None:
+                client = stack.enter_context(client_for(marketplace.account))
+            # One transaction: the slice's messages, its problems and pending
+            # fingerprints are stored with its DONE, or not at all.
+            with transaction.atomic(), build_collection():
+                fingerprints = Fingerprints(
+                    marketplace,
+                    skip_unchanged=claimed.skip_unchanged,
+                    run_id=claimed.build,
+                )
+                problems = _ProblemRecorder(
+                    marketplace,
+                    claimed.kind,
+                    None,
+                    per_product=claimed.skip_unchanged,
+                    clear=False,
+                )
+                writer = slices.SliceWriter(claimed)
+                for item in _changed_messages(
+                    marketplace,
+                    claimed.kind,
+                    _batches(
+                        client,
+                        marketplace,
+                        claimed.kind,
+                        claimed.product_ids(),
+                        fingerprints,
+                    ),
+                    problems,
+                ):
+                    writer.add(item)
+                    if len(writer) >= SLICE_CHUNK_MESSAGES:
+                        writer.flush()
+                writer.finish(skipped=problems.count)
+    except slices.Superseded:
+        log.info(
+            "Feed build %s: %s was rebuilt elsewhere",
+            claimed.build,
+            claimed.describe(),
+        )
+        return True
+    except Exception as exc:
+        # Whatever stops a slice (a bad schema, a lost database connection)
+        # must reach the submission waiting for it, as its reason to fail.
+        log.exception("Feed build %s: %s failed", claimed.build, claimed.describe())
+        reason = (
+            exc.merchant_message
+            if isinstance(exc, AmazonError)
+            else f"{type(exc).__name__}: {exc}"
+        )
+        slices.fail(claimed, reason)
+        return False
+    return True
+
 
 def _batches(client, marketplace, kind, product_ids, fingerprints) -> Iterator[Batch]:
     schema_provider = (
@@ -337,13 +468,17 @@ def _batches(client, marketplace, kind, product_ids, fingerprints) -> Iterator[B
 class _ProblemRecorder:
     """Replaces the recorded reasons for what a build left out."""
 
-    def __init__(self, marketplace, kind, product_ids, *, per_product=False):
+    def __init__(
+        self, marketplace, kind, product_ids, *, per_product=False, clear=True
+    ):
         self.marketplace = marketplace
         self.kind = kind
         self.count = 0
         self.per_product = per_product
-        if per_product:
-            return  # replaced product by product, as each is rebuilt
+        if per_product or not clear:
+            # Replaced product by product, as each is rebuilt; or, in a slice,
+            # already cleared by the submission that planned it.
+            return
         existing = AmazonListingProblem.objects.filter(
             marketplace=marketplace, kind=kind
         )
