@@ -353,9 +353,16 @@ class FeedBuild:
             skip_unchanged=self.fingerprints.skip_unchanged,
             slice_products=conf.build_slice_products(),
         )
+        schemas = (
+            SchemaProvider(self.client, self.marketplace)
+            if self.kind == FeedKind.LISTINGS
+            else None
+        )
         try:
             _queue_slices(build, count - 1)
-            state = slices.wait(build, lambda: build_slices(build, self.client))
+            state = slices.wait(
+                build, lambda: build_slices(build, self.client, schemas)
+            )
             self.problems.count += state.skipped
             yield from slices.read(build)
         finally:
@@ -374,59 +381,85 @@ def _queue_slices(build: uuid.UUID, helpers: int) -> None:
 SLICE_CHUNK_MESSAGES = 500
 
 
-def build_slices(build: uuid.UUID, client: AmazonClient | None = None) -> int:
+class _SliceWorker:
+    """What one worker keeps across the slices of a build it builds: the
+    marketplace, one client and the compiled product type schemas (compiling
+    an Amazon-sized schema costs more than building a few products)."""
+
+    def __init__(
+        self,
+        stack: ExitStack,
+        client: AmazonClient | None = None,
+        schemas: SchemaProvider | None = None,
+    ) -> None:
+        self.stack = stack
+        self.client = client
+        self.schemas = schemas
+        self.marketplace: AmazonMarketplace | None = None
+
+    def prepare(self, claimed: slices.Claimed) -> AmazonMarketplace:
+        if self.marketplace is None:
+            self.marketplace = AmazonMarketplace.objects.select_related(
+                "account", "channel"
+            ).get(pk=claimed.marketplace_id)
+        if self.client is None:
+            self.client = self.stack.enter_context(client_for(self.marketplace.account))
+        if self.schemas is None and claimed.kind == FeedKind.LISTINGS:
+            self.schemas = SchemaProvider(self.client, self.marketplace)
+        return self.marketplace
+
+
+def build_slices(
+    build: uuid.UUID,
+    client: AmazonClient | None = None,
+    schemas: SchemaProvider | None = None,
+) -> int:
     """Claim and build the build's free slices until none is left (or one
     fails); returns how many this worker built."""
     built = 0
-    while (claimed := slices.claim(build)) is not None:
-        if not _build_slice(claimed, client):
-            break
-        built += 1
+    with ExitStack() as stack:
+        worker = _SliceWorker(stack, client, schemas)
+        while (claimed := slices.claim(build)) is not None:
+            if not _build_slice(claimed, worker):
+                break
+            built += 1
     return built
 
 
-def _build_slice(claimed: slices.Claimed, client: AmazonClient | None) -> bool:
+def _build_slice(claimed: slices.Claimed, worker: _SliceWorker) -> bool:
     """Build one slice as the one-worker build builds those products and
     store its messages; False when it failed (recorded on the slice)."""
     try:
-        marketplace = AmazonMarketplace.objects.select_related(
-            "account", "channel"
-        ).get(pk=claimed.marketplace_id)
-        with ExitStack() as stack:
-            if client is None:
-                client = stack.enter_context(client_for(marketplace.account))
-            # One transaction: the slice's messages, its problems and pending
-            # fingerprints are stored with its DONE, or not at all.
-            with transaction.atomic(), build_collection():
-                fingerprints = Fingerprints(
-                    marketplace,
-                    skip_unchanged=claimed.skip_unchanged,
-                    run_id=claimed.build,
-                )
-                problems = _ProblemRecorder(
-                    marketplace,
-                    claimed.kind,
-                    None,
-                    per_product=claimed.skip_unchanged,
-                    clear=False,
-                )
-                writer = slices.SliceWriter(claimed)
-                for item in _changed_messages(
-                    marketplace,
-                    claimed.kind,
-                    _batches(
-                        client,
-                        marketplace,
-                        claimed.kind,
-                        claimed.product_ids(),
-                        fingerprints,
-                    ),
-                    problems,
-                ):
-                    writer.add(item)
-                    if len(writer) >= SLICE_CHUNK_MESSAGES:
-                        writer.flush()
-                writer.finish(skipped=problems.count)
+        marketplace = worker.prepare(claimed)
+        # One transaction: the slice's messages, its problems and pending
+        # fingerprints are stored with its DONE, or not at all.
+        with transaction.atomic(), build_collection():
+            fingerprints = Fingerprints(
+                marketplace,
+                skip_unchanged=claimed.skip_unchanged,
+                run_id=claimed.build,
+            )
+            problems = _ProblemRecorder(
+                marketplace,
+                claimed.kind,
+                None,
+                per_product=claimed.skip_unchanged,
+                clear=False,
+            )
+            writer = slices.SliceWriter(claimed)
+            batches = _batches(
+                worker.client,
+                marketplace,
+                claimed.kind,
+                claimed.product_ids(),
+                fingerprints,
+                worker.schemas,
+            )
+            for item in _changed_messages(marketplace, claimed.kind, batches, problems):
+                writer.add(item)
+                if len(writer) >= SLICE_CHUNK_MESSAGES:
+                    writer.flush()
+            writer.finish(skipped=problems.count)
     except slices.Superseded:
         log.info(
             "Feed build %s: %s was rebuilt elsewhere",
@@ -448,10 +481,11 @@ def _build_slice(claimed: slices.Claimed, client: AmazonClient | None) -> bool:
     return True
 
 
-def _batches(client, marketplace, kind, product_ids, fingerprints) -> Iterator[Batch]:
-    schema_provider = (
-        SchemaProvider(client, marketplace) if kind == FeedKind.LISTINGS else None
-    )
+def _batches(
+    client, marketplace, kind, product_ids, fingerprints, schema_provider=None
+) -> Iterator[Batch]:
+    if schema_provider is None and kind == FeedKind.LISTINGS:
+        schema_provider = SchemaProvider(client, marketplace)
     gate = ListingGate(
         marketplace, lookup=amazon_lookup(client, marketplace.marketplace_id)
     )
