@@ -2,7 +2,8 @@
 
 The submission that builds a feed (``submission.FeedBuild``) plans the
 slices, consecutive ranges of product ids, as ``AmazonFeedSlice`` rows and
-queues a task per slice. Any worker, the submission's own included, claims
+queues a helper task; a helper that finds more free slices queues the next,
+so every free worker joins. Any worker, the submission's own included, claims
 the next free slice, builds its messages exactly as the one-worker build does
 (validation, listing gate, messages Amazon already has left out) and stores
 them as ``AmazonFeedSliceChunk`` rows in one transaction with the slice's
@@ -185,6 +186,13 @@ def claim(build: uuid.UUID) -> Claimed | None:
         last_product_id=row.last_product_id,
         claim=token,
     )
+
+
+def any_free(build: uuid.UUID) -> bool:
+    """Whether a slice of the build waits for a worker."""
+    return AmazonFeedSlice.objects.filter(
+        build=build, status=SliceStatus.QUEUED
+    ).exists()
 
 
 class SliceWriter:

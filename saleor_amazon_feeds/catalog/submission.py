@@ -359,7 +359,8 @@ class FeedBuild:
             else None
         )
         try:
-            _queue_slices(build, count - 1)
+            if count > 1:
+                _recruit_helper(build)
             state = slices.wait(
                 build, lambda: build_slices(build, self.client, schemas)
             )
@@ -369,12 +370,20 @@ class FeedBuild:
             slices.forget(build)
 
 
-def _queue_slices(build: uuid.UUID, helpers: int) -> None:
+def _recruit_helper(build: uuid.UUID, *, successor: bool = False) -> None:
+    """Queue one task to help build the slices. A helper that holds a slice
+    while others are still free queues the next one (``build_slices``), so
+    as many workers join as are free, and few tasks are left to find nothing:
+    a task per slice would queue hundreds of those ahead of the next build's
+    helpers."""
     # Imported here: the tasks module imports this one.
     from .tasks import build_feed_slices_task
 
-    for _ in range(helpers):
-        build_feed_slices_task.delay(str(build))
+    if successor and build_feed_slices_task.app.conf.task_always_eager:
+        # Run eagerly, in the caller: no other worker to recruit, and each
+        # successor would only nest inside its predecessor.
+        return
+    build_feed_slices_task.delay(str(build))
 
 
 # Messages of a slice per stored chunk: about a page of products.
@@ -413,13 +422,18 @@ def build_slices(
     build: uuid.UUID,
     client: AmazonClient | None = None,
     schemas: SchemaProvider | None = None,
+    *,
+    recruit: bool = False,
 ) -> int:
     """Claim and build the build's free slices until none is left (or one
-    fails); returns how many this worker built."""
+    fails); returns how many this worker built. ``recruit``: once this worker
+    holds a slice and others are free, queue a task for one more worker."""
     built = 0
     with ExitStack() as stack:
         worker = _SliceWorker(stack, client, schemas)
         while (claimed := slices.claim(build)) is not None:
+            if recruit and built == 0 and slices.any_free(build):
+                _recruit_helper(build, successor=True)
             if not _build_slice(claimed, worker):
                 break
             built += 1

@@ -52,7 +52,7 @@ def build_feed_slices_task(build: str) -> int:
     """Help build a split feed build (``slices``): claim and build its free
     slices. The submission that queued it assembles and sends; nothing here
     is retried, a failed slice fails that submission."""
-    return build_slices(uuid.UUID(build))
+    return build_slices(uuid.UUID(build), recruit=True)
 
 
 @celery_app.task
