@@ -280,8 +280,8 @@ def test_feed_build_workers(
 ):
     """``workers1_s`` / ``workers2_s``: a manual submission of LISTINGS,
     INVENTORY and PRICES (``submit_feeds_task``) sent to one, then two real
-    Celery worker processes of one task at a time each, timed from sending
-    the task until every feed is created at the sandbox: the split build
+    Celery worker processes (prefork, one task at a time each), timed from
+    sending the task until every feed is created at the sandbox: the split build
     (``AMAZON_FEEDS_PARALLEL_BUILD_MIN_PRODUCTS`` 1, default slices), the
     assembly into documents, uploads and createFeed. The catalog is
     committed (the workers read it), so it is built here afresh."""
@@ -366,6 +366,8 @@ def test_feed_build_workers(
                         broker_db=WORKERS_BROKER_DB,
                         workers=workers,
                         worker_concurrency=1,
+                        # As Saleor deploys them (its Dockerfile's default).
+                        worker_pool="prefork",
                         settings_module="tests.worker_settings",
                         env={
                             "AMAZON_FEEDS_TIME_SCALE": str(WORKERS_TIME_SCALE),
@@ -395,7 +397,8 @@ def test_feed_build_workers(
     report.record(
         "feed_build_baselines",
         workers="workersN = a manual submission of LISTINGS, INVENTORY, PRICES "
-        "(submit_feeds_task) on N real Celery worker processes of concurrency 1, "
+        "(submit_feeds_task) on N real Celery worker processes (prefork, "
+        "concurrency 1), "
         "the full build split into slices of AMAZON_FEEDS_BUILD_SLICE_PRODUCTS "
         "products (catalog.slices), from sending the task until every feed is "
         "created at the sandbox (quota scaled away, feeds left unprocessed); best "

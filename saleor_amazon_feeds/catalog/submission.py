@@ -15,6 +15,7 @@ and are retried unchanged.
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, closing
@@ -358,11 +359,26 @@ class FeedBuild:
             if self.kind == FeedKind.LISTINGS
             else None
         )
+        started = time.monotonic()
         try:
             if count > 1:
                 _recruit_helper(build)
-            state = slices.wait(
-                build, lambda: build_slices(build, self.client, schemas)
+            own = 0
+
+            def build_free() -> None:
+                nonlocal own
+                own += build_slices(build, self.client, schemas)
+
+            state = slices.wait(build, build_free)
+            log.info(
+                "Feed build %s (%s, marketplace %s): %d slices built in %.1fs, "
+                "%d by the submission's worker",
+                build,
+                self.kind,
+                self.marketplace.marketplace_id,
+                count,
+                time.monotonic() - started,
+                own,
             )
             self.problems.count += state.skipped
             yield from slices.read(build)
@@ -758,7 +774,10 @@ def _send_document(
     submission.save(
         update_fields=["feed_id", "status", "submitted_at", "next_check_at"]
     )
-    _mark_sent(marketplace, kind, submission, built, now)
+    # The states were written with the upload; only the time they went out is
+    # new (writing them again costs as much as the first time: a 25,000-message
+    # document's summaries are tens of megabytes of JSON).
+    AmazonListingState.objects.filter(last_submission=submission).update(sent_at=now)
     return submission
 
 
