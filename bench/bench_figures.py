@@ -57,7 +57,7 @@ def analyze() -> None:
 
 
 def test_feed_build(
-    bench_marketplace, sample_apparel, category, channel_USD, warehouses
+    bench_marketplace, sample_apparel, category, channel_USD, warehouses, settings
 ):
     """The submission's own build of LISTINGS, INVENTORY and PRICES, local
     schema validation on against an Amazon-sized generated schema, against
@@ -66,6 +66,10 @@ def test_feed_build(
     from saleor.attribute.models import Attribute
 
     from saleor_amazon_feeds.catalog.build import language_tag
+
+    # One worker's build, in this process (the split build among several
+    # workers: test_feed_build_workers).
+    settings.AMAZON_FEEDS_PARALLEL_BUILD_MIN_PRODUCTS = 0
 
     schema_bytes = production.prepare_marketplace(
         bench_marketplace, language_tag(bench_marketplace.marketplace_id)
@@ -255,3 +259,149 @@ def csv_export(export_info: dict) -> int:
         return temporary_file.tell()
     finally:
         temporary_file.close()
+
+
+# -- the same full build split among real Celery workers (catalog.slices) --------
+
+# The sandbox clock for the worker runs: Amazon's feed quota (5 per 5 minutes)
+# shrinks to milliseconds, so a run of any catalog size is never held by it.
+WORKERS_TIME_SCALE = 100_000.0
+WORKERS_BROKER_DB = 11
+
+
+@pytest.mark.django_db(transaction=True)
+def test_feed_build_workers(
+    bench_marketplace,
+    sample_apparel,
+    category,
+    channel_USD,
+    warehouses,
+    django_db_blocker,
+    settings,
+):
+    """``workers1_s`` / ``workers2_s``: a manual submission of LISTINGS,
+    INVENTORY and PRICES (``submit_feeds_task``) sent to one, then two real
+    Celery worker processes (prefork, one task at a time each), timed from
+    sending the task until every feed is created at the sandbox: the split build
+    (``AMAZON_FEEDS_PARALLEL_BUILD_MIN_PRODUCTS`` 1, default slices), the
+    assembly into documents, uploads and createFeed. The catalog is
+    committed (the workers read it), so it is built here afresh."""
+    import redis
+
+    from saleor_amazon_feeds.catalog.build import language_tag
+    from saleor_amazon_feeds.catalog.tasks import submit_feeds_task
+    from saleor_amazon_feeds.models import (
+        AmazonFeedSubmission,
+        AmazonProductFingerprint,
+    )
+    from saleor_amazon_feeds.models.accounts import Environment
+    from saleor_amazon_feeds.sandbox.server import SandboxServer
+    from tests.fixtures import processes
+    from tests.fixtures.sandbox import SandboxClient
+
+    marketplace = bench_marketplace
+    production.prepare_marketplace(
+        marketplace, language_tag(marketplace.marketplace_id)
+    )
+    account = marketplace.account
+    account.environment = Environment.LOCAL_SANDBOX
+    account.save()
+    server = SandboxServer(
+        host="127.0.0.1", port=0, time_scale=WORKERS_TIME_SCALE
+    ).start()
+    sandbox = SandboxClient(server)
+    # Feeds stay IN_PROGRESS: the sandbox (in this process) never spends the
+    # machine's cores processing them while the workers are timed.
+    sandbox.set_faults(stuck_feeds=True)
+    generator = ShirtCatalog(
+        sample_apparel,
+        category,
+        channel_USD,
+        warehouses,
+        slug_prefix="workers-shirt",
+        described=True,
+    )
+    kinds = [k.value for k in production.KINDS]
+    with django_db_blocker.unblock():
+        database_url = processes.current_database_url()
+
+    def run(stack) -> float:
+        # As bench_figures.feed_build: every listing accepted earlier, so the
+        # whole catalog is sent again; no submission or print of earlier runs.
+        production.listed_earlier(marketplace)
+        AmazonFeedSubmission.objects.all().delete()
+        AmazonProductFingerprint.objects.all().delete()
+        settings.AMAZON_FEEDS_RATE_LIMIT_PREFIX = stack.prefix
+        # Helpers of the last run that found nothing to do are not this run's.
+        broker = redis.Redis.from_url(stack.broker_url)
+        while broker.llen("celery"):
+            time.sleep(0.1)
+        time.sleep(1)
+        started = time.perf_counter()
+        task = submit_feeds_task.delay(marketplace.pk, kinds)
+        done = f"submit_feeds_task[{task.id}] succeeded".encode()
+        deadline = time.monotonic() + 1800
+        while not any(done in p.log_path.read_bytes() for p in stack.named("worker")):
+            assert time.monotonic() < deadline, stack.logs()
+            stack.assert_alive()
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        statuses = list(AmazonFeedSubmission.objects.values_list("kind", "status"))
+        assert {kind for kind, _ in statuses} == set(kinds), statuses
+        assert {status for _, status in statuses} == {"IN_QUEUE"}, (
+            statuses,
+            stack.logs(),
+        )
+        return seconds
+
+    try:
+        for size in SIZES:
+            generator.grow_to(size)
+            analyze()
+            figures = {}
+            for workers in (1, 2):
+                with (
+                    processes.stack(
+                        database_url=database_url,
+                        sandbox_url=server.base_url,
+                        broker_db=WORKERS_BROKER_DB,
+                        workers=workers,
+                        worker_concurrency=1,
+                        # As Saleor deploys them (its Dockerfile's default).
+                        worker_pool="prefork",
+                        settings_module="tests.worker_settings",
+                        env={
+                            "AMAZON_FEEDS_TIME_SCALE": str(WORKERS_TIME_SCALE),
+                            "AMAZON_FEEDS_PARALLEL_BUILD_MIN_PRODUCTS": "1",
+                            "PRIVATE_MEDIA_ROOT": str(
+                                processes.ROOT / ".cache" / f"bench-media-{os.getpid()}"
+                            ),
+                        },
+                    ) as stack,
+                    processes.sending_tasks_to(stack.broker_url),
+                ):
+                    # Warm-up, not timed: a run's first build compiles the
+                    # schema and loads code paths in each worker.
+                    run(stack)
+                    figures[f"workers{workers}_runs"] = [run(stack), run(stack)]
+                    figures[f"workers{workers}_s"] = min(
+                        figures[f"workers{workers}_runs"]
+                    )
+                    figures[f"workers{workers}_feeds"] = (
+                        AmazonFeedSubmission.objects.count()
+                    )
+            report.record_size("feed_build", generator.variants, **figures)
+            print(f"\nfeed_build workers {generator.variants}: {figures}")
+    finally:
+        sandbox.close()
+        server.stop()
+    report.record(
+        "feed_build_baselines",
+        workers="workersN = a manual submission of LISTINGS, INVENTORY, PRICES "
+        "(submit_feeds_task) on N real Celery worker processes (prefork, "
+        "concurrency 1), "
+        "the full build split into slices of AMAZON_FEEDS_BUILD_SLICE_PRODUCTS "
+        "products (catalog.slices), from sending the task until every feed is "
+        "created at the sandbox (quota scaled away, feeds left unprocessed); best "
+        "of two runs after a warm-up",
+    )

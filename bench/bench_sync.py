@@ -458,6 +458,7 @@ def production_sync(
     from saleor_amazon_feeds.services.saleor_app import ensure_stock_webhook
     from tests.fixtures.processes import (
         ROOT,
+        celery_beat_args,
         celery_worker_args,
         current_database_url,
         running,
@@ -501,12 +502,7 @@ def production_sync(
         "PRIVATE_MEDIA_ROOT": str(media),
     }
     beat_schedule = Path(ROOT / ".cache" / f"latency-beat-{os.getpid()}")
-    beat = [
-        *celery_worker_args()[:5],
-        "beat",
-        f"--schedule={beat_schedule}",
-        "--loglevel=INFO",
-    ]
+    beat = celery_beat_args(beat_schedule)
     staff_user.user_permissions.add(permission_manage_products)
     http = httpx.Client(
         base_url=live_server.url,

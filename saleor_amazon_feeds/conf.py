@@ -67,6 +67,23 @@ def max_feed_messages() -> int:
     return int(_get("AMAZON_FEEDS_MAX_FEED_MESSAGES", 25_000))
 
 
+def parallel_build_min_products() -> int:
+    """Products from which a full feed build is split into slices that several
+    Celery workers build at once (``catalog.slices``); 0 never splits.
+
+    Below it one worker builds faster than the slices' round trip through the
+    database costs.
+    """
+    return int(_get("AMAZON_FEEDS_PARALLEL_BUILD_MIN_PRODUCTS", 5000))
+
+
+def build_slice_products() -> int:
+    """Products per slice of a split build: small enough that a few slices
+    per worker even out uneven workers, large enough that claiming one is
+    cheap next to building it."""
+    return max(int(_get("AMAZON_FEEDS_BUILD_SLICE_PRODUCTS", 500)), 1)
+
+
 def dashboard_origins() -> str:
     """Raw ``AMAZON_FEEDS_DASHBOARD_ORIGINS``: who may frame the dashboard pages.
 

@@ -6,7 +6,11 @@ them with the worker. Their beat entries are in ``schedule``.
 
 from celery.signals import worker_process_init, worker_ready
 
-from .catalog.tasks import poll_feed_submissions_task, submit_feeds_task
+from .catalog.tasks import (
+    build_feed_slices_task,
+    poll_feed_submissions_task,
+    submit_feeds_task,
+)
 from .heap import freeze_heap
 from .orders.tasks import (
     confirm_shipment_task,
@@ -33,6 +37,7 @@ def freeze_worker_heap(**kwargs) -> None:
 
 
 __all__ = [
+    "build_feed_slices_task",
     "confirm_shipment_task",
     "freeze_worker_heap",
     "drain_outbox_task",

@@ -124,10 +124,17 @@ class Fingerprints:
     fingerprints, so that later automatic runs can skip.
     """
 
-    def __init__(self, marketplace: AmazonMarketplace, *, skip_unchanged: bool):
+    def __init__(
+        self,
+        marketplace: AmazonMarketplace,
+        *,
+        skip_unchanged: bool,
+        run_id: uuid.UUID | None = None,
+    ):
         self.marketplace = marketplace
         self.skip_unchanged = skip_unchanged
-        self.run_id = uuid.uuid4()
+        # The slices of a split build share their build's run (``slices``).
+        self.run_id = run_id or uuid.uuid4()
         self.key = ""
         self.kinds = ""
         self._sql = ""

@@ -15,9 +15,10 @@ and are retried unchanged.
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import closing
+from contextlib import ExitStack, closing
 from datetime import timedelta
 
 from django.db import transaction
@@ -54,6 +55,7 @@ from ..models import (
 )
 from ..models.accounts import MarketplaceStatus
 from ..models.feeds import OPEN_STATUSES, ListingStatus, SubmissionStatus
+from . import slices
 from .builder import iter_batches
 from .failures import send_again
 from .fingerprints import Fingerprints
@@ -208,16 +210,31 @@ def _submit_kind(
         ]
     build = FeedBuild(client, marketplace, kind, product_ids, skip_unchanged)
     submissions = []
-    with closing(build.documents()) as documents:
-        for document, in_document in documents:
-            submission = _send_document(
-                client, marketplace, kind, trigger, document, in_document, slot_wait
+    try:
+        with closing(build.documents()) as documents:
+            for document, in_document in documents:
+                submission = _send_document(
+                    client, marketplace, kind, trigger, document, in_document, slot_wait
+                )
+                submission.skipped_count = build.skipped_count
+                submission.save(update_fields=["skipped_count"])
+                submissions.append(submission)
+                if submission.status == SubmissionStatus.ERROR:
+                    break
+    except slices.SliceFailed as exc:
+        # Raised before the first document: every slice is built before any
+        # is sent, so nothing of this build reached Amazon.
+        submissions.append(
+            AmazonFeedSubmission.objects.create(
+                marketplace=marketplace,
+                kind=kind,
+                trigger=trigger,
+                status=SubmissionStatus.ERROR,
+                error=f"The feed was not sent: {exc}",
+                skipped_count=build.skipped_count,
+                finished_at=timezone.now(),
             )
-            submission.skipped_count = build.skipped_count
-            submission.save(update_fields=["skipped_count"])
-            submissions.append(submission)
-            if submission.status == SubmissionStatus.ERROR:
-                break
+        )
     build.settle(submissions)
     if not submissions:
         submissions.append(
@@ -280,10 +297,17 @@ class FeedBuild:
 
     def documents(self) -> Iterator[tuple[FeedDocument, list[BuiltMessage]]]:
         """Each document with the built messages it holds, in order. Close the
-        generator when stopping early (it restores the collector's settings)."""
+        generator when stopping early (it restores the collector's settings).
+
+        A full build of a large catalog is split among the workers
+        (``slices``); it raises :class:`.slices.SliceFailed` before the first
+        document when a slice could not be built.
+        """
         marketplace, kind = self.marketplace, self.kind
         if kind == FeedKind.DELETIONS:
             source = _deletion_messages(marketplace, self.product_ids)
+        elif slices.wanted(self.product_ids, kind, conf.parallel_build_min_products()):
+            source = self._sliced_messages()
         else:
             source = _changed_messages(
                 marketplace,
@@ -320,11 +344,182 @@ class FeedBuild:
                 )
                 yield document, in_document
 
+    def _sliced_messages(self) -> Iterator[BuiltMessage]:
+        """The messages of every slice, in the one-worker build's order, once
+        all are built; this worker builds slices too while any are free."""
+        assert self.fingerprints is not None
+        # The slices' pending fingerprints are this build's: settle() promotes
+        # or discards them with the rest.
+        build = self.fingerprints.run_id
+        count = slices.plan(
+            self.marketplace,
+            self.kind,
+            build,
+            skip_unchanged=self.fingerprints.skip_unchanged,
+            slice_products=conf.build_slice_products(),
+        )
+        schemas = (
+            SchemaProvider(self.client, self.marketplace)
+            if self.kind == FeedKind.LISTINGS
+            else None
+        )
+        started = time.monotonic()
+        try:
+            if count > 1:
+                _recruit_helper(build)
+            own = 0
 
-def _batches(client, marketplace, kind, product_ids, fingerprints) -> Iterator[Batch]:
-    schema_provider = (
-        SchemaProvider(client, marketplace) if kind == FeedKind.LISTINGS else None
-    )
+            def build_free() -> None:
+                nonlocal own
+                own += build_slices(build, self.client, schemas)
+
+            state = slices.wait(build, build_free)
+            log.info(
+                "Feed build %s (%s, marketplace %s): %d slices built in %.1fs, "
+                "%d by the submission's worker",
+                build,
+                self.kind,
+                self.marketplace.marketplace_id,
+                count,
+                time.monotonic() - started,
+                own,
+            )
+            self.problems.count += state.skipped
+            yield from slices.read(build)
+        finally:
+            slices.forget(build)
+
+
+def _recruit_helper(build: uuid.UUID, *, successor: bool = False) -> None:
+    """Queue one task to help build the slices. A helper that holds a slice
+    while others are still free queues the next one (``build_slices``), so
+    as many workers join as are free, and few tasks are left to find nothing:
+    a task per slice would queue hundreds of those ahead of the next build's
+    helpers."""
+    # Imported here: the tasks module imports this one.
+    from .tasks import build_feed_slices_task
+
+    if successor and build_feed_slices_task.app.conf.task_always_eager:
+        # Run eagerly, in the caller: no other worker to recruit, and each
+        # successor would only nest inside its predecessor.
+        return
+    build_feed_slices_task.delay(str(build))
+
+
+# Messages of a slice per stored chunk: about a page of products.
+SLICE_CHUNK_MESSAGES = 500
+
+
+class _SliceWorker:
+    """What one worker keeps across the slices of a build it builds: the
+    marketplace, one client and the compiled product type schemas (compiling
+    an Amazon-sized schema costs more than building a few products)."""
+
+    def __init__(
+        self,
+        stack: ExitStack,
+        client: AmazonClient | None = None,
+        schemas: SchemaProvider | None = None,
+    ) -> None:
+        self.stack = stack
+        self.client = client
+        self.schemas = schemas
+        self.marketplace: AmazonMarketplace | None = None
+
+    def prepare(self, claimed: slices.Claimed) -> AmazonMarketplace:
+        if self.marketplace is None:
+            self.marketplace = AmazonMarketplace.objects.select_related(
+                "account", "channel"
+            ).get(pk=claimed.marketplace_id)
+        if self.client is None:
+            self.client = self.stack.enter_context(client_for(self.marketplace.account))
+        if self.schemas is None and claimed.kind == FeedKind.LISTINGS:
+            self.schemas = SchemaProvider(self.client, self.marketplace)
+        return self.marketplace
+
+
+def build_slices(
+    build: uuid.UUID,
+    client: AmazonClient | None = None,
+    schemas: SchemaProvider | None = None,
+    *,
+    recruit: bool = False,
+) -> int:
+    """Claim and build the build's free slices until none is left (or one
+    fails); returns how many this worker built. ``recruit``: once this worker
+    holds a slice and others are free, queue a task for one more worker."""
+    built = 0
+    with ExitStack() as stack:
+        worker = _SliceWorker(stack, client, schemas)
+        while (claimed := slices.claim(build)) is not None:
+            if recruit and built == 0 and slices.any_free(build):
+                _recruit_helper(build, successor=True)
+            if not _build_slice(claimed, worker):
+                break
+            built += 1
+    return built
+
+
+def _build_slice(claimed: slices.Claimed, worker: _SliceWorker) -> bool:
+    """Build one slice as the one-worker build builds those products and
+    store its messages; False when it failed (recorded on the slice)."""
+    try:
+        marketplace = worker.prepare(claimed)
+        # One transaction: the slice's messages, its problems and pending
+        # fingerprints are stored with its DONE, or not at all.
+        with transaction.atomic(), build_collection():
+            fingerprints = Fingerprints(
+                marketplace,
+                skip_unchanged=claimed.skip_unchanged,
+                run_id=claimed.build,
+            )
+            problems = _ProblemRecorder(
+                marketplace,
+                claimed.kind,
+                None,
+                per_product=claimed.skip_unchanged,
+                clear=False,
+            )
+            writer = slices.SliceWriter(claimed)
+            batches = _batches(
+                worker.client,
+                marketplace,
+                claimed.kind,
+                claimed.product_ids(),
+                fingerprints,
+                worker.schemas,
+            )
+            for item in _changed_messages(marketplace, claimed.kind, batches, problems):
+                writer.add(item)
+                if len(writer) >= SLICE_CHUNK_MESSAGES:
+                    writer.flush()
+            writer.finish(skipped=problems.count)
+    except slices.Superseded:
+        log.info(
+            "Feed build %s: %s was rebuilt elsewhere",
+            claimed.build,
+            claimed.describe(),
+        )
+        return True
+    except Exception as exc:
+        # Whatever stops a slice (a bad schema, a lost database connection)
+        # must reach the submission waiting for it, as its reason to fail.
+        log.exception("Feed build %s: %s failed", claimed.build, claimed.describe())
+        reason = (
+            exc.merchant_message
+            if isinstance(exc, AmazonError)
+            else f"{type(exc).__name__}: {exc}"
+        )
+        slices.fail(claimed, reason)
+        return False
+    return True
+
+
+def _batches(
+    client, marketplace, kind, product_ids, fingerprints, schema_provider=None
+) -> Iterator[Batch]:
+    if schema_provider is None and kind == FeedKind.LISTINGS:
+        schema_provider = SchemaProvider(client, marketplace)
     gate = ListingGate(
         marketplace, lookup=amazon_lookup(client, marketplace.marketplace_id)
     )
@@ -341,13 +536,17 @@ def _batches(client, marketplace, kind, product_ids, fingerprints) -> Iterator[B
 class _ProblemRecorder:
     """Replaces the recorded reasons for what a build left out."""
 
-    def __init__(self, marketplace, kind, product_ids, *, per_product=False):
+    def __init__(
+        self, marketplace, kind, product_ids, *, per_product=False, clear=True
+    ):
         self.marketplace = marketplace
         self.kind = kind
         self.count = 0
         self.per_product = per_product
-        if per_product:
-            return  # replaced product by product, as each is rebuilt
+        if per_product or not clear:
+            # Replaced product by product, as each is rebuilt; or, in a slice,
+            # already cleared by the submission that planned it.
+            return
         existing = AmazonListingProblem.objects.filter(
             marketplace=marketplace, kind=kind
         )
@@ -579,7 +778,10 @@ def _send_document(
     submission.save(
         update_fields=["feed_id", "status", "submitted_at", "next_check_at"]
     )
-    _mark_sent(marketplace, kind, submission, built, now)
+    # The states were written with the upload; only the time they went out is
+    # new (writing them again costs as much as the first time: a 25,000-message
+    # document's summaries are tens of megabytes of JSON).
+    AmazonListingState.objects.filter(last_submission=submission).update(sent_at=now)
     return submission
 
 

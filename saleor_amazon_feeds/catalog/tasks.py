@@ -1,5 +1,7 @@
-"""Celery tasks for catalog feeds: submit in the background, poll results
-(beat entries in ``schedule``)."""
+"""Celery tasks for catalog feeds: submit in the background, build slices of
+a split build, poll results (beat entries in ``schedule``)."""
+
+import uuid
 
 from celery.utils.log import get_task_logger
 
@@ -8,6 +10,7 @@ from ..listings.kinds import FeedTrigger
 from ..models import AmazonMarketplace
 from ..saleor_compat import allow_writer, celery_app
 from .submission import (
+    build_slices,
     poll_open_submissions,
     recover_uploaded_submissions,
     submit_feeds,
@@ -41,6 +44,15 @@ def submit_feeds_task(
         len(submissions),
         marketplace.marketplace_id,
     )
+
+
+@celery_app.task
+@allow_writer()
+def build_feed_slices_task(build: str) -> int:
+    """Help build a split feed build (``slices``): claim and build its free
+    slices. The submission that queued it assembles and sends; nothing here
+    is retried, a failed slice fails that submission."""
+    return build_slices(uuid.UUID(build), recruit=True)
 
 
 @celery_app.task

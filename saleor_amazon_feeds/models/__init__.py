@@ -8,6 +8,8 @@ enums they store are defined once in the pure packages (``choices``).
 from .accounts import AmazonAccount, AmazonMarketplace
 from .feeds import (
     AmazonFeedIssue,
+    AmazonFeedSlice,
+    AmazonFeedSliceChunk,
     AmazonFeedSubmission,
     AmazonListingLookup,
     AmazonListingProblem,
@@ -27,6 +29,8 @@ from .sync import AmazonSyncChange, AmazonSyncStatus
 __all__ = [
     "AmazonAccount",
     "AmazonFeedIssue",
+    "AmazonFeedSlice",
+    "AmazonFeedSliceChunk",
     "AmazonFeedSubmission",
     "AmazonListingLookup",
     "AmazonListingProblem",

@@ -270,3 +270,71 @@ class AmazonProductFingerprint(models.Model):
                 name="amazon_feeds_product_fingerprint_unique",
             )
         ]
+
+
+class SliceStatus(models.TextChoices):
+    QUEUED = "QUEUED"
+    BUILDING = "BUILDING"
+    DONE = "DONE"
+    FAILED = "FAILED"
+
+
+class AmazonFeedSlice(models.Model):
+    """A range of product ids of one sliced feed build (``catalog.slices``).
+
+    Slices of one build share ``build`` (also the fingerprints' run id); a
+    worker claims one (``claim``, ``claimed_at``), builds it and stores its
+    messages as ``AmazonFeedSliceChunk`` rows; the submission that planned
+    the build assembles them into documents and deletes both.
+    """
+
+    build = models.UUIDField(db_index=True)
+    marketplace = models.ForeignKey(
+        AmazonMarketplace, related_name="feed_slices", on_delete=models.CASCADE
+    )
+    kind = models.CharField(max_length=16, choices=FEED_KIND_CHOICES)
+    skip_unchanged = models.BooleanField(default=False)
+    index = models.PositiveIntegerField()
+    # Products with after_product_id < id <= last_product_id; no last: all after.
+    after_product_id = models.BigIntegerField()
+    last_product_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=SliceStatus.choices, default=SliceStatus.QUEUED
+    )
+    claim = models.UUIDField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=255, blank=True, default="")
+    message_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ("build", "index")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["build", "index"], name="amazon_feeds_feed_slice_unique"
+            )
+        ]
+
+
+class AmazonFeedSliceChunk(models.Model):
+    """The built messages of part of a slice, in build order.
+
+    Keyed by the build and the slice's index, with no foreign key: a worker
+    still writing a slice the submission has given up on must neither block
+    the slices' deletion nor leave rows behind (``catalog.slices.forget``).
+    """
+
+    build = models.UUIDField()
+    index = models.PositiveIntegerField()
+    seq = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ("build", "index", "seq")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["build", "index", "seq"],
+                name="amazon_feeds_feed_slice_chunk_unique",
+            )
+        ]
