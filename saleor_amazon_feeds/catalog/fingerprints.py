@@ -64,7 +64,8 @@ from ..models import (
 from ..models.feeds import ListingStatus
 from ..saleor_compat import build_absolute_uri
 from .build import Run
-from .loader import LoadOptions, Table
+from .loader import LoadOptions
+from .tables import Table
 from .types import Batch, FeedKind
 
 # Products per fingerprint query: large enough that a no-op run is a few
