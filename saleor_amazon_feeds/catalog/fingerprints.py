@@ -35,24 +35,7 @@ from typing import Any
 import orjson
 from django.db import connections, router
 from django.db.models import F
-from saleor.attribute.models import (
-    AssignedProductAttributeValue,
-    AssignedVariantAttribute,
-    AssignedVariantAttributeValue,
-    Attribute,
-    AttributeValue,
-    AttributeVariant,
-)
-from saleor.product.models import (
-    Category,
-    Product,
-    ProductChannelListing,
-    ProductMedia,
-    ProductType,
-    ProductVariant,
-    ProductVariantChannelListing,
-)
-from saleor.warehouse.models import Allocation, Stock
+from saleor.product.models import Product
 
 from .. import __version__
 from ..models import (
@@ -65,7 +48,7 @@ from ..models.feeds import ListingStatus
 from ..saleor_compat import build_absolute_uri
 from .build import Run
 from .loader import LoadOptions
-from .tables import Table
+from .tables import Table, catalog_tables
 from .types import Batch, FeedKind
 
 # Products per fingerprint query: large enough that a no-op run is a few
@@ -131,7 +114,8 @@ class Fingerprints:
         self.run_id = uuid.uuid4()
         self.key = ""
         self.kinds = ""
-        self._sql = ""
+        self._sql: tuple[str, ...] = ()
+        self._ids_sql = ""
         self._params: dict[str, Any] = {}
         self.built = 0
         self.skipped = 0
@@ -142,7 +126,14 @@ class Fingerprints:
         self.key = run_key(self.marketplace, run, options)
         connection = connections[router.db_for_read(Product)]
         self._connection = connection
-        self._sql = _statement(connection.alias, options.content, options.stock)
+        self._sql = tuple(
+            _statement(connection.alias, options.content, options.stock, listed)
+            for listed in (False, True)
+        )
+        p = catalog_tables(connection.alias).p
+        self._ids_sql = (
+            f"SELECT {p.id} FROM {p} WHERE {p.id} > %s ORDER BY {p.id} LIMIT %s"
+        )
         self._params = {
             "key": self.key,
             "now": run.now,
@@ -157,26 +148,42 @@ class Fingerprints:
 
     def chunks(self, product_ids: Iterable[int] | None = None) -> Iterator[Chunk]:
         """Chunks of products in id order; ``product_ids`` narrows them."""
-        wanted = None if product_ids is None else sorted(set(product_ids))
-        after = 0
-        while True:
-            params = {**self._params, "after": after, "limit": CHUNK}
-            if wanted is None:
-                params["ids"] = None
-            else:
-                params["ids"] = "{" + ",".join(map(str, wanted)) + "}"
+        for sql, scope in self._scopes(product_ids):
             with self._connection.cursor() as cursor:
-                cursor.execute(self._sql, params)
+                cursor.execute(sql, {**self._params, **scope})
                 rows = cursor.fetchall()
             if not rows:
-                return
+                continue
             to_build = {pk: fp for pk, fp, build in rows if build}
             self.built += len(to_build)
             self.skipped += len(rows) - len(to_build)
             yield Chunk(to_build, rows[-1][0], len(rows))
-            if len(rows) < CHUNK:
+
+    def _scopes(
+        self, product_ids: Iterable[int] | None
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each chunk's statement and products: slices of the wanted ids, or
+        the catalog as id ranges of CHUNK products, each found when asked for.
+        A range lets the planner estimate every table's rows of the chunk
+        from its statistics (a list of ids it cannot see into)."""
+        in_range, listed = self._sql
+        if product_ids is not None:
+            wanted = sorted(set(product_ids))
+            for start in range(0, len(wanted), CHUNK):
+                ids = wanted[start : start + CHUNK]
+                yield listed, {"ids": "{" + ",".join(map(str, ids)) + "}"}
+            return
+        after = 0
+        while True:
+            with self._connection.cursor() as cursor:
+                cursor.execute(self._ids_sql, [after, CHUNK])
+                ids = [pk for (pk,) in cursor.fetchall()]
+            if not ids:
                 return
-            after = rows[-1][0]
+            yield in_range, {"after": after, "last": ids[-1]}
+            if len(ids) < CHUNK:
+                return
+            after = ids[-1]
 
     def remember(self, batch: Batch, chunk: Chunk) -> None:
         """Keep the prints of a page's products as pending for this run."""
@@ -220,144 +227,208 @@ class Fingerprints:
 
 
 @cache
-def _statement(alias: str, content: bool, stock: bool) -> str:
+def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
+    """The prints of one chunk: its products as an id range, or as the list
+    ``ids`` when ``listed`` (a build narrowed to some products).
+
+    Set-based: each table is read once for the whole chunk and grouped by its
+    owner (value, assignment, stock, variant, product) before the owners are
+    joined, so a chunk costs a few scans of its own rows, not a subquery per
+    product and per variant. ROW(...)::text keeps NULL apart from "" and every
+    field in its place; a nested row's text is the same whether the row or its
+    text is nested, so each level is grouped into text.
+    """
     connection = connections[alias]
+    t = catalog_tables(alias)
+    fp = Table(connection, AmazonProductFingerprint, "fp")
+    st = Table(connection, AmazonListingState, "st")
+    id_type = t.p.db_type("id")
 
-    def table(model: Any, name: str) -> Table:
-        return Table(connection, model, name)
+    def in_chunk(column: str) -> str:
+        if listed:
+            # Through a sub-select, as loader's Table.any: no estimate per id.
+            return f"{column} = ANY((SELECT %(ids)s::{id_type}[])::{id_type}[])"
+        return f"{column} > %(after)s AND {column} <= %(last)s"
 
-    p = table(Product, "p")
-    pt = table(ProductType, "pt")
-    c = table(Category, "c")
-    pl = table(ProductChannelListing, "pl")
-    v = table(ProductVariant, "v")
-    vl = table(ProductVariantChannelListing, "vl")
-    s = table(Stock, "s")
-    al = table(Allocation, "al")
-    a = table(Attribute, "a")
-    av = table(AttributeValue, "av")
-    pa = table(AssignedProductAttributeValue, "pa")
-    va = table(AssignedVariantAttribute, "va")
-    vav = table(AssignedVariantAttributeValue, "vav")
-    at = table(AttributeVariant, "at")
-    m = table(ProductMedia, "m")
-    fp = table(AmazonProductFingerprint, "fp")
-    st = table(AmazonListingState, "st")
-
-    # ROW(...)::text keeps NULL apart from "" and every field in its place.
-    # Every related row is reached by an index lookup from its owner (scalar
-    # subqueries and LATERAL, never a join the planner could turn into a scan
-    # of a whole table): the cost of a chunk follows its rows, not the catalog.
-    def value(value_id: str) -> str:
-        return f"""(
-            SELECT ROW({a.slug}, {a.name}, {a.input_type}, {a.unit}, {av.name},
-                {av.plain_text}, {av.rich_text}, {av.numeric}, {av.boolean},
-                {av.date_time}, {av.file_url})
-            FROM {av}
-            JOIN {a} ON {a.id} = {av.attribute}
-            WHERE {av.id} = {value_id}
+    value = f"""ROW({t.a.slug}, {t.a.name}, {t.a.input_type}, {t.a.unit}, {t.av.name},
+        {t.av.plain_text}, {t.av.rich_text}, {t.av.numeric}, {t.av.boolean},
+        {t.av.date_time}, {t.av.file_url})"""
+    steps = [
+        f"""variants AS MATERIALIZED (
+            SELECT {t.v.id} AS id FROM {t.v} WHERE {in_chunk(t.v.product)}
         )"""
-
-    stock_part = "NULL"
+    ]
+    stock_text = attributes_text = "NULL"
+    joins = []
     if stock:
-        stock_part = f"""(
-            SELECT string_agg(ROW({s.warehouse}, {s.quantity}, (
-                SELECT SUM({al.quantity_allocated}) FROM {al}
-                WHERE {al.stock} = {s.id}
-            ))::text, ',' ORDER BY {s.id})
-            FROM {s}
-            WHERE {s.product_variant} = {v.id}
-              AND {s.warehouse} = ANY(%(warehouses)s)
-        )"""
-    variant_attributes = "NULL"
+        # Allocation rows are the truth (see loader's stock statement).
+        steps += [
+            f"""stocks AS MATERIALIZED (
+                SELECT {t.s.id} AS id, {t.s.product_variant} AS variant,
+                    {t.s.warehouse} AS warehouse, {t.s.quantity} AS quantity
+                FROM {t.s}
+                JOIN variants ON variants.id = {t.s.product_variant}
+                WHERE {t.s.warehouse} = ANY(%(warehouses)s)
+            )""",
+            f"""allocated AS (
+                SELECT {t.al.stock} AS stock, SUM({t.al.quantity_allocated}) AS sum
+                FROM {t.al}
+                JOIN stocks ON stocks.id = {t.al.stock}
+                GROUP BY {t.al.stock}
+            )""",
+            """stock_texts AS (
+                SELECT stocks.variant, string_agg(ROW(stocks.warehouse,
+                    stocks.quantity, allocated.sum)::text, ',' ORDER BY stocks.id
+                ) AS text
+                FROM stocks
+                LEFT JOIN allocated ON allocated.stock = stocks.id
+                GROUP BY stocks.variant
+            )""",
+        ]
+        stock_text = "stock_texts.text"
+        joins.append(f"LEFT JOIN stock_texts ON stock_texts.variant = {t.v.id}")
     product_attributes = media = selection = "NULL"
     if content:
-        variant_attributes = f"""(
-            SELECT string_agg(ROW({va.assignment}, (
-                SELECT string_agg(ROW({vav.sort_order}, {vav.id},
-                    {value(vav.value)})::text, ',' ORDER BY {vav.sort_order},
-                    {vav.id})
-                FROM {vav} WHERE {vav.assignment} = {va.id}
-            ))::text, ',' ORDER BY {va.assignment})
-            FROM {va}
-            WHERE {va.variant} = {v.id}
-        )"""
-        product_attributes = f"""(
-            SELECT string_agg(ROW({pa.sort_order}, {pa.id},
-                {value(pa.value)})::text, ',' ORDER BY {pa.sort_order}, {pa.id})
-            FROM {pa}
-            WHERE {pa.product} = {p.id}
-        )"""
-        media = f"""(
-            SELECT string_agg(ROW({m.id}, {m.image}, {m.external_url}, {m.type},
-                {m.to_remove}, {m.sort_order})::text, ',' ORDER BY {m.sort_order},
-                {m.id})
-            FROM {m}
-            WHERE {m.product} = {p.id}
-        )"""
-        # The attribute order of a variant's values is its product type's
-        # (AttributeVariant.sort_order), part of this product-type-wide part.
-        selection = f"""(
-            SELECT string_agg(ROW({at.id}, {at.sort_order}, {at.variant_selection},
-                {a.slug}, {a.name})::text, ',' ORDER BY {at.sort_order}, {at.id})
-            FROM {at}
-            JOIN {a} ON {a.id} = {at.attribute}
-            WHERE {at.product_type} = {p.product_type}
-        )"""
-    variants = f"""(
-        SELECT string_agg(ROW({v.id}, {v.sku}, {v.name}, {v.external_reference},
-            {v.weight}, {v.metadata}, {v.track_inventory}, {v.sort_order}, (
-                SELECT ROW({vl.price_amount}, {vl.prior_price_amount},
-                    {vl.currency})
-                FROM {vl}
-                WHERE {vl.variant} = {v.id} AND {vl.channel} = %(channel)s
-            ), {stock_part}, {variant_attributes})::text, ','
-            ORDER BY {v.sort_order}, {v.id})
-        FROM {v}
-        WHERE {v.product} = {p.id}
-    )"""
-    listing = table(ProductChannelListing, "listing")
-    id_type = Product._meta.pk.rel_db_type(connection)
-    return f"""
-        WITH ids AS (
-            SELECT {p.id} AS id FROM {p}
-            WHERE {p.id} > %(after)s
-              AND (%(ids)s::{id_type}[] IS NULL OR {p.id} = ANY(%(ids)s::{id_type}[]))
-            ORDER BY {p.id}
-            LIMIT %(limit)s
-        ), chunk AS (
-            -- The prints of the chunk's products only, never of the catalog.
-            SELECT {p.id} AS id, md5(ROW(%(key)s, {p.name}, {p.slug},
-                {p.description}, {p.seo_title}, {p.seo_description},
-                {p.product_type}, {pt.name}, {c.name}, {c.private_metadata},
-                {p.weight}, {p.metadata}, {p.private_metadata},
-                {pl.id}, {pl.is_published}, {pl.published_at} > %(now)s,
-                {pl.available_for_purchase_at} IS NULL,
-                {pl.available_for_purchase_at} > %(now)s,
-                {variants}, {product_attributes}, {media}, {selection})::text
-            ) AS print
-            FROM ids
-            JOIN {p} ON {p.id} = ids.id
-            JOIN {pt} ON {pt.id} = {p.product_type}
-            LEFT JOIN {c} ON {c.id} = {p.category}
-            LEFT JOIN LATERAL (
-                SELECT * FROM {listing}
-                WHERE {listing.product} = {p.id} AND {listing.channel} = %(channel)s
-                OFFSET 0
-            ) pl ON TRUE
+        steps += [
+            f"""assignments AS MATERIALIZED (
+                SELECT {t.va.id} AS id, {t.va.variant} AS variant,
+                    {t.va.assignment} AS assignment
+                FROM {t.va}
+                JOIN variants ON variants.id = {t.va.variant}
+            )""",
+            f"""assignment_texts AS (
+                SELECT {t.vav.assignment} AS assignment, string_agg(ROW(
+                    {t.vav.sort_order}, {t.vav.id}, {value})::text, ','
+                    ORDER BY {t.vav.sort_order}, {t.vav.id}
+                ) AS text
+                FROM {t.vav}
+                JOIN assignments ON assignments.id = {t.vav.assignment}
+                JOIN {t.av} ON {t.av.id} = {t.vav.value}
+                JOIN {t.a} ON {t.a.id} = {t.av.attribute}
+                GROUP BY {t.vav.assignment}
+            )""",
+            """variant_attribute_texts AS (
+                SELECT assignments.variant, string_agg(ROW(assignments.assignment,
+                    assignment_texts.text)::text, ',' ORDER BY assignments.assignment
+                ) AS text
+                FROM assignments
+                LEFT JOIN assignment_texts
+                    ON assignment_texts.assignment = assignments.id
+                GROUP BY assignments.variant
+            )""",
+            f"""product_attribute_texts AS (
+                SELECT {t.pa.product} AS product, string_agg(ROW({t.pa.sort_order},
+                    {t.pa.id}, {value})::text, ',' ORDER BY {t.pa.sort_order},
+                    {t.pa.id}
+                ) AS text
+                FROM {t.pa}
+                JOIN {t.av} ON {t.av.id} = {t.pa.value}
+                JOIN {t.a} ON {t.a.id} = {t.av.attribute}
+                WHERE {in_chunk(t.pa.product)}
+                GROUP BY {t.pa.product}
+            )""",
+            f"""media_texts AS (
+                SELECT {t.m.product} AS product, string_agg(ROW({t.m.id},
+                    {t.m.image}, {t.m.external_url}, {t.m.type}, {t.m.to_remove},
+                    {t.m.sort_order})::text, ',' ORDER BY {t.m.sort_order}, {t.m.id}
+                ) AS text
+                FROM {t.m}
+                WHERE {in_chunk(t.m.product)}
+                GROUP BY {t.m.product}
+            )""",
+            # The attribute order of a variant's values is its product type's
+            # (AttributeVariant.sort_order), part of this product-type-wide part.
+            f"""selection_texts AS (
+                SELECT {t.at.product_type} AS product_type, string_agg(ROW(
+                    {t.at.id}, {t.at.sort_order}, {t.at.variant_selection},
+                    {t.a.slug}, {t.a.name})::text, ','
+                    ORDER BY {t.at.sort_order}, {t.at.id}
+                ) AS text
+                FROM {t.at}
+                JOIN {t.a} ON {t.a.id} = {t.at.attribute}
+                WHERE {t.at.product_type} IN (
+                    SELECT {t.p.product_type} FROM {t.p}
+                    WHERE {in_chunk(t.p.id)}
+                )
+                GROUP BY {t.at.product_type}
+            )""",
+        ]
+        attributes_text = "variant_attribute_texts.text"
+        joins.append(
+            "LEFT JOIN variant_attribute_texts"
+            f" ON variant_attribute_texts.variant = {t.v.id}"
         )
-        SELECT chunk.id, chunk.print,
+        product_attributes = "product_attribute_texts.text"
+        media = "media_texts.text"
+        selection = "selection_texts.text"
+    steps.append(
+        f"""variant_texts AS (
+            SELECT {t.v.product} AS product, string_agg(ROW({t.v.id}, {t.v.sku},
+                {t.v.name}, {t.v.external_reference}, {t.v.weight}, {t.v.metadata},
+                {t.v.track_inventory}, {t.v.sort_order},
+                -- No listing is NULL, not a row of NULLs.
+                CASE WHEN {t.vl.id} IS NOT NULL THEN ROW({t.vl.price_amount},
+                    {t.vl.prior_price_amount}, {t.vl.currency}) END,
+                {stock_text}, {attributes_text})::text, ','
+                ORDER BY {t.v.sort_order}, {t.v.id}
+            ) AS text
+            FROM {t.v}
+            LEFT JOIN {t.vl} ON {t.vl.variant} = {t.v.id}
+                AND {t.vl.channel} = %(channel)s
+            {" ".join(joins)}
+            WHERE {in_chunk(t.v.product)}
+            GROUP BY {t.v.product}
+        )"""
+    )
+    product_joins = ""
+    if content:
+        product_joins = f"""
+            LEFT JOIN product_attribute_texts
+                ON product_attribute_texts.product = {t.p.id}
+            LEFT JOIN media_texts ON media_texts.product = {t.p.id}
+            LEFT JOIN selection_texts
+                ON selection_texts.product_type = {t.p.product_type}"""
+    steps.append(
+        f"""prints AS (
+            SELECT {t.p.id} AS id, md5(ROW(%(key)s, {t.p.name}, {t.p.slug},
+                {t.p.description}, {t.p.seo_title}, {t.p.seo_description},
+                {t.p.product_type}, {t.pt.name}, {t.c.name}, {t.c.private_metadata},
+                {t.p.weight}, {t.p.metadata}, {t.p.private_metadata},
+                {t.pl.id}, {t.pl.is_published}, {t.pl.published_at} > %(now)s,
+                {t.pl.available_for_purchase_at} IS NULL,
+                {t.pl.available_for_purchase_at} > %(now)s,
+                variant_texts.text, {product_attributes}, {media}, {selection}
+            )::text) AS print
+            FROM {t.p}
+            JOIN {t.pt} ON {t.pt.id} = {t.p.product_type}
+            LEFT JOIN {t.c} ON {t.c.id} = {t.p.category}
+            LEFT JOIN {t.pl} ON {t.pl.product} = {t.p.id}
+                AND {t.pl.channel} = %(channel)s
+            LEFT JOIN variant_texts ON variant_texts.product = {t.p.id}
+            {product_joins}
+            WHERE {in_chunk(t.p.id)}
+        )"""
+    )
+    # A REJECTED state of any of the kinds: that feed must be sent again.
+    steps.append(
+        f"""rejected AS (
+            SELECT DISTINCT {st.product_id} AS product FROM {st}
+            WHERE {st.marketplace} = %(marketplace)s
+              AND {st.kind} = ANY(%(kind_list)s)
+              AND {st.status} = %(rejected)s
+              AND {in_chunk(st.product_id)}
+        )"""
+    )
+    return f"""
+        WITH {", ".join(steps)}
+        SELECT prints.id, prints.print,
             NOT %(skip)s
-            OR {fp.fingerprint} IS DISTINCT FROM chunk.print
-            OR EXISTS (
-                SELECT 1 FROM {st}
-                WHERE {st.marketplace} = %(marketplace)s
-                  AND {st.kind} = ANY(%(kind_list)s)
-                  AND {st.product_id} = chunk.id
-                  AND {st.status} = %(rejected)s
-            )
-        FROM chunk
+            OR {fp.fingerprint} IS DISTINCT FROM prints.print
+            OR rejected.product IS NOT NULL
+        FROM prints
         LEFT JOIN {fp} ON {fp.marketplace} = %(marketplace)s
-            AND {fp.kinds} = %(kinds)s AND {fp.product_id} = chunk.id
-        ORDER BY chunk.id
+            AND {fp.kinds} = %(kinds)s AND {fp.product_id} = prints.id
+            AND {in_chunk(fp.product_id)}
+        LEFT JOIN rejected ON rejected.product = prints.id
+        ORDER BY prints.id
     """
