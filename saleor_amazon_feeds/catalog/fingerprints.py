@@ -253,68 +253,55 @@ def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
     value = f"""ROW({t.a.slug}, {t.a.name}, {t.a.input_type}, {t.a.unit}, {t.av.name},
         {t.av.plain_text}, {t.av.rich_text}, {t.av.numeric}, {t.av.boolean},
         {t.av.date_time}, {t.av.file_url})"""
-    steps = [
-        f"""variants AS MATERIALIZED (
-            SELECT {t.v.id} AS id FROM {t.v} WHERE {in_chunk(t.v.product)}
-        )"""
-    ]
+    steps = []
     stock_text = attributes_text = "NULL"
     joins = []
     if stock:
         # Allocation rows are the truth (see loader's stock statement).
-        steps += [
-            f"""stocks AS MATERIALIZED (
-                SELECT {t.s.id} AS id, {t.s.product_variant} AS variant,
-                    {t.s.warehouse} AS warehouse, {t.s.quantity} AS quantity
-                FROM {t.s}
-                JOIN variants ON variants.id = {t.s.product_variant}
-                WHERE {t.s.warehouse} = ANY(%(warehouses)s)
-            )""",
-            f"""allocated AS (
-                SELECT {t.al.stock} AS stock, SUM({t.al.quantity_allocated}) AS sum
-                FROM {t.al}
-                JOIN stocks ON stocks.id = {t.al.stock}
-                GROUP BY {t.al.stock}
-            )""",
-            """stock_texts AS (
-                SELECT stocks.variant, string_agg(ROW(stocks.warehouse,
-                    stocks.quantity, allocated.sum)::text, ',' ORDER BY stocks.id
+        steps.append(
+            f"""stock_texts AS (
+                SELECT variant, string_agg(ROW(warehouse, quantity, allocated)::text,
+                    ',' ORDER BY id
                 ) AS text
-                FROM stocks
-                LEFT JOIN allocated ON allocated.stock = stocks.id
-                GROUP BY stocks.variant
-            )""",
-        ]
+                FROM (
+                    SELECT {t.s.id} AS id, {t.s.product_variant} AS variant,
+                        {t.s.warehouse} AS warehouse, {t.s.quantity} AS quantity,
+                        SUM({t.al.quantity_allocated}) AS allocated
+                    FROM {t.s}
+                    JOIN {t.v} ON {t.v.id} = {t.s.product_variant}
+                    LEFT JOIN {t.al} ON {t.al.stock} = {t.s.id}
+                    WHERE {t.s.warehouse} = ANY(%(warehouses)s)
+                      AND {in_chunk(t.v.product)}
+                    GROUP BY {t.s.id}
+                ) stocks
+                GROUP BY variant
+            )"""
+        )
         stock_text = "stock_texts.text"
         joins.append(f"LEFT JOIN stock_texts ON stock_texts.variant = {t.v.id}")
     product_attributes = media = selection = "NULL"
     if content:
         steps += [
-            f"""assignments AS MATERIALIZED (
-                SELECT {t.va.id} AS id, {t.va.variant} AS variant,
-                    {t.va.assignment} AS assignment
-                FROM {t.va}
-                JOIN variants ON variants.id = {t.va.variant}
-            )""",
-            f"""assignment_texts AS (
-                SELECT {t.vav.assignment} AS assignment, string_agg(ROW(
-                    {t.vav.sort_order}, {t.vav.id}, {value})::text, ','
-                    ORDER BY {t.vav.sort_order}, {t.vav.id}
+            # An assignment without values is NULL, as a subquery over none.
+            f"""variant_attribute_texts AS (
+                SELECT variant, string_agg(ROW(assignment, text)::text, ','
+                    ORDER BY assignment
                 ) AS text
-                FROM {t.vav}
-                JOIN assignments ON assignments.id = {t.vav.assignment}
-                JOIN {t.av} ON {t.av.id} = {t.vav.value}
-                JOIN {t.a} ON {t.a.id} = {t.av.attribute}
-                GROUP BY {t.vav.assignment}
-            )""",
-            """variant_attribute_texts AS (
-                SELECT assignments.variant, string_agg(ROW(assignments.assignment,
-                    assignment_texts.text)::text, ',' ORDER BY assignments.assignment
-                ) AS text
-                FROM assignments
-                LEFT JOIN assignment_texts
-                    ON assignment_texts.assignment = assignments.id
-                GROUP BY assignments.variant
+                FROM (
+                    SELECT {t.va.id} AS id, {t.va.variant} AS variant,
+                        {t.va.assignment} AS assignment, string_agg(ROW(
+                            {t.vav.sort_order}, {t.vav.id}, {value})::text, ','
+                            ORDER BY {t.vav.sort_order}, {t.vav.id}
+                        ) FILTER (WHERE {t.vav.id} IS NOT NULL) AS text
+                    FROM {t.va}
+                    JOIN {t.v} ON {t.v.id} = {t.va.variant}
+                    LEFT JOIN {t.vav} ON {t.vav.assignment} = {t.va.id}
+                    LEFT JOIN {t.av} ON {t.av.id} = {t.vav.value}
+                    LEFT JOIN {t.a} ON {t.a.id} = {t.av.attribute}
+                    WHERE {in_chunk(t.v.product)}
+                    GROUP BY {t.va.id}
+                ) assignments
+                GROUP BY variant
             )""",
             f"""product_attribute_texts AS (
                 SELECT {t.pa.product} AS product, string_agg(ROW({t.pa.sort_order},
