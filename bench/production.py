@@ -95,14 +95,31 @@ def listed_earlier(marketplace) -> None:
     )
 
 
-def production_build(marketplace, keep_messages: bool = False) -> dict:
-    """What three submissions build, up to the upload they would make."""
-    figures: dict = {"messages": 0, "documents": 0, "bytes": 0, "skipped": 0}
+def production_build(
+    marketplace,
+    keep_messages: bool = False,
+    *,
+    skip_unchanged: bool = False,
+    settle: bool = False,
+) -> dict:
+    """What three submissions build, up to the upload they would make.
+
+    ``skip_unchanged`` as the automatic sync builds (fingerprints); ``settle``
+    as a submission whose feeds went out: the prints built become the sent
+    ones, which the next build with ``skip_unchanged`` compares against.
+    """
+    figures: dict = {
+        "messages": 0,
+        "documents": 0,
+        "bytes": 0,
+        "skipped": 0,
+        "products_built": 0,
+    }
     kept: list = []
     listing_attributes = listings = 0
     with client_for(marketplace.account) as client:
         for kind in KINDS:
-            build = FeedBuild(client, marketplace, kind)
+            build = FeedBuild(client, marketplace, kind, skip_unchanged=skip_unchanged)
             for document, built in build.documents():
                 figures["documents"] += 1
                 figures["messages"] += document.message_count
@@ -117,6 +134,9 @@ def production_build(marketplace, keep_messages: bool = False) -> dict:
                     )
             figures[f"skipped_{kind.value.lower()}"] = build.skipped_count
             figures["skipped"] += build.skipped_count
+            figures["products_built"] += build.fingerprints.built
+            if settle:
+                build.settle([])
     figures["attributes_per_listing"] = listing_attributes / max(listings, 1)
     if keep_messages:
         figures["kept"] = kept
