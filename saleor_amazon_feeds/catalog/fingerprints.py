@@ -5,7 +5,9 @@ messages are built from: the product, its category and product type, the
 channel listing (and whether its dates have passed), each variant with its
 channel price, its stock and allocations in the marketplace's warehouses and
 its attribute values, the product's attribute values, media and the product
-type's variant selection. The marketplace's side (settings, field mappings,
+type's variant selection; each set of rows (a variant's stock, an
+assignment's values, a product's variants...) enters it as one number, the
+sum of its rows' 64-bit hashes. The marketplace's side (settings, field mappings,
 warehouses, cached product type schemas, the plugin's version, the media
 host) is one digest made in Python once per build (``run_key``) and mixed
 into every fingerprint, so a change there rebuilds every product.
@@ -231,12 +233,10 @@ def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
     """The prints of one chunk: its products as an id range, or as the list
     ``ids`` when ``listed`` (a build narrowed to some products).
 
-    Set-based: each table is read once for the whole chunk and grouped by its
-    owner (value, assignment, stock, variant, product) before the owners are
-    joined, so a chunk costs a few scans of its own rows, not a subquery per
-    product and per variant. ROW(...)::text keeps NULL apart from "" and every
-    field in its place; a nested row's text is the same whether the row or its
-    text is nested, so each level is grouped into text.
+    Set-based: each owner's rows (a stock's allocations, an assignment's
+    values, a variant's stock and assignments, a product's variants...) are
+    read for the whole chunk and grouped by their owner, so a chunk costs a
+    few scans of its own rows, not subqueries per product and per variant.
     """
     connection = connections[alias]
     t = catalog_tables(alias)
@@ -250,19 +250,40 @@ def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
             return f"{column} = ANY((SELECT %(ids)s::{id_type}[])::{id_type}[])"
         return f"{column} > %(after)s AND {column} <= %(last)s"
 
-    value = f"""ROW({t.a.slug}, {t.a.name}, {t.a.input_type}, {t.a.unit}, {t.av.name},
-        {t.av.plain_text}, {t.av.rich_text}, {t.av.numeric}, {t.av.boolean},
-        {t.av.date_time}, {t.av.file_url})"""
+    def rows(*columns: str, present: str = "") -> str:
+        """One number for a group's rows: the sum of each row's 64-bit hash.
+
+        ROW(...)::text keeps NULL apart from "" and every field in its place.
+        Each row holds what orders it (ids, sort orders), so a sum, which
+        needs neither sorting nor text nested in text, tells as much as the
+        rows in order; it is NULL for no rows (``present`` false), as a
+        list of none.
+        """
+        total = f"sum(hashtextextended(ROW({', '.join(columns)})::text, 0))"
+        return f"{total} FILTER (WHERE {present} IS NOT NULL)" if present else total
+
+    value = (
+        t.a.slug,
+        t.a.name,
+        t.a.input_type,
+        t.a.unit,
+        t.av.name,
+        t.av.plain_text,
+        t.av.rich_text,
+        t.av.numeric,
+        t.av.boolean,
+        t.av.date_time,
+        t.av.file_url,
+    )
     steps = []
-    stock_text = attributes_text = "NULL"
+    stock_print = attributes_print = "NULL"
     joins = []
     if stock:
         # Allocation rows are the truth (see loader's stock statement).
         steps.append(
-            f"""stock_texts AS (
-                SELECT variant, string_agg(ROW(warehouse, quantity, allocated)::text,
-                    ',' ORDER BY id
-                ) AS text
+            f"""stock_prints AS (
+                SELECT variant, {rows("id", "warehouse", "quantity", "allocated")}
+                    AS print
                 FROM (
                     SELECT {t.s.id} AS id, {t.s.product_variant} AS variant,
                         {t.s.warehouse} AS warehouse, {t.s.quantity} AS quantity,
@@ -277,60 +298,50 @@ def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
                 GROUP BY variant
             )"""
         )
-        stock_text = "stock_texts.text"
-        joins.append(f"LEFT JOIN stock_texts ON stock_texts.variant = {t.v.id}")
+        stock_print = "stock_prints.print"
+        joins.append(f"LEFT JOIN stock_prints ON stock_prints.variant = {t.v.id}")
     product_attributes = media = selection = "NULL"
     if content:
+        values = rows(t.va.assignment, t.vav.sort_order, t.vav.id, *value)
+        media_rows = rows(
+            t.m.id, t.m.image, t.m.external_url, t.m.type, t.m.to_remove, t.m.sort_order
+        )
+        selection_rows = rows(
+            t.at.id, t.at.sort_order, t.at.variant_selection, t.a.slug, t.a.name
+        )
         steps += [
-            # An assignment without values is NULL, as a subquery over none.
-            f"""variant_attribute_texts AS (
-                SELECT variant, string_agg(ROW(assignment, text)::text, ','
-                    ORDER BY assignment
-                ) AS text
-                FROM (
-                    SELECT {t.va.id} AS id, {t.va.variant} AS variant,
-                        {t.va.assignment} AS assignment, string_agg(ROW(
-                            {t.vav.sort_order}, {t.vav.id}, {value})::text, ','
-                            ORDER BY {t.vav.sort_order}, {t.vav.id}
-                        ) FILTER (WHERE {t.vav.id} IS NOT NULL) AS text
-                    FROM {t.va}
-                    JOIN {t.v} ON {t.v.id} = {t.va.variant}
-                    LEFT JOIN {t.vav} ON {t.vav.assignment} = {t.va.id}
-                    LEFT JOIN {t.av} ON {t.av.id} = {t.vav.value}
-                    LEFT JOIN {t.a} ON {t.a.id} = {t.av.attribute}
-                    WHERE {in_chunk(t.v.product)}
-                    GROUP BY {t.va.id}
-                ) assignments
-                GROUP BY variant
+            # One row per value, or per assignment without values: the same
+            # as each assignment with its values, grouped by variant at once.
+            f"""variant_attribute_prints AS (
+                SELECT {t.va.variant} AS variant, {values} AS print
+                FROM {t.va}
+                JOIN {t.v} ON {t.v.id} = {t.va.variant}
+                LEFT JOIN {t.vav} ON {t.vav.assignment} = {t.va.id}
+                LEFT JOIN {t.av} ON {t.av.id} = {t.vav.value}
+                LEFT JOIN {t.a} ON {t.a.id} = {t.av.attribute}
+                WHERE {in_chunk(t.v.product)}
+                GROUP BY {t.va.variant}
             )""",
-            f"""product_attribute_texts AS (
-                SELECT {t.pa.product} AS product, string_agg(ROW({t.pa.sort_order},
-                    {t.pa.id}, {value})::text, ',' ORDER BY {t.pa.sort_order},
-                    {t.pa.id}
-                ) AS text
+            f"""product_attribute_prints AS (
+                SELECT {t.pa.product} AS product,
+                    {rows(t.pa.sort_order, t.pa.id, *value)} AS print
                 FROM {t.pa}
                 JOIN {t.av} ON {t.av.id} = {t.pa.value}
                 JOIN {t.a} ON {t.a.id} = {t.av.attribute}
                 WHERE {in_chunk(t.pa.product)}
                 GROUP BY {t.pa.product}
             )""",
-            f"""media_texts AS (
-                SELECT {t.m.product} AS product, string_agg(ROW({t.m.id},
-                    {t.m.image}, {t.m.external_url}, {t.m.type}, {t.m.to_remove},
-                    {t.m.sort_order})::text, ',' ORDER BY {t.m.sort_order}, {t.m.id}
-                ) AS text
+            f"""media_prints AS (
+                SELECT {t.m.product} AS product, {media_rows} AS print
                 FROM {t.m}
                 WHERE {in_chunk(t.m.product)}
                 GROUP BY {t.m.product}
             )""",
             # The attribute order of a variant's values is its product type's
             # (AttributeVariant.sort_order), part of this product-type-wide part.
-            f"""selection_texts AS (
-                SELECT {t.at.product_type} AS product_type, string_agg(ROW(
-                    {t.at.id}, {t.at.sort_order}, {t.at.variant_selection},
-                    {t.a.slug}, {t.a.name})::text, ','
-                    ORDER BY {t.at.sort_order}, {t.at.id}
-                ) AS text
+            f"""selection_prints AS (
+                SELECT {t.at.product_type} AS product_type, {selection_rows}
+                    AS print
                 FROM {t.at}
                 JOIN {t.a} ON {t.a.id} = {t.at.attribute}
                 WHERE {t.at.product_type} IN (
@@ -340,25 +351,34 @@ def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
                 GROUP BY {t.at.product_type}
             )""",
         ]
-        attributes_text = "variant_attribute_texts.text"
+        attributes_print = "variant_attribute_prints.print"
         joins.append(
-            "LEFT JOIN variant_attribute_texts"
-            f" ON variant_attribute_texts.variant = {t.v.id}"
+            "LEFT JOIN variant_attribute_prints"
+            f" ON variant_attribute_prints.variant = {t.v.id}"
         )
-        product_attributes = "product_attribute_texts.text"
-        media = "media_texts.text"
-        selection = "selection_texts.text"
+        product_attributes = "product_attribute_prints.print"
+        media = "media_prints.print"
+        selection = "selection_prints.print"
+    # The channel listing's id tells a price of NULL from no listing.
+    variant = rows(
+        t.v.id,
+        t.v.sku,
+        t.v.name,
+        t.v.external_reference,
+        t.v.weight,
+        t.v.metadata,
+        t.v.track_inventory,
+        t.v.sort_order,
+        t.vl.id,
+        t.vl.price_amount,
+        t.vl.prior_price_amount,
+        t.vl.currency,
+        stock_print,
+        attributes_print,
+    )
     steps.append(
-        f"""variant_texts AS (
-            SELECT {t.v.product} AS product, string_agg(ROW({t.v.id}, {t.v.sku},
-                {t.v.name}, {t.v.external_reference}, {t.v.weight}, {t.v.metadata},
-                {t.v.track_inventory}, {t.v.sort_order},
-                -- No listing is NULL, not a row of NULLs.
-                CASE WHEN {t.vl.id} IS NOT NULL THEN ROW({t.vl.price_amount},
-                    {t.vl.prior_price_amount}, {t.vl.currency}) END,
-                {stock_text}, {attributes_text})::text, ','
-                ORDER BY {t.v.sort_order}, {t.v.id}
-            ) AS text
+        f"""variant_prints AS (
+            SELECT {t.v.product} AS product, {variant} AS print
             FROM {t.v}
             LEFT JOIN {t.vl} ON {t.vl.variant} = {t.v.id}
                 AND {t.vl.channel} = %(channel)s
@@ -370,11 +390,11 @@ def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
     product_joins = ""
     if content:
         product_joins = f"""
-            LEFT JOIN product_attribute_texts
-                ON product_attribute_texts.product = {t.p.id}
-            LEFT JOIN media_texts ON media_texts.product = {t.p.id}
-            LEFT JOIN selection_texts
-                ON selection_texts.product_type = {t.p.product_type}"""
+            LEFT JOIN product_attribute_prints
+                ON product_attribute_prints.product = {t.p.id}
+            LEFT JOIN media_prints ON media_prints.product = {t.p.id}
+            LEFT JOIN selection_prints
+                ON selection_prints.product_type = {t.p.product_type}"""
     steps.append(
         f"""prints AS (
             SELECT {t.p.id} AS id, md5(ROW(%(key)s, {t.p.name}, {t.p.slug},
@@ -384,14 +404,14 @@ def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
                 {t.pl.id}, {t.pl.is_published}, {t.pl.published_at} > %(now)s,
                 {t.pl.available_for_purchase_at} IS NULL,
                 {t.pl.available_for_purchase_at} > %(now)s,
-                variant_texts.text, {product_attributes}, {media}, {selection}
+                variant_prints.print, {product_attributes}, {media}, {selection}
             )::text) AS print
             FROM {t.p}
             JOIN {t.pt} ON {t.pt.id} = {t.p.product_type}
             LEFT JOIN {t.c} ON {t.c.id} = {t.p.category}
             LEFT JOIN {t.pl} ON {t.pl.product} = {t.p.id}
                 AND {t.pl.channel} = %(channel)s
-            LEFT JOIN variant_texts ON variant_texts.product = {t.p.id}
+            LEFT JOIN variant_prints ON variant_prints.product = {t.p.id}
             {product_joins}
             WHERE {in_chunk(t.p.id)}
         )"""

@@ -196,6 +196,13 @@ def remove_stock(product):
     Stock.objects.filter(product_variant=_first_variant(product)).first().delete()
 
 
+def swap_stock_quantities(product):
+    # The same quantities in other warehouses: the rows' sum must still differ.
+    first, second = Stock.objects.filter(product_variant=_first_variant(product))
+    first.quantity, second.quantity = second.quantity, first.quantity
+    Stock.objects.bulk_update([first, second], ["quantity"])
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -217,6 +224,7 @@ def remove_stock(product):
         remove_variant_attribute_value,
         remove_product_attribute_value,
         remove_stock,
+        swap_stock_quantities,
     ],
 )
 def test_a_changed_product_is_built_again(shop, change):
