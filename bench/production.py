@@ -95,18 +95,34 @@ def listed_earlier(marketplace) -> None:
     )
 
 
-def production_build(marketplace, keep_messages: bool = False) -> dict:
+def production_build(
+    marketplace,
+    keep_messages: bool = False,
+    *,
+    skip_unchanged: bool = False,
+    settle: bool = False,
+) -> dict:
     """What three submissions build, up to the upload they would make.
 
     ``keep_messages`` (an untimed pass) also returns the messages as written,
     read back from the documents: the submission keeps no payloads once a
-    message is in its document."""
-    figures: dict = {"messages": 0, "documents": 0, "bytes": 0, "skipped": 0}
+    message is in its document. ``skip_unchanged`` as the automatic sync
+    builds (fingerprints); ``settle`` as a submission whose feeds went out:
+    the prints built become the sent ones, which the next build with
+    ``skip_unchanged`` compares against.
+    """
+    figures: dict = {
+        "messages": 0,
+        "documents": 0,
+        "bytes": 0,
+        "skipped": 0,
+        "products_built": 0,
+    }
     kept: list = []
     listing_attributes = listings = 0
     with client_for(marketplace.account) as client:
         for kind in KINDS:
-            build = FeedBuild(client, marketplace, kind)
+            build = FeedBuild(client, marketplace, kind, skip_unchanged=skip_unchanged)
             for document, _ in build.documents():
                 figures["documents"] += 1
                 figures["messages"] += document.message_count
@@ -122,6 +138,9 @@ def production_build(marketplace, keep_messages: bool = False) -> dict:
                     )
             figures[f"skipped_{kind.value.lower()}"] = build.skipped_count
             figures["skipped"] += build.skipped_count
+            figures["products_built"] += build.fingerprints.built
+            if settle:
+                build.settle([])
     if keep_messages:
         figures["kept"] = kept
         figures["attributes_per_listing"] = listing_attributes / max(listings, 1)

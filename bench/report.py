@@ -39,7 +39,8 @@ def lines() -> list[str]:
         if not base or "noop_s" not in entry:
             continue
         out.append(
-            f"incremental feed build, {entry['variants']:>7} variants: no-op "
+            f"incremental feed build (production path), {entry['variants']:>7} "
+            f"variants: no-op "
             f"{entry['noop_s'] / base:.3f}x (target <= 0.02), 1% changed "
             f"{entry['incremental_1pct_s'] / base:.3f}x (target <= 0.05) of the "
             f"full build ({base:.2f}s; no-op {entry['noop_s']:.3f}s, 1% "

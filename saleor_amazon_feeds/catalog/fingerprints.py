@@ -5,10 +5,12 @@ messages are built from: the product, its category and product type, the
 channel listing (and whether its dates have passed), each variant with its
 channel price, its stock and allocations in the marketplace's warehouses and
 its attribute values, the product's attribute values, media and the product
-type's variant selection. The marketplace's side (settings, field mappings,
-warehouses, cached product type schemas, the plugin's version, the media
-host) is one digest made in Python once per build (``run_key``) and mixed
-into every fingerprint, so a change there rebuilds every product.
+type's variant selection; each set of rows (a variant's stock, its
+attribute values, a product's variants...) enters it as one number, the sum
+of its rows' 64-bit hashes. The marketplace's side (settings, field
+mappings, warehouses, cached product type schemas, the plugin's version, the
+media host) is one digest made in Python once per build (``run_key``) and
+mixed into every fingerprint, so a change there rebuilds every product.
 
 A build reads the fingerprints a chunk of products at a time and builds only
 the products whose fingerprint differs from the one stored for the
@@ -35,24 +37,7 @@ from typing import Any
 import orjson
 from django.db import connections, router
 from django.db.models import F
-from saleor.attribute.models import (
-    AssignedProductAttributeValue,
-    AssignedVariantAttribute,
-    AssignedVariantAttributeValue,
-    Attribute,
-    AttributeValue,
-    AttributeVariant,
-)
-from saleor.product.models import (
-    Category,
-    Product,
-    ProductChannelListing,
-    ProductMedia,
-    ProductType,
-    ProductVariant,
-    ProductVariantChannelListing,
-)
-from saleor.warehouse.models import Allocation, Stock
+from saleor.product.models import Product
 
 from .. import __version__
 from ..models import (
@@ -64,12 +49,16 @@ from ..models import (
 from ..models.feeds import ListingStatus
 from ..saleor_compat import build_absolute_uri
 from .build import Run
-from .loader import LoadOptions, Table
+from .loader import LoadOptions
+from .tables import Table, catalog_tables
 from .types import Batch, FeedKind
 
 # Products per fingerprint query: large enough that a no-op run is a few
-# statements, small enough that one statement's rows stay small.
-CHUNK = 2000
+# statements, each scan shared by many products (a quarter less per product
+# than 2000 at 10k variants), small enough that a statement's sorts and hashes
+# stay within PostgreSQL's default work_mem (3 MB at most for the bench's
+# products).
+CHUNK = 5000
 
 
 def kinds_key(kinds: Iterable[FeedKind]) -> str:
@@ -137,7 +126,8 @@ class Fingerprints:
         self.run_id = run_id or uuid.uuid4()
         self.key = ""
         self.kinds = ""
-        self._sql = ""
+        self._sql: tuple[str, ...] = ()
+        self._ids_sql = ""
         self._params: dict[str, Any] = {}
         self.built = 0
         self.skipped = 0
@@ -148,7 +138,14 @@ class Fingerprints:
         self.key = run_key(self.marketplace, run, options)
         connection = connections[router.db_for_read(Product)]
         self._connection = connection
-        self._sql = _statement(connection.alias, options.content, options.stock)
+        self._sql = tuple(
+            _statement(connection.alias, options.content, options.stock, listed)
+            for listed in (False, True)
+        )
+        p = catalog_tables(connection.alias).p
+        self._ids_sql = (
+            f"SELECT {p.id} FROM {p} WHERE {p.id} > %s ORDER BY {p.id} LIMIT %s"
+        )
         self._params = {
             "key": self.key,
             "now": run.now,
@@ -163,26 +160,42 @@ class Fingerprints:
 
     def chunks(self, product_ids: Iterable[int] | None = None) -> Iterator[Chunk]:
         """Chunks of products in id order; ``product_ids`` narrows them."""
-        wanted = None if product_ids is None else sorted(set(product_ids))
-        after = 0
-        while True:
-            params = {**self._params, "after": after, "limit": CHUNK}
-            if wanted is None:
-                params["ids"] = None
-            else:
-                params["ids"] = "{" + ",".join(map(str, wanted)) + "}"
+        for sql, scope in self._scopes(product_ids):
             with self._connection.cursor() as cursor:
-                cursor.execute(self._sql, params)
+                cursor.execute(sql, {**self._params, **scope})
                 rows = cursor.fetchall()
             if not rows:
-                return
+                continue
             to_build = {pk: fp for pk, fp, build in rows if build}
             self.built += len(to_build)
             self.skipped += len(rows) - len(to_build)
             yield Chunk(to_build, rows[-1][0], len(rows))
-            if len(rows) < CHUNK:
+
+    def _scopes(
+        self, product_ids: Iterable[int] | None
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each chunk's statement and products: slices of the wanted ids, or
+        the catalog as id ranges of CHUNK products, each found when asked for.
+        A range lets the planner estimate every table's rows of the chunk
+        from its statistics (a list of ids it cannot see into)."""
+        in_range, listed = self._sql
+        if product_ids is not None:
+            wanted = sorted(set(product_ids))
+            for start in range(0, len(wanted), CHUNK):
+                ids = wanted[start : start + CHUNK]
+                yield listed, {"ids": "{" + ",".join(map(str, ids)) + "}"}
+            return
+        after = 0
+        while True:
+            with self._connection.cursor() as cursor:
+                cursor.execute(self._ids_sql, [after, CHUNK])
+                ids = [pk for (pk,) in cursor.fetchall()]
+            if not ids:
                 return
-            after = rows[-1][0]
+            yield in_range, {"after": after, "last": ids[-1]}
+            if len(ids) < CHUNK:
+                return
+            after = ids[-1]
 
     def remember(self, batch: Batch, chunk: Chunk) -> None:
         """Keep the prints of a page's products as pending for this run."""
@@ -226,144 +239,211 @@ class Fingerprints:
 
 
 @cache
-def _statement(alias: str, content: bool, stock: bool) -> str:
+def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
+    """The prints of one chunk: its products as an id range, or as the list
+    ``ids`` when ``listed`` (a build narrowed to some products).
+
+    Set-based: each owner's rows (a stock's allocations, a variant's stock
+    and attribute values, a product's variants, media...) are read for the
+    whole chunk and grouped by their owner, so a chunk costs a few scans of
+    its own rows, not subqueries per product and per variant.
+    """
     connection = connections[alias]
+    t = catalog_tables(alias)
+    fp = Table(connection, AmazonProductFingerprint, "fp")
+    st = Table(connection, AmazonListingState, "st")
+    id_type = t.p.db_type("id")
 
-    def table(model: Any, name: str) -> Table:
-        return Table(connection, model, name)
+    def in_chunk(column: str) -> str:
+        if listed:
+            # Through a sub-select, as loader's Table.any: no estimate per id.
+            return f"{column} = ANY((SELECT %(ids)s::{id_type}[])::{id_type}[])"
+        return f"{column} > %(after)s AND {column} <= %(last)s"
 
-    p = table(Product, "p")
-    pt = table(ProductType, "pt")
-    c = table(Category, "c")
-    pl = table(ProductChannelListing, "pl")
-    v = table(ProductVariant, "v")
-    vl = table(ProductVariantChannelListing, "vl")
-    s = table(Stock, "s")
-    al = table(Allocation, "al")
-    a = table(Attribute, "a")
-    av = table(AttributeValue, "av")
-    pa = table(AssignedProductAttributeValue, "pa")
-    va = table(AssignedVariantAttribute, "va")
-    vav = table(AssignedVariantAttributeValue, "vav")
-    at = table(AttributeVariant, "at")
-    m = table(ProductMedia, "m")
-    fp = table(AmazonProductFingerprint, "fp")
-    st = table(AmazonListingState, "st")
+    def rows(*columns: str) -> str:
+        """One number for a group's rows: the sum of each row's 64-bit hash.
 
-    # ROW(...)::text keeps NULL apart from "" and every field in its place.
-    # Every related row is reached by an index lookup from its owner (scalar
-    # subqueries and LATERAL, never a join the planner could turn into a scan
-    # of a whole table): the cost of a chunk follows its rows, not the catalog.
-    def value(value_id: str) -> str:
-        return f"""(
-            SELECT ROW({a.slug}, {a.name}, {a.input_type}, {a.unit}, {av.name},
-                {av.plain_text}, {av.rich_text}, {av.numeric}, {av.boolean},
-                {av.date_time}, {av.file_url})
-            FROM {av}
-            JOIN {a} ON {a.id} = {av.attribute}
-            WHERE {av.id} = {value_id}
-        )"""
+        ROW(...)::text keeps NULL apart from "" and every field in its place.
+        Each row holds what orders it (ids, sort orders), so a sum, which
+        needs neither sorting nor text nested in text, tells as much as the
+        rows in order.
+        """
+        return f"sum(hashtextextended(ROW({', '.join(columns)})::text, 0))"
 
-    stock_part = "NULL"
+    value = (
+        t.a.slug,
+        t.a.name,
+        t.a.input_type,
+        t.a.unit,
+        t.av.name,
+        t.av.plain_text,
+        t.av.rich_text,
+        t.av.numeric,
+        t.av.boolean,
+        t.av.date_time,
+        t.av.file_url,
+    )
+    steps = []
+    stock_print = attributes_print = "NULL"
+    joins = []
     if stock:
-        stock_part = f"""(
-            SELECT string_agg(ROW({s.warehouse}, {s.quantity}, (
-                SELECT SUM({al.quantity_allocated}) FROM {al}
-                WHERE {al.stock} = {s.id}
-            ))::text, ',' ORDER BY {s.id})
-            FROM {s}
-            WHERE {s.product_variant} = {v.id}
-              AND {s.warehouse} = ANY(%(warehouses)s)
-        )"""
-    variant_attributes = "NULL"
+        # Allocation rows are the truth (see loader's stock statement).
+        steps.append(
+            f"""stock_prints AS (
+                SELECT variant, {rows("id", "warehouse", "quantity", "allocated")}
+                    AS print
+                FROM (
+                    SELECT {t.s.id} AS id, {t.s.product_variant} AS variant,
+                        {t.s.warehouse} AS warehouse, {t.s.quantity} AS quantity,
+                        SUM({t.al.quantity_allocated}) AS allocated
+                    FROM {t.s}
+                    JOIN {t.v} ON {t.v.id} = {t.s.product_variant}
+                    LEFT JOIN {t.al} ON {t.al.stock} = {t.s.id}
+                    WHERE {t.s.warehouse} = ANY(%(warehouses)s)
+                      AND {in_chunk(t.v.product)}
+                    GROUP BY {t.s.id}
+                ) stocks
+                GROUP BY variant
+            )"""
+        )
+        stock_print = "stock_prints.print"
+        joins.append(f"LEFT JOIN stock_prints ON stock_prints.variant = {t.v.id}")
     product_attributes = media = selection = "NULL"
     if content:
-        variant_attributes = f"""(
-            SELECT string_agg(ROW({va.assignment}, (
-                SELECT string_agg(ROW({vav.sort_order}, {vav.id},
-                    {value(vav.value)})::text, ',' ORDER BY {vav.sort_order},
-                    {vav.id})
-                FROM {vav} WHERE {vav.assignment} = {va.id}
-            ))::text, ',' ORDER BY {va.assignment})
-            FROM {va}
-            WHERE {va.variant} = {v.id}
-        )"""
-        product_attributes = f"""(
-            SELECT string_agg(ROW({pa.sort_order}, {pa.id},
-                {value(pa.value)})::text, ',' ORDER BY {pa.sort_order}, {pa.id})
-            FROM {pa}
-            WHERE {pa.product} = {p.id}
-        )"""
-        media = f"""(
-            SELECT string_agg(ROW({m.id}, {m.image}, {m.external_url}, {m.type},
-                {m.to_remove}, {m.sort_order})::text, ',' ORDER BY {m.sort_order},
-                {m.id})
-            FROM {m}
-            WHERE {m.product} = {p.id}
-        )"""
-        # The attribute order of a variant's values is its product type's
-        # (AttributeVariant.sort_order), part of this product-type-wide part.
-        selection = f"""(
-            SELECT string_agg(ROW({at.id}, {at.sort_order}, {at.variant_selection},
-                {a.slug}, {a.name})::text, ',' ORDER BY {at.sort_order}, {at.id})
-            FROM {at}
-            JOIN {a} ON {a.id} = {at.attribute}
-            WHERE {at.product_type} = {p.product_type}
-        )"""
-    variants = f"""(
-        SELECT string_agg(ROW({v.id}, {v.sku}, {v.name}, {v.external_reference},
-            {v.weight}, {v.metadata}, {v.track_inventory}, {v.sort_order}, (
-                SELECT ROW({vl.price_amount}, {vl.prior_price_amount},
-                    {vl.currency})
-                FROM {vl}
-                WHERE {vl.variant} = {v.id} AND {vl.channel} = %(channel)s
-            ), {stock_part}, {variant_attributes})::text, ','
-            ORDER BY {v.sort_order}, {v.id})
-        FROM {v}
-        WHERE {v.product} = {p.id}
-    )"""
-    listing = table(ProductChannelListing, "listing")
-    id_type = Product._meta.pk.rel_db_type(connection)
-    return f"""
-        WITH ids AS (
-            SELECT {p.id} AS id FROM {p}
-            WHERE {p.id} > %(after)s
-              AND (%(ids)s::{id_type}[] IS NULL OR {p.id} = ANY(%(ids)s::{id_type}[]))
-            ORDER BY {p.id}
-            LIMIT %(limit)s
-        ), chunk AS (
-            -- The prints of the chunk's products only, never of the catalog.
-            SELECT {p.id} AS id, md5(ROW(%(key)s, {p.name}, {p.slug},
-                {p.description}, {p.seo_title}, {p.seo_description},
-                {p.product_type}, {pt.name}, {c.name}, {c.private_metadata},
-                {p.weight}, {p.metadata}, {p.private_metadata},
-                {pl.id}, {pl.is_published}, {pl.published_at} > %(now)s,
-                {pl.available_for_purchase_at} IS NULL,
-                {pl.available_for_purchase_at} > %(now)s,
-                {variants}, {product_attributes}, {media}, {selection})::text
-            ) AS print
-            FROM ids
-            JOIN {p} ON {p.id} = ids.id
-            JOIN {pt} ON {pt.id} = {p.product_type}
-            LEFT JOIN {c} ON {c.id} = {p.category}
-            LEFT JOIN LATERAL (
-                SELECT * FROM {listing}
-                WHERE {listing.product} = {p.id} AND {listing.channel} = %(channel)s
-                OFFSET 0
-            ) pl ON TRUE
+        values = rows(t.va.assignment, t.vav.sort_order, t.vav.id, *value)
+        media_rows = rows(
+            t.m.id, t.m.image, t.m.external_url, t.m.type, t.m.to_remove, t.m.sort_order
         )
-        SELECT chunk.id, chunk.print,
+        selection_rows = rows(
+            t.at.id, t.at.sort_order, t.at.variant_selection, t.a.slug, t.a.name
+        )
+        steps += [
+            # One row per value, or per assignment without values: the same
+            # as each assignment with its values, grouped by variant at once.
+            f"""variant_attribute_prints AS (
+                SELECT {t.va.variant} AS variant, {values} AS print
+                FROM {t.va}
+                JOIN {t.v} ON {t.v.id} = {t.va.variant}
+                LEFT JOIN {t.vav} ON {t.vav.assignment} = {t.va.id}
+                LEFT JOIN {t.av} ON {t.av.id} = {t.vav.value}
+                LEFT JOIN {t.a} ON {t.a.id} = {t.av.attribute}
+                WHERE {in_chunk(t.v.product)}
+                GROUP BY {t.va.variant}
+            )""",
+            f"""product_attribute_prints AS (
+                SELECT {t.pa.product} AS product,
+                    {rows(t.pa.sort_order, t.pa.id, *value)} AS print
+                FROM {t.pa}
+                JOIN {t.av} ON {t.av.id} = {t.pa.value}
+                JOIN {t.a} ON {t.a.id} = {t.av.attribute}
+                WHERE {in_chunk(t.pa.product)}
+                GROUP BY {t.pa.product}
+            )""",
+            f"""media_prints AS (
+                SELECT {t.m.product} AS product, {media_rows} AS print
+                FROM {t.m}
+                WHERE {in_chunk(t.m.product)}
+                GROUP BY {t.m.product}
+            )""",
+            # The attribute order of a variant's values is its product type's
+            # (AttributeVariant.sort_order), part of this product-type-wide part.
+            f"""selection_prints AS (
+                SELECT {t.at.product_type} AS product_type, {selection_rows}
+                    AS print
+                FROM {t.at}
+                JOIN {t.a} ON {t.a.id} = {t.at.attribute}
+                WHERE {t.at.product_type} IN (
+                    SELECT {t.p.product_type} FROM {t.p}
+                    WHERE {in_chunk(t.p.id)}
+                )
+                GROUP BY {t.at.product_type}
+            )""",
+        ]
+        attributes_print = "variant_attribute_prints.print"
+        joins.append(
+            "LEFT JOIN variant_attribute_prints"
+            f" ON variant_attribute_prints.variant = {t.v.id}"
+        )
+        product_attributes = "product_attribute_prints.print"
+        media = "media_prints.print"
+        selection = "selection_prints.print"
+    # The channel listing's id tells a price of NULL from no listing.
+    variant = rows(
+        t.v.id,
+        t.v.sku,
+        t.v.name,
+        t.v.external_reference,
+        t.v.weight,
+        t.v.metadata,
+        t.v.track_inventory,
+        t.v.sort_order,
+        t.vl.id,
+        t.vl.price_amount,
+        t.vl.prior_price_amount,
+        t.vl.currency,
+        stock_print,
+        attributes_print,
+    )
+    steps.append(
+        f"""variant_prints AS (
+            SELECT {t.v.product} AS product, {variant} AS print
+            FROM {t.v}
+            LEFT JOIN {t.vl} ON {t.vl.variant} = {t.v.id}
+                AND {t.vl.channel} = %(channel)s
+            {" ".join(joins)}
+            WHERE {in_chunk(t.v.product)}
+            GROUP BY {t.v.product}
+        )"""
+    )
+    product_joins = ""
+    if content:
+        product_joins = f"""
+            LEFT JOIN product_attribute_prints
+                ON product_attribute_prints.product = {t.p.id}
+            LEFT JOIN media_prints ON media_prints.product = {t.p.id}
+            LEFT JOIN selection_prints
+                ON selection_prints.product_type = {t.p.product_type}"""
+    steps.append(
+        f"""prints AS (
+            SELECT {t.p.id} AS id, md5(ROW(%(key)s, {t.p.name}, {t.p.slug},
+                {t.p.description}, {t.p.seo_title}, {t.p.seo_description},
+                {t.p.product_type}, {t.pt.name}, {t.c.name}, {t.c.private_metadata},
+                {t.p.weight}, {t.p.metadata}, {t.p.private_metadata},
+                {t.pl.id}, {t.pl.is_published}, {t.pl.published_at} > %(now)s,
+                {t.pl.available_for_purchase_at} IS NULL,
+                {t.pl.available_for_purchase_at} > %(now)s,
+                variant_prints.print, {product_attributes}, {media}, {selection}
+            )::text) AS print
+            FROM {t.p}
+            JOIN {t.pt} ON {t.pt.id} = {t.p.product_type}
+            LEFT JOIN {t.c} ON {t.c.id} = {t.p.category}
+            LEFT JOIN {t.pl} ON {t.pl.product} = {t.p.id}
+                AND {t.pl.channel} = %(channel)s
+            LEFT JOIN variant_prints ON variant_prints.product = {t.p.id}
+            {product_joins}
+            WHERE {in_chunk(t.p.id)}
+        )"""
+    )
+    # A REJECTED state of any of the kinds: that feed must be sent again.
+    steps.append(
+        f"""rejected AS (
+            SELECT DISTINCT {st.product_id} AS product FROM {st}
+            WHERE {st.marketplace} = %(marketplace)s
+              AND {st.kind} = ANY(%(kind_list)s)
+              AND {st.status} = %(rejected)s
+              AND {in_chunk(st.product_id)}
+        )"""
+    )
+    return f"""
+        WITH {", ".join(steps)}
+        SELECT prints.id, prints.print,
             NOT %(skip)s
-            OR {fp.fingerprint} IS DISTINCT FROM chunk.print
-            OR EXISTS (
-                SELECT 1 FROM {st}
-                WHERE {st.marketplace} = %(marketplace)s
-                  AND {st.kind} = ANY(%(kind_list)s)
-                  AND {st.product_id} = chunk.id
-                  AND {st.status} = %(rejected)s
-            )
-        FROM chunk
+            OR {fp.fingerprint} IS DISTINCT FROM prints.print
+            OR rejected.product IS NOT NULL
+        FROM prints
         LEFT JOIN {fp} ON {fp.marketplace} = %(marketplace)s
-            AND {fp.kinds} = %(kinds)s AND {fp.product_id} = chunk.id
-        ORDER BY chunk.id
+            AND {fp.kinds} = %(kinds)s AND {fp.product_id} = prints.id
+            AND {in_chunk(fp.product_id)}
+        LEFT JOIN rejected ON rejected.product = prints.id
+        ORDER BY prints.id
     """

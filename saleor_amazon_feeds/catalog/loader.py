@@ -33,27 +33,10 @@ from typing import Any
 import orjson
 from django.core.files.storage import default_storage
 from django.db import connections, router
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
-from saleor.attribute.models import (
-    AssignedProductAttributeValue,
-    AssignedVariantAttribute,
-    AssignedVariantAttributeValue,
-    Attribute,
-    AttributeValue,
-    AttributeVariant,
-)
-from saleor.product.models import (
-    Category,
-    Product,
-    ProductChannelListing,
-    ProductMedia,
-    ProductType,
-    ProductVariant,
-    ProductVariantChannelListing,
-)
-from saleor.warehouse.models import Allocation, Stock
+from saleor.product.models import Product, ProductChannelListing
+from saleor.warehouse.models import Stock
 
 from ..listings.editorjs import editorjs_to_description
 from ..listings.messages import StockLevel
@@ -66,6 +49,7 @@ from .rows import (
     SelectionAttribute,
     VariantRow,
 )
+from .tables import Table, catalog_tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,40 +482,6 @@ def _array(ids: Iterable[int]) -> str:
     return "{" + ",".join(map(str, ids)) + "}"
 
 
-class Table:
-    """A model's table under an alias: str() for FROM, attributes give columns."""
-
-    def __init__(
-        self, connection: BaseDatabaseWrapper, model: type[Model], alias: str
-    ) -> None:
-        self._connection = connection
-        self._model = model
-        self._alias = alias
-
-    def __str__(self) -> str:
-        quote = self._connection.ops.quote_name
-        return f"{quote(self._model._meta.db_table)} {self._alias}"
-
-    def __getattr__(self, name: str) -> str:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        column = self._model._meta.get_field(name).column
-        return f"{self._alias}.{self._connection.ops.quote_name(column)}"
-
-    def any(self, name: str) -> str:
-        """``column = ANY(ids)``, ids given as one array literal (see _array).
-
-        The array goes through a sub-select so the planner does not estimate
-        each id's selectivity (half a millisecond for a few hundred ids) and
-        plans index lookups, whose cost follows the page, not the table.
-        """
-        field = self._model._meta.get_field(name)
-        if field.is_relation:
-            field = field.target_field
-        db_type = field.rel_db_type(self._connection)
-        return f"{getattr(self, name)} = ANY((SELECT %s::{db_type}[])::{db_type}[])"
-
-
 @dataclass(frozen=True, slots=True)
 class _ByProduct:
     """A query selecting by product, in its id-range and id-list forms."""
@@ -565,44 +515,27 @@ class _Statements:
 @cache
 def _statements(alias: str) -> _Statements:
     connection = connections[alias]
-
-    def table(model: type[Model], alias: str) -> Table:
-        return Table(connection, model, alias)
-
-    p = table(Product, "p")
-    pt = table(ProductType, "pt")
-    c = table(Category, "c")
-    pl = table(ProductChannelListing, "pl")
-    v = table(ProductVariant, "v")
-    vl = table(ProductVariantChannelListing, "vl")
-    s = table(Stock, "s")
-    al = table(Allocation, "al")
-    a = table(Attribute, "a")
-    av = table(AttributeValue, "av")
-    pa = table(AssignedProductAttributeValue, "pa")
-    va = table(AssignedVariantAttribute, "va")
-    vav = table(AssignedVariantAttributeValue, "vav")
-    at = table(AttributeVariant, "at")
-    m = table(ProductMedia, "m")
+    t = catalog_tables(alias)
 
     products = f"""
-        SELECT {p.id}, {p.name}, {p.slug}, {p.description}, {p.seo_title},
-            {p.seo_description}, {p.product_type}, {pt.name}, {c.name},
-            {c.private_metadata}, {p.weight}, {p.metadata}, {p.private_metadata},
-            {pl.id}, {pl.is_published}, {pl.published_at}::text,
-            {pl.available_for_purchase_at}::text
-        FROM {p}
-        JOIN {pt} ON {pt.id} = {p.product_type}
-        LEFT JOIN {c} ON {c.id} = {p.category}
+        SELECT {t.p.id}, {t.p.name}, {t.p.slug}, {t.p.description},
+            {t.p.seo_title}, {t.p.seo_description}, {t.p.product_type},
+            {t.pt.name}, {t.c.name}, {t.c.private_metadata}, {t.p.weight},
+            {t.p.metadata}, {t.p.private_metadata}, {t.pl.id}, {t.pl.is_published},
+            {t.pl.published_at}::text, {t.pl.available_for_purchase_at}::text
+        FROM {t.p}
+        JOIN {t.pt} ON {t.pt.id} = {t.p.product_type}
+        LEFT JOIN {t.c} ON {t.c.id} = {t.p.category}
         -- One index lookup per product of the page (OFFSET 0 keeps the planner
         -- from flattening it): a join let it scan every listing of the
         -- channel, on every page, so a page cost more as the catalog grew.
         LEFT JOIN LATERAL (
-            SELECT * FROM {pl} WHERE {pl.product} = {p.id} AND {pl.channel} = %s
+            SELECT * FROM {t.pl}
+            WHERE {t.pl.product} = {t.p.id} AND {t.pl.channel} = %s
             OFFSET 0
         ) pl ON TRUE
-        WHERE {p.id} > %s {{wanted}}
-        ORDER BY {p.id}
+        WHERE {t.p.id} > %s {{wanted}}
+        ORDER BY {t.p.id}
         LIMIT %s
     """
     id_type = Product._meta.pk.rel_db_type(connection)
@@ -610,83 +543,85 @@ def _statements(alias: str) -> _Statements:
         products=products.format(wanted=""),
         # A constant array here: the planner then looks the ids up directly
         # instead of walking the pk index until it meets enough of them.
-        wanted_products=products.format(wanted=f"AND {p.id} = ANY(%s::{id_type}[])"),
+        wanted_products=products.format(wanted=f"AND {t.p.id} = ANY(%s::{id_type}[])"),
         listings=f"""
-            SELECT {pl.product}, {pl.is_published}, {pl.published_at}::text,
-                {pl.available_for_purchase_at}::text
-            FROM {pl}
-            WHERE {pl.channel} = %s AND {pl.any("product")}
+            SELECT {t.pl.product}, {t.pl.is_published}, {t.pl.published_at}::text,
+                {t.pl.available_for_purchase_at}::text
+            FROM {t.pl}
+            WHERE {t.pl.channel} = %s AND {t.pl.any("product")}
         """,
         variants=_ByProduct.build(
             f"""
-            SELECT {v.id}, {v.product}, {v.sku}, {v.name}, {v.external_reference},
-                {v.weight}, {v.metadata}, {v.track_inventory},
-                {vl.price_amount}, {vl.prior_price_amount}, {vl.currency}
-            FROM {v}
+            SELECT {t.v.id}, {t.v.product}, {t.v.sku}, {t.v.name},
+                {t.v.external_reference}, {t.v.weight}, {t.v.metadata},
+                {t.v.track_inventory}, {t.vl.price_amount}, {t.vl.prior_price_amount},
+                {t.vl.currency}
+            FROM {t.v}
             LEFT JOIN LATERAL (
-                SELECT * FROM {vl} WHERE {vl.variant} = {v.id} AND {vl.channel} = %s
+                SELECT * FROM {t.vl}
+                WHERE {t.vl.variant} = {t.v.id} AND {t.vl.channel} = %s
                 OFFSET 0
             ) vl ON TRUE
             WHERE {{products}}
-            ORDER BY {v.product}, {v.sort_order}, {v.id}
+            ORDER BY {t.v.product}, {t.v.sort_order}, {t.v.id}
             """,
-            v,
+            t.v,
             "product",
         ),
         # Allocation rows are the truth; Stock.quantity_allocated is a cache
         # that bulk writes (order import, fixtures) do not always keep in step.
         stock=f"""
-            SELECT {s.product_variant}, {s.quantity}, COALESCE((
-                SELECT SUM({al.quantity_allocated}) FROM {al}
-                WHERE {al.stock} = {s.id}
+            SELECT {t.s.product_variant}, {t.s.quantity}, COALESCE((
+                SELECT SUM({t.al.quantity_allocated}) FROM {t.al}
+                WHERE {t.al.stock} = {t.s.id}
             ), 0)
-            FROM {s}
-            WHERE {s.warehouse} = ANY(%s) AND {s.any("product_variant")}
-            ORDER BY {s.id}
+            FROM {t.s}
+            WHERE {t.s.warehouse} = ANY(%s) AND {t.s.any("product_variant")}
+            ORDER BY {t.s.id}
         """,
         product_attributes=_ByProduct.build(
             f"""
-            SELECT {pa.product}, {pa.value}
-            FROM {pa}
+            SELECT {t.pa.product}, {t.pa.value}
+            FROM {t.pa}
             WHERE {{products}}
-            ORDER BY {pa.product}, {pa.sort_order}, {pa.id}
+            ORDER BY {t.pa.product}, {t.pa.sort_order}, {t.pa.id}
             """,
-            pa,
+            t.pa,
             "product",
         ),
         variant_attributes=f"""
-            SELECT {va.variant}, {vav.value}
-            FROM {vav}
-            JOIN {va} ON {va.id} = {vav.assignment}
-            JOIN {at} ON {at.id} = {va.assignment}
-            WHERE {va.any("variant")}
-            ORDER BY {va.variant}, {at.sort_order}, {vav.sort_order}, {vav.id}
+            SELECT {t.va.variant}, {t.vav.value}
+            FROM {t.vav}
+            JOIN {t.va} ON {t.va.id} = {t.vav.assignment}
+            JOIN {t.at} ON {t.at.id} = {t.va.assignment}
+            WHERE {t.va.any("variant")}
+            ORDER BY {t.va.variant}, {t.at.sort_order}, {t.vav.sort_order}, {t.vav.id}
         """,
         # In the order _source_value takes them.
         values=f"""
-            SELECT {av.id}, {a.slug}, {a.input_type}, {a.unit}, {av.name},
-                {av.plain_text}, {av.rich_text}, {av.numeric}, {av.boolean},
-                {av.date_time}, {av.file_url}
-            FROM {av}
-            JOIN {a} ON {a.id} = {av.attribute}
-            WHERE {av.any("id")}
+            SELECT {t.av.id}, {t.a.slug}, {t.a.input_type}, {t.a.unit}, {t.av.name},
+                {t.av.plain_text}, {t.av.rich_text}, {t.av.numeric}, {t.av.boolean},
+                {t.av.date_time}, {t.av.file_url}
+            FROM {t.av}
+            JOIN {t.a} ON {t.a.id} = {t.av.attribute}
+            WHERE {t.av.any("id")}
         """,
         media=_ByProduct.build(
             f"""
-            SELECT {m.product}, {m.image}, {m.external_url}
-            FROM {m}
-            WHERE {{products}} AND {m.type} = %s AND {m.to_remove} = %s
-            ORDER BY {m.product}, {m.sort_order}, {m.id}
+            SELECT {t.m.product}, {t.m.image}, {t.m.external_url}
+            FROM {t.m}
+            WHERE {{products}} AND {t.m.type} = %s AND {t.m.to_remove} = %s
+            ORDER BY {t.m.product}, {t.m.sort_order}, {t.m.id}
             """,
-            m,
+            t.m,
             "product",
         ),
         selection=f"""
-            SELECT {at.product_type}, {a.slug}, {a.name}
-            FROM {at}
-            JOIN {a} ON {a.id} = {at.attribute}
-            WHERE {at.any("product_type")} AND {at.variant_selection} = %s
-            ORDER BY {at.product_type}, {at.sort_order}, {at.id}
+            SELECT {t.at.product_type}, {t.a.slug}, {t.a.name}
+            FROM {t.at}
+            JOIN {t.a} ON {t.a.id} = {t.at.attribute}
+            WHERE {t.at.any("product_type")} AND {t.at.variant_selection} = %s
+            ORDER BY {t.at.product_type}, {t.at.sort_order}, {t.at.id}
         """,
     )
 

@@ -9,15 +9,21 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from saleor.attribute.models import AssignedVariantAttributeValue, AttributeValue
+from saleor.attribute.models import (
+    AssignedProductAttributeValue,
+    AssignedVariantAttributeValue,
+    AttributeValue,
+    AttributeVariant,
+)
 from saleor.product.models import (
     ProductChannelListing,
     ProductMedia,
     ProductVariant,
     ProductVariantChannelListing,
 )
-from saleor.warehouse.models import Allocation, Stock
+from saleor.warehouse.models import Allocation, Stock, Warehouse
 
+from saleor_amazon_feeds.catalog import fingerprints as fingerprints_module
 from saleor_amazon_feeds.catalog.builder import iter_batches
 from saleor_amazon_feeds.catalog.fingerprints import Fingerprints
 from saleor_amazon_feeds.catalog.types import FeedKind
@@ -166,6 +172,37 @@ def add_variant(product):
     ProductVariant.objects.create(product=product, sku=f"extra-{product.pk}")
 
 
+def change_variant_inventory_tracking(product):
+    ProductVariant.objects.filter(pk=_first_variant(product).pk).update(
+        track_inventory=False
+    )
+
+
+def change_variant_order(product):
+    ProductVariant.objects.filter(pk=_first_variant(product).pk).update(sort_order=9)
+
+
+def remove_variant_attribute_value(product):
+    AssignedVariantAttributeValue.objects.filter(
+        assignment__variant=_first_variant(product)
+    ).first().delete()
+
+
+def remove_product_attribute_value(product):
+    AssignedProductAttributeValue.objects.filter(product=product).delete()
+
+
+def remove_stock(product):
+    Stock.objects.filter(product_variant=_first_variant(product)).first().delete()
+
+
+def swap_stock_quantities(product):
+    # The same quantities in other warehouses: the rows' sum must still differ.
+    first, second = Stock.objects.filter(product_variant=_first_variant(product))
+    first.quantity, second.quantity = second.quantity, first.quantity
+    Stock.objects.bulk_update([first, second], ["quantity"])
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -182,6 +219,12 @@ def add_variant(product):
         change_product_options,
         unpublish,
         add_variant,
+        change_variant_inventory_tracking,
+        change_variant_order,
+        remove_variant_attribute_value,
+        remove_product_attribute_value,
+        remove_stock,
+        swap_stock_quantities,
     ],
 )
 def test_a_changed_product_is_built_again(shop, change):
@@ -230,6 +273,28 @@ def _change_warehouses(marketplace, products):
     marketplace.warehouses.set(marketplace.warehouses.all()[:1])
 
 
+def _change_category_name(marketplace, products):
+    category = products[0].category
+    category.name = "Tops"
+    category.save(update_fields=["name"])
+
+
+def _change_product_type_name(marketplace, products):
+    product_type = products[0].product_type
+    product_type.name = "Tops"
+    product_type.save(update_fields=["name"])
+
+
+def _change_variant_selection(marketplace, products):
+    # The product type's attributes that choose a variant, shared by all.
+    selection = AttributeVariant.objects.filter(
+        product_type=products[0].product_type
+    ).order_by("sort_order", "pk")
+    first = selection.first()
+    first.variant_selection = not first.variant_selection
+    first.save(update_fields=["variant_selection"])
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -238,6 +303,9 @@ def _change_warehouses(marketplace, products):
         _change_buffer,
         _change_handling_time,
         _change_warehouses,
+        _change_category_name,
+        _change_product_type_name,
+        _change_variant_selection,
     ],
 )
 def test_a_change_for_every_product_rebuilds_them_all(shop, change):
@@ -330,3 +398,36 @@ def test_product_ids_narrow_the_build(shop):
     built, _ = run(marketplace, product_ids=[products[1].pk, products[2].pk])
     assert built == {products[1].pk}
     assert run(marketplace)[0] == {products[0].pk}
+
+
+def test_rows_the_marketplace_does_not_read_rebuild_nothing(shop, channel_EUR):
+    marketplace, products = shop
+    variant = _first_variant(products[0])
+    ProductChannelListing.objects.create(
+        product=products[0], channel=channel_EUR, is_published=False
+    )
+    ProductVariantChannelListing.objects.create(
+        variant=variant, channel=channel_EUR, price_amount=Decimal(9), currency="EUR"
+    )
+    elsewhere = Warehouse.objects.create(
+        address=Warehouse.objects.first().address.get_copy(),
+        name="Elsewhere",
+        slug="elsewhere",
+    )
+    Stock.objects.create(warehouse=elsewhere, product_variant=variant, quantity=7)
+    assert run(marketplace) == (set(), [])
+
+
+def test_chunks_split_the_catalog_and_the_wanted_ids(shop, monkeypatch):
+    marketplace, products = shop
+    # Three products in chunks of two: a range, then what is left past it.
+    monkeypatch.setattr(fingerprints_module, "CHUNK", 2)
+    assert run(marketplace) == (set(), [])
+    change_price(products[0])
+    change_price(products[2])
+    built, _ = run(marketplace, product_ids=[p.pk for p in products])
+    assert built == {products[0].pk, products[2].pk}
+    change_stock(products[1])
+    change_stock(products[2])
+    assert run(marketplace)[0] == {products[1].pk, products[2].pk}
+    assert run(marketplace) == (set(), [])
