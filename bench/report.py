@@ -83,6 +83,12 @@ def lines() -> list[str]:
             f"order import of {o['orders']} orders vs bare orderBulkCreate: "
             f"{o['ratio']:.2f}x (target <= 1.1x; import {o['import_s']:.2f}s, "
             f"bare {o['bare_s']:.2f}s)"
+            + (
+                f"; the plugin's own part {o['plugin_s']:.2f}s = "
+                f"{o['plugin_s'] / o['bare_s']:.1%} of bare"
+                if "plugin_s" in o
+                else ""
+            )
         )
     q = f.get("quota")
     if q:

@@ -17,7 +17,9 @@ marketplace's warehouses (the stock it offers on Amazon), in two steps:
    availability negative so the shop never sells them a second time, and the
    caller reports them on the import record.
 
-Nothing here ever fails an import because Saleor's stock is short.
+Nothing here ever fails an import because Saleor's stock is short. A batch's
+orders come through :mod:`.reservation`, which reserves them here one by one
+unless a single Saleor call is certain to give the same allocations.
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import F, Prefetch
+from django.db.models import F
 from saleor.app.models import App
 from saleor.channel.models import Channel
-from saleor.order.models import Order, OrderLine
+from saleor.order.models import OrderLine
 from saleor.site.models import SiteSettings
 from saleor.warehouse.models import Allocation, Stock
 
@@ -43,7 +45,6 @@ from ..saleor_compat import (
     get_order_lines_with_track_inventory,
     stock_qs_select_for_update,
 )
-from . import mapping
 
 
 def site_settings() -> SiteSettings:
@@ -56,78 +57,29 @@ def site_settings() -> SiteSettings:
     return SiteSettings.objects.get(site_id=settings.SITE_ID)
 
 
-def lines_with_variants() -> Prefetch:
-    """``Order.lines`` with their variants, in pk order: prefetched for a
-    whole batch of orders, reservation reads no line or variant again."""
-    return Prefetch(
-        "lines", queryset=OrderLine.objects.select_related("variant").order_by("pk")
-    )
-
-
 def marketplace_warehouse_ids(marketplace: AmazonMarketplace) -> list[UUID]:
     return list(marketplace.warehouses.order_by("pk").values_list("pk", flat=True))
 
 
-def reserve_imported_order(
-    order: Order,
-    marketplace: AmazonMarketplace,
-    mapped: mapping.MappedOrder,
-    requestor: App | None = None,
-    site: SiteSettings | None = None,
-    warehouse_ids: list[UUID] | None = None,
-) -> list[str]:
-    """Reserve what is left to ship of a just-imported order; returns notes
-    on units that could not be reserved normally (for the import record).
-
-    ``order`` may come with ``lines_with_variants()`` prefetched, and
-    ``warehouse_ids`` read once per batch (``marketplace_warehouse_ids``).
-    """
-    by_item = {line.order_item_id: line for line in mapped.lines}
-    open_quantities: dict[UUID, int] = {}
-    lines = _lines(order)
-    for line in lines:
-        item = by_item.get(line.metadata.get(mapping.ORDER_ITEM_KEY, ""))
-        if item is not None:
-            open_quantities[line.pk] = item.quantity - item.quantity_fulfilled
-    country = (mapped.input.get("shippingAddress") or {}).get("country", "")
-    return allocate_order(
-        order,
-        marketplace,
-        open_quantities,
-        country,
-        requestor,
-        site=site,
-        warehouse_ids=warehouse_ids,
-        lines=lines,
-    )
-
-
-def _lines(order: Order) -> list[OrderLine]:
-    prefetched = getattr(order, "_prefetched_objects_cache", {}).get("lines")
-    if prefetched is not None:
-        return sorted(prefetched, key=lambda line: line.pk)
-    return list(order.lines.select_related("variant").order_by("pk"))
-
-
 def allocate_order(
-    order: Order,
     marketplace: AmazonMarketplace,
     quantities: Mapping[UUID, int],
     country_code: str = "",
     requestor: App | None = None,
     *,
+    lines: Sequence[OrderLine],
     site: SiteSettings | None = None,
     warehouse_ids: list[UUID] | None = None,
-    lines: Sequence[OrderLine] | None = None,
 ) -> list[str]:
-    """Reserve ``quantities`` ({order line pk: units}); returns shortfall notes.
+    """Reserve ``quantities`` ({order line pk: units}) of one order; returns
+    shortfall notes.
 
     Runs inside the caller's transaction. ``lines``: the order's lines with
-    their variants, in pk order, when the caller has read them already.
+    their variants, in pk order.
     """
     lines = [
         line
-        for line in (_lines(order) if lines is None else lines)
+        for line in lines
         if line.variant_id
         and line.variant.track_inventory
         and quantities.get(line.pk, 0) > 0
@@ -197,7 +149,7 @@ class _SaleorAllocation:
         covered: dict[UUID, int] = {}
         refused_variants: set[int] = set()
         while pending:
-            batch, pending = _one_per_variant(pending)
+            batch, pending = one_per_variant(pending)
             batch = [i for i in batch if i.line.variant_id not in refused_variants]
             # allocate_stocks leaves preorder lines to allocate_preorders.
             handled = {i.line.pk for i in get_order_lines_with_track_inventory(batch)}
@@ -231,7 +183,7 @@ class _SaleorAllocation:
         return covered
 
 
-def _one_per_variant(
+def one_per_variant(
     infos: list[OrderLineInfo],
 ) -> tuple[list[OrderLineInfo], list[OrderLineInfo]]:
     """The first line of each variant, and the rest: one allocate_stocks call

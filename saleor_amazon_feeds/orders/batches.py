@@ -10,7 +10,7 @@ A batch holds at most 50 orders (``orderBulkCreate``'s limit):
    order only get updates (cancellation), pending, cancelled and unimportable
    ones are recorded as such, and the new importable ones go to
    :func:`.creation.create_orders`;
-3. the records are saved and the transaction commits.
+3. the records are saved (one UPDATE) and the transaction commits.
 
 A second worker importing the same orders waits for the row locks and then
 finds them imported; Saleor's unique ``externalReference`` is checked too, so
@@ -37,6 +37,7 @@ from . import mapping
 from .cancellation import cancel_imported_order
 from .creation import create_orders
 from .jobs import Outcome
+from .records import save_records
 
 BATCH_SIZE = 50  # orderBulkCreate's limit
 
@@ -77,8 +78,7 @@ def process_batch(
         # A crash here rolls the Saleor orders back with the records: the
         # next import finds neither and creates them once.
         crash_point("orders.after_bulk_create")
-        for record in records.values():
-            record.save()
+        save_records(list(records.values()))
     return outcome
 
 

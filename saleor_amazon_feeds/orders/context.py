@@ -103,7 +103,12 @@ def mapping_context(
     country = mapping.destination_country(order)
     fallback = lookups.fallback_tax_class
     infos = {}
-    for sku, variant in lookups.variants.items():
+    # The order's own SKUs only: all of the batch's, for each of its orders,
+    # grows with the square of the batch.
+    for sku in set(mapping.skus(order)):
+        variant = lookups.variants.get(sku)
+        if variant is None:
+            continue
         product = variant.product
         tax_class_id = product.tax_class_id or product.product_type.tax_class_id
         infos[sku] = mapping.VariantInfo(

