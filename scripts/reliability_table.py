@@ -162,18 +162,7 @@ def table() -> str:
         "| what was tried | what held (counted by the test) | test | run |",
         "| --- | --- | --- | --- |",
     ]
-    for name, tried, held, test in ROWS:
-        path = RESULTS / f"{name}.json"
-        if not path.exists():
-            lines.append(f"| {name} | TODO: not run yet | `{test}` | - |")
-            continue
-        data = json.loads(path.read_text())
-        counts = data["counts"]
-        lines.append(
-            f"| {_cell(tried(counts))} | {_cell(held(counts))} | `{test}` "
-            f"| {data['finished_at']} |"
-        )
-    for name, tried, held, test in SUMMARIES:
+    for name, tried, held, test in [*ROWS, *SUMMARIES]:
         path = RESULTS / f"{name}.json"
         if not path.exists():
             lines.append(f"| {name} | TODO: not run yet | `{test}` | - |")

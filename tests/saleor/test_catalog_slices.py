@@ -20,21 +20,18 @@ from saleor_amazon_feeds.catalog.build import language_tag
 from saleor_amazon_feeds.catalog.submission import FeedBuild, submit_feeds
 from saleor_amazon_feeds.catalog.types import FeedKind
 from saleor_amazon_feeds.models import (
-    AmazonAccount,
     AmazonFeedSlice,
     AmazonFeedSliceChunk,
     AmazonFeedSubmission,
     AmazonFieldMapping,
-    AmazonMarketplace,
     AmazonProductFingerprint,
     AmazonProductTypeDefinition,
 )
-from saleor_amazon_feeds.models.accounts import Environment
 from sample_shop.apparel import ShirtCatalog
 from sample_shop.product_type_schema import mapped_sources, product_type_schema
 from tests.fixtures import processes
 from tests.fixtures.catalog import accept_listings, set_options
-from tests.fixtures.sandbox import SELLER_ID
+from tests.fixtures.sync import sandbox_marketplace
 
 pytestmark = pytest.mark.django_db
 
@@ -54,26 +51,12 @@ WORKER_FEED_MESSAGES = 20
 def shirts_marketplace(amazon_sandbox_settings, channel_USD, warehouses, category):
     """A sandbox marketplace selling shirts, their product type's schema
     stored (validation on, as in production) and mapped."""
-    account = AmazonAccount(
-        name="Sandbox",
-        seller_id=SELLER_ID,
-        region="NA",
-        environment=Environment.LOCAL_SANDBOX,
-        lwa_client_id="amzn1.application-oa2-client.test",
-    )
-    account.lwa_client_secret = "amzn1.oa2-cs.v1.slices-test-secret"
-    account.refresh_token = "Atzr|refresh"
-    account.save()
-    marketplace = AmazonMarketplace.objects.create(
-        account=account,
-        marketplace_id=US,
-        country="US",
-        currency="USD",
-        channel=channel_USD,
-        status="CONFIGURED",
+    marketplace = sandbox_marketplace(
+        channel_USD,
+        warehouses[:2],
+        secret="amzn1.oa2-cs.v1.slices-test-secret",
         handling_time=2,
     )
-    marketplace.warehouses.set(warehouses[:2])
     set_options(category, productType="SHIRT")
     AmazonProductTypeDefinition.objects.create(
         marketplace_id=US,

@@ -14,19 +14,17 @@ from saleor_amazon_feeds.catalog.submission import recover_uploaded_submissions
 from saleor_amazon_feeds.catalog.types import FeedKind
 from saleor_amazon_feeds.listings.schema_validation import ProductTypeSchema
 from saleor_amazon_feeds.models import (
-    AmazonAccount,
     AmazonFeedIssue,
     AmazonFeedSubmission,
     AmazonFieldMapping,
     AmazonListingProblem,
     AmazonListingState,
-    AmazonMarketplace,
     AmazonProductTypeDefinition,
 )
-from saleor_amazon_feeds.models.accounts import Environment
 from tests.fixtures.catalog import set_options
 from tests.fixtures.feeds import wait_for_submissions
 from tests.fixtures.sandbox import SELLER_ID
+from tests.fixtures.sync import sandbox_marketplace
 
 from .graphql_utils import assert_permission_denied, gql, gql_data
 
@@ -114,25 +112,9 @@ def catalog_client(plugin_staff_client, permission_manage_products):
 
 @pytest.fixture
 def us_marketplace(amazon_sandbox_settings, channel_USD, warehouse):
-    account = AmazonAccount(
-        name="Sandbox",
-        seller_id=SELLER_ID,
-        region="NA",
-        environment=Environment.LOCAL_SANDBOX,
-        lwa_client_id="amzn1.application-oa2-client.test",
+    marketplace = sandbox_marketplace(
+        channel_USD, [warehouse], secret="amzn1.oa2-cs.v1.catalog-test-secret"
     )
-    account.lwa_client_secret = "amzn1.oa2-cs.v1.catalog-test-secret"
-    account.refresh_token = "Atzr|refresh"
-    account.save()
-    marketplace = AmazonMarketplace.objects.create(
-        account=account,
-        marketplace_id=US,
-        country="US",
-        currency="USD",
-        channel=channel_USD,
-        status="CONFIGURED",
-    )
-    marketplace.warehouses.set([warehouse])
     for attribute, sources in (
         ("item_name", ["product.name"]),
         ("brand", ["metadata:brand", "literal:Acme"]),
