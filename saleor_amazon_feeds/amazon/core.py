@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -259,14 +259,19 @@ class SpApiCore:
         method: str,
         url: str,
         *,
-        content: bytes | None = None,
+        content: Callable[[], bytes | Iterable[bytes]] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
+        """``content`` makes each attempt's body afresh (a streamed file is
+        read from its start again)."""
         # Presigned document URLs: no SP-API token and no SP-API rate limit.
         return self._with_retries(
             operation,
             lambda: self._transport.request(
-                method, url, content=content, headers=dict(headers or {})
+                method,
+                url,
+                content=None if content is None else content(),
+                headers=dict(headers or {}),
             ),
             limits=None,
         )

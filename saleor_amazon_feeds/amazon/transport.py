@@ -9,6 +9,7 @@ library never sees an error response at all.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 import httpx
 from sp_api.base._transport_httpx import HttpxTransport
@@ -43,7 +44,7 @@ class AmazonTransport(HttpxTransport):
         *,
         params: object = None,
         data: object = None,
-        content: bytes | str | None = None,
+        content: bytes | str | Iterable[bytes] | None = None,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         try:

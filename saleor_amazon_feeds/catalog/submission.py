@@ -342,7 +342,10 @@ class FeedBuild:
                     built[: document.message_count],
                     built[document.message_count :],
                 )
-                yield document, in_document
+                try:
+                    yield document, in_document
+                finally:
+                    document.close()
 
     def _sliced_messages(self) -> Iterator[BuiltMessage]:
         """The messages of every slice, in the one-worker build's order, once
@@ -737,7 +740,7 @@ def _send_document(
             submission.save(update_fields=["document_id", "status"])
             # States point at the submission from here on, so whatever becomes
             # of it (recorded, recovered or failed) settles them.
-            _mark_sent(marketplace, kind, submission, built, timezone.now())
+            _mark_sent(marketplace, kind, submission, document, built, timezone.now())
         crash_point("feed.after_upload")
         try:
             feed = client.create_feed(
@@ -795,13 +798,13 @@ def _upload(client: AmazonClient, document: FeedDocument) -> dict:
     upload = client.create_feed_document()
     crash_point("feed.after_create_document")
     try:
-        client.upload_feed_document(upload["url"], document.content)
+        client.upload_feed_document(upload["url"], document.file)
     except AmazonError as exc:
         if not upload_url_expired(exc):
             raise
         log.info("Feed document upload URL refused (%s); using a new one", exc.code)
         upload = client.create_feed_document()
-        client.upload_feed_document(upload["url"], document.content)
+        client.upload_feed_document(upload["url"], document.file)
     return upload
 
 
@@ -809,7 +812,9 @@ def _maybe_created(exc: AmazonError) -> bool:
     return exc.reached_amazon and (exc.status is None or exc.status >= 500)
 
 
-def _mark_sent(marketplace, kind, submission, built: list[BuiltMessage], now) -> None:
+def _mark_sent(
+    marketplace, kind, submission, document, built: list[BuiltMessage], now
+) -> None:
     for start in range(0, len(built), STATE_BATCH):
         AmazonListingState.objects.bulk_create(
             [
@@ -821,11 +826,13 @@ def _mark_sent(marketplace, kind, submission, built: list[BuiltMessage], now) ->
                     variant_id=item.variant_id,
                     status=ListingStatus.PENDING,
                     sent_digest=item.digest,
-                    sent_summary=item.summary,
+                    sent_summary=item.full_summary(document, message_id),
                     sent_at=now,
                     last_submission=submission,
                 )
-                for item in built[start : start + STATE_BATCH]
+                for message_id, item in enumerate(
+                    built[start : start + STATE_BATCH], start + 1
+                )
             ],
             update_conflicts=True,
             unique_fields=["marketplace", "sku", "kind"],

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from ..listings.feed_writer import FeedDocument
 from ..listings.kinds import FeedKind
 from ..listings.messages import FeedMessage
 from ..listings.schema_validation import ProductTypeSchema
@@ -27,11 +28,33 @@ class BuiltMessage:
     digest: str
     # Values worth showing the merchant as "last sent" (e.g. quantity, price).
     summary: dict = field(default_factory=dict)
+    # The summary's listing "values" were left out (``sent_record``): they
+    # are the message's attributes, read back from its document.
+    values_in_document: bool = False
 
     def sent_record(self) -> "BuiltMessage":
         """The message without its payload and bytes: what recording a sent
-        message needs (sku, kind, ids, digest, summary)."""
-        return replace(self, message=FeedMessage(self.message.sku, self.message.kind))
+        message needs (sku, kind, ids, digest, summary). A listing's
+        summary quotes all its attributes: those stay in the document only,
+        so a document's worth of records holds no attribute values."""
+        summary, in_document = self.summary, False
+        if "values" in summary:
+            summary = {k: v for k, v in summary.items() if k != "values"}
+            in_document = True
+        return replace(
+            self,
+            message=FeedMessage(self.message.sku, self.message.kind),
+            summary=summary,
+            values_in_document=in_document,
+        )
+
+    def full_summary(self, document: "FeedDocument", message_id: int) -> dict:
+        """The summary as built, the values read back from the document
+        where ``sent_record`` left them out."""
+        if not self.values_in_document:
+            return self.summary
+        values = document.message(message_id).get("attributes", {})
+        return {**self.summary, "values": values}
 
 
 @dataclass(frozen=True, slots=True)

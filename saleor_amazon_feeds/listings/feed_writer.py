@@ -1,29 +1,64 @@
 """Stream JSON_LISTINGS_FEED documents from an iterator of messages.
 
-Messages are serialised one at a time into the current document's buffer and
-then dropped, so memory grows with one document's bytes plus the small
-messageId -> (sku, kind) map the report parser needs, never with the number
-of message objects.
+Messages are serialised one at a time into the current document's file and
+then dropped. A document larger than ``SPOOL_IN_MEMORY_BYTES`` lives in a
+temporary file (a full 25,000-message LISTINGS document is some 150 MB), so a
+worker's memory holds neither the message objects nor the document's bytes:
+only the small messageId -> (sku, kind) map the report parser needs and each
+message's offset, from which one message is read back when needed.
 """
 
-import io
+import json
+import tempfile
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import IO
+from decimal import Decimal
+from typing import IO, Any
 
 from . import json_encoding
 from .messages import FeedMessage
 
 MAX_MESSAGES_PER_FEED = 25_000
 FEED_VERSION = "2.0"
+# Smaller documents (a drain's few messages) never touch the disk.
+SPOOL_IN_MEMORY_BYTES = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
 class FeedDocument:
-    content: bytes
+    """A written feed document: its bytes in ``file`` (read from the start by
+    ``content`` or ``chunks``), closed by whoever consumed it."""
+
+    file: IO[bytes]
+    size: int
     message_count: int
     # messageId -> (sku, kind), to read the processing report back.
     correlation: dict[int, tuple[str, str]]
+    # Where each message's JSON starts, and after the last where it ends.
+    offsets: Sequence[int]
+
+    @property
+    def content(self) -> bytes:
+        self.file.seek(0)
+        return self.file.read()
+
+    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """The document's bytes from the start, ``size`` at a time."""
+        self.file.seek(0)
+        return iter(lambda: self.file.read(size), b"")
+
+    def message(self, message_id: int) -> dict[str, Any]:
+        """One message as written (with its messageId), read back; numbers
+        with a fraction as Decimals, digit for digit as they were built."""
+        start, end = self.offsets[message_id - 1], self.offsets[message_id]
+        if message_id < self.message_count:
+            end -= 1  # the comma before the next message
+        self.file.seek(start)
+        return json.loads(self.file.read(end - start), parse_float=Decimal)
+
+    def close(self) -> None:
+        self.file.close()
 
 
 class FeedDocumentWriter:
@@ -45,6 +80,7 @@ class FeedDocumentWriter:
         self._fh = fh
         self.max_messages = max_messages
         self.correlation: dict[int, tuple[str, str]] = {}
+        self.offsets = array("Q")
         header: dict = {"sellerId": seller_id, "version": FEED_VERSION}
         if issue_locale:
             header["issueLocale"] = issue_locale
@@ -53,9 +89,9 @@ class FeedDocumentWriter:
                 "includedData": list(included_data),
                 "apiVersion": "2021-08-01",
             }
-        self._fh.write(
-            b'{"header":' + json_encoding.dumps_bytes(header) + b',"messages":['
-        )
+        opening = b'{"header":' + json_encoding.dumps_bytes(header) + b',"messages":['
+        self._fh.write(opening)
+        self.size = len(opening)
         self._closed = False
 
     @property
@@ -71,13 +107,21 @@ class FeedDocumentWriter:
         # Serialise before recording, so a bad message leaves the document intact.
         body = message_bytes(message)
         head = b'{"messageId":%d,' % message_id
-        self._fh.write((b"," + head if message_id > 1 else head) + body[1:])
+        if message_id > 1:
+            self._fh.write(b",")
+            self.size += 1
+        self.offsets.append(self.size)
+        self._fh.write(head)
+        self._fh.write(memoryview(body)[1:])
+        self.size += len(head) + len(body) - 1
         self.correlation[message_id] = (message.sku, str(message.kind))
         return message_id
 
     def close(self) -> None:
         if not self._closed:
+            self.offsets.append(self.size)
             self._fh.write(b"]}")
+            self.size += 2
             self._closed = True
 
 
@@ -110,31 +154,43 @@ def iter_feed_documents(
     messageIds restart at 1 in every document, as Amazon correlates them per
     feed. No messages, no document: the schema requires at least one.
     """
-    # One document at a time: the writer and the buffer it fills.
-    current: tuple[FeedDocumentWriter, io.BytesIO] | None = None
-    for message in messages:
-        if current is None:
-            buffer = io.BytesIO()
-            current = (
-                FeedDocumentWriter(
-                    buffer,
-                    seller_id=seller_id,
-                    issue_locale=issue_locale,
-                    included_data=included_data,
-                    max_messages=max_messages,
-                ),
-                buffer,
-            )
-        current[0].add(message)
-        if current[0].full:
-            yield _finish(*current)
-            current = None
-    if current is not None:
-        yield _finish(*current)
+    # One document at a time: the writer and the file it fills.
+    current: tuple[FeedDocumentWriter, IO[bytes]] | None = None
+    try:
+        for message in messages:
+            if current is None:
+                # Closed by the document's consumer (or below, on an error).
+                spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+                    max_size=SPOOL_IN_MEMORY_BYTES, prefix="amazon-feed-"
+                )
+                current = (
+                    FeedDocumentWriter(
+                        spool,
+                        seller_id=seller_id,
+                        issue_locale=issue_locale,
+                        included_data=included_data,
+                        max_messages=max_messages,
+                    ),
+                    spool,
+                )
+            current[0].add(message)
+            if current[0].full:
+                document, current = _finish(*current), None
+                yield document
+        if current is not None:
+            document, current = _finish(*current), None
+            yield document
+    finally:
+        if current is not None:
+            current[1].close()
 
 
-def _finish(writer: FeedDocumentWriter, buffer: io.BytesIO) -> FeedDocument:
+def _finish(writer: FeedDocumentWriter, file: IO[bytes]) -> FeedDocument:
     writer.close()
-    content = buffer.getvalue()
-    buffer.close()
-    return FeedDocument(content, len(writer.correlation), writer.correlation)
+    return FeedDocument(
+        file,
+        writer.size,
+        len(writer.correlation),
+        writer.correlation,
+        writer.offsets,
+    )

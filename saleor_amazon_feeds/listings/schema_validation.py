@@ -24,6 +24,9 @@ from typing import Any
 
 from jsonschema import Draft201909Validator, FormatChecker, ValidationError, validators
 
+from .schema_predicates import Predicate, Unsure, compile_predicate
+from .schema_predicates import utf8_len as _utf8_len
+
 _REQUIRED = frozenset({"required", "dependentRequired"})
 
 
@@ -73,10 +76,6 @@ def _is_integer(checker, instance) -> bool:
 
 
 _TYPES = Draft201909Validator.TYPE_CHECKER.redefine("integer", _is_integer)
-
-
-def _utf8_len(value: str) -> int:
-    return len(value.encode("utf-8", "surrogatepass"))
 
 
 def _max_utf8(validator, limit, instance, schema):
@@ -367,20 +366,31 @@ class _Group:
         reads: tuple[str, ...] | None,
         mentions: tuple[str, ...] | None,
         orders: list[tuple[int, int]],
+        fast: Predicate | None,
     ) -> None:
         self.validator = validator
         self.reads = reads
         self.mentions = mentions
         self.orders = orders
+        self.fast = fast
         self.cache: dict[tuple, tuple[tuple[tuple[int, int], Any, bool], ...]] = {}
 
+    def fixed_by(self, names: tuple) -> bool:
+        """Whether the message's attribute names alone decide the outcome:
+        the rule reads no value the message has."""
+        return self.reads is not None and not any(n in names for n in self.reads)
+
     def issues(
-        self, owner: "ProductTypeSchema", attributes: Mapping[str, Any], names: tuple
+        self,
+        owner: "ProductTypeSchema",
+        attributes: Mapping[str, Any],
+        names: tuple,
+        frozen: "_Frozen",
     ) -> tuple[tuple[tuple[int, int], Any, bool], ...]:
         if self.reads is None:
             read: Any = _freeze(attributes)
         else:
-            read = tuple(_freeze(attributes.get(n, _MISSING)) for n in self.reads)
+            read = tuple(frozen.get(n) for n in self.reads)
         if self.mentions is None:
             present: Any = names
         else:
@@ -388,15 +398,47 @@ class _Group:
         key = (present, read)
         cached = self.cache.get(key)
         if cached is None:
-            found: list[tuple[tuple[int, int], Any, bool]] = []
-            for error in self.validator.iter_errors(_decimals(attributes)):
-                order = self.orders[error.relative_schema_path[1]]
-                found.extend(
-                    (order, issue, top) for issue, top in owner._flagged(error)
-                )
-            cached = tuple(found)
+            if _valid(self.fast, attributes):
+                cached = ()
+            else:
+                found: list[tuple[tuple[int, int], Any, bool]] = []
+                for error in self.validator.iter_errors(_decimals(attributes)):
+                    order = self.orders[error.relative_schema_path[1]]
+                    found.extend(
+                        (order, issue, top) for issue, top in owner._flagged(error)
+                    )
+                cached = tuple(found)
             _bounded_put(self.cache, key, cached)
         return cached
+
+
+class _Frozen:
+    """Each attribute's ``_freeze`` key, computed once per message however
+    many rules read it."""
+
+    __slots__ = ("attributes", "keys")
+
+    def __init__(self, attributes: Mapping[str, Any]) -> None:
+        self.attributes = attributes
+        self.keys: dict[str, Any] = {}
+
+    def get(self, name: str) -> Any:
+        key = self.keys.get(name, _MISSING)
+        if key is _MISSING:
+            value = self.attributes.get(name, _MISSING)
+            key = self.keys[name] = value if value is _MISSING else _freeze(value)
+        return key
+
+
+def _valid(predicate: Predicate | None, value: Any) -> bool:
+    """The compiled predicate's yes; no (jsonschema then words the issues)
+    when there is none, it says no, or it is unsure."""
+    if predicate is None:
+        return False
+    try:
+        return predicate(value)
+    except Unsure:
+        return False
 
 
 class _Plan:
@@ -407,9 +449,13 @@ class _Plan:
     (``required``, each ``allOf`` entry with its ``if``/``then``,
     ``dependentRequired``...) are grouped by the attributes whose values they
     read and cached by the message's shape: the attribute names present plus
-    those values. Issues are put back in the order one whole-document pass
-    yields them (root keyword order, ``allOf`` entries in order), so
-    deduplication and sorting give exactly what that pass gives.
+    those values; the groups reading no value the message has are decided by
+    its names alone, once per distinct set of names. Issues are put back in
+    the order one whole-document pass yields them (root keyword order,
+    ``allOf`` entries in order), so deduplication and sorting give exactly
+    what that pass gives. A value or shape met for the first time is checked
+    by its compiled predicate (``schema_predicates``) and only goes through
+    jsonschema when that is not a plain yes.
     """
 
     def __init__(
@@ -420,42 +466,78 @@ class _Plan:
             name: owner._validator.evolve(schema=sub)
             for name, sub in owner.schema["properties"].items()
         }
+        self.fast = {
+            name: _predicate(owner, sub)
+            for name, sub in owner.schema["properties"].items()
+        }
         self.groups = groups
         self.properties_at = properties_at
         self.values: dict[tuple[str, Any], tuple[ValidationIssue, ...]] = {}
+        # Attribute names -> (what the groups decided by names alone found,
+        # the groups left to ask per message).
+        self.layouts: dict[tuple, tuple[list, list[_Group]]] = {}
 
     def issues(
         self, attributes: Mapping[str, Any], enforce: bool
     ) -> list[ValidationIssue]:
         names = tuple(attributes)
-        root = sorted(
-            (
-                found
-                for group in self.groups
-                for found in group.issues(self.owner, attributes, names)
-                if enforce or not found[2]
-            ),
-            key=lambda found: found[0],
-        )
+        frozen = _Frozen(attributes)
+        layout = self.layouts.get(names)
+        if layout is None:
+            layout = self._layout(attributes, names, frozen)
+        settled, asked = layout
+        root = [*settled]
+        for group in asked:
+            root.extend(group.issues(self.owner, attributes, names, frozen))
+        if not enforce:
+            root = [found for found in root if not found[2]]
+        root.sort(key=lambda found: found[0])
         at = self.properties_at
         found = [issue for order, issue, _ in root if order[0] < at]
         values = self.values
+        fast = self.fast
         for name, value in attributes.items():
             validator = self.validators.get(name)
             if validator is None:
                 continue
-            key = (name, _freeze(value))
+            key = (name, frozen.get(name))
             cached = values.get(key)
             if cached is None:
-                cached = tuple(
-                    issue
-                    for error in validator.iter_errors(_decimals(value))
-                    for issue, _ in self.owner._flagged(error, (name,))
-                )
+                if _valid(fast[name], value):
+                    cached = ()
+                else:
+                    cached = tuple(
+                        issue
+                        for error in validator.iter_errors(_decimals(value))
+                        for issue, _ in self.owner._flagged(error, (name,))
+                    )
                 _bounded_put(values, key, cached)
             found.extend(cached)
         found.extend(issue for order, issue, _ in root if order[0] > at)
         return found
+
+    def _layout(
+        self, attributes: Mapping[str, Any], names: tuple, frozen: "_Frozen"
+    ) -> tuple[list, list[_Group]]:
+        settled: list = []
+        asked: list[_Group] = []
+        for group in self.groups:
+            if group.fixed_by(names):
+                settled.extend(group.issues(self.owner, attributes, names, frozen))
+            else:
+                asked.append(group)
+        layout = (settled, asked)
+        _bounded_put(self.layouts, names, layout)
+        return layout
+
+
+def _predicate(owner: "ProductTypeSchema", node: Any) -> Predicate | None:
+    return compile_predicate(
+        node,
+        owner.schema,
+        selector_key=owner._selector_key,
+        format_checker=_FORMATS,
+    )
 
 
 # Root keywords that never produce an error of their own.
@@ -515,15 +597,18 @@ def _compile(owner: "ProductTypeSchema") -> _Plan | None:
         reads = _ordered(_root_reads(unit, schema, set(), top), names_true)
         mentions = _ordered(_root_mentions(unit, schema, set()), names_true)
         by_reads.setdefault((reads, mentions), []).append((order, unit))
-    groups = [
-        _Group(
-            owner._validator.evolve(schema={"allOf": [unit for _, unit in members]}),
-            reads,
-            mentions,
-            [order for order, _ in members],
+    groups = []
+    for (reads, mentions), members in by_reads.items():
+        rules = {"allOf": [unit for _, unit in members]}
+        groups.append(
+            _Group(
+                owner._validator.evolve(schema=rules),
+                reads,
+                mentions,
+                [order for order, _ in members],
+                _predicate(owner, rules),
+            )
         )
-        for (reads, mentions), members in by_reads.items()
-    ]
     return _Plan(owner, groups, list(schema).index("properties"))
 
 

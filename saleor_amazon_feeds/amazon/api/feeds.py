@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from .. import documents
@@ -36,16 +36,18 @@ class FeedsApi(SpApiCore):
     def upload_feed_document(
         self,
         url: str,
-        content: bytes | str,
+        content: bytes | str | IO[bytes],
         content_type: str = documents.JSON_CONTENT_TYPE,
     ) -> None:
-        """PUT the feed body to the presigned URL, as UTF-8 bytes."""
+        """PUT the feed body to the presigned URL, as UTF-8 bytes (a file's
+        bytes are streamed as they are)."""
+        body, length = documents.upload_body(content)
         self._plain_http(
             "uploadFeedDocument",
             "PUT",
             url,
-            content=documents.as_utf8(content),
-            headers={"Content-Type": content_type},
+            content=body,
+            headers={"Content-Type": content_type, "Content-Length": str(length)},
         )
 
     def create_feed(

@@ -435,3 +435,22 @@ def test_secrets_never_reach_the_logs(client, sandbox, caplog, refresh_token):
     for secret in (CLIENT_SECRET, refresh_token, access_token):
         assert secret not in text
     assert CLIENT_SECRET not in repr(client)
+
+
+def test_a_spooled_document_is_streamed_up_whole(client):
+    from saleor_amazon_feeds.listings.feed_writer import iter_feed_documents
+    from saleor_amazon_feeds.listings.messages import delete_message
+
+    # Over the in-memory limit: the document is a temporary file on disk,
+    # uploaded in chunks with its Content-Length.
+    (document,) = iter_feed_documents(
+        (delete_message(f"SKU-{n:06d}-{'x' * 25}") for n in range(25_000)),
+        seller_id=SELLER,
+    )
+    assert document.file._rolled
+    assert document.size > 1_000_000
+    doc = client.create_feed_document()
+    client.upload_feed_document(doc["url"], document.file)
+    stored = client.get_feed_document(doc["feedDocumentId"])
+    assert client.download_document(stored["url"]) == document.content
+    document.close()
