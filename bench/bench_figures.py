@@ -187,19 +187,47 @@ def test_feed_build(
 
 
 # BENCH_PROFILE=1: print where the production build spends its time instead of
-# measuring the figures.
-PROFILE = bool(os.environ.get("BENCH_PROFILE"))
+# measuring the figures; BENCH_PROFILE=memory: what holds the most memory
+# when a document is handed over (where the peak is).
+PROFILE = os.environ.get("BENCH_PROFILE", "")
 
 
 def profile_build(marketplace) -> None:
     import cProfile
     import pstats
 
+    if PROFILE == "memory":
+        profile_memory(marketplace)
+        return
     profiler = cProfile.Profile()
     profiler.runcall(production.production_build, marketplace)
     stats = pstats.Stats(profiler)
     stats.sort_stats("tottime").print_stats(30)
     stats.sort_stats("cumulative").print_stats(45)
+
+
+def profile_memory(marketplace) -> None:
+    largest: list = [0, None]
+
+    def probe(document) -> None:
+        current, _ = tracemalloc.get_traced_memory()
+        if current > largest[0]:
+            largest[:] = [current, tracemalloc.take_snapshot()]
+
+    tracemalloc.start(12)
+    try:
+        production.production_build(marketplace, on_document=probe)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    print(
+        f"\npeak {peak / 2**20:.1f} MiB; at the fullest document handover "
+        f"{largest[0] / 2**20:.1f} MiB held by:"
+    )
+    for stat in largest[1].statistics("traceback")[:12]:
+        print(f"{stat.size / 2**20:8.1f} MiB {stat.count:9d} blocks")
+        for line in stat.traceback.format()[-8:]:
+            print("    " + line)
 
 
 # Above this the one-pass validator takes minutes: not measured.

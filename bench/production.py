@@ -101,6 +101,7 @@ def production_build(
     *,
     skip_unchanged: bool = False,
     settle: bool = False,
+    on_document=None,
 ) -> dict:
     """What three submissions build, up to the upload they would make.
 
@@ -124,6 +125,8 @@ def production_build(
         for kind in KINDS:
             build = FeedBuild(client, marketplace, kind, skip_unchanged=skip_unchanged)
             for document, _ in build.documents():
+                if on_document is not None:
+                    on_document(document)
                 figures["documents"] += 1
                 figures["messages"] += document.message_count
                 figures["bytes"] += len(document.content)

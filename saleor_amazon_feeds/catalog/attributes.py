@@ -23,6 +23,8 @@ ASIN = re.compile(r"^[A-Z0-9]{10}$")
 IDENTIFIER = "externally_assigned_product_identifier"
 SUGGESTED_ASIN = "merchant_suggested_asin"
 DEFAULT_CONDITION = "new_new"
+# Shaped values a memo of shape_attributes keeps (a few MB of small lists).
+SHAPE_MEMO_ENTRIES = 10_000
 
 # Attributes Amazon defines without language_tag (codes, numbers, identifiers).
 NON_LOCALIZED = frozenset(
@@ -138,8 +140,9 @@ def shape_attributes(
     """Amazon attributes from a resolution; problems name the attribute.
 
     ``memo`` may be shared by resolutions under one context: a value resolved
-    the same way (a family's shared title, description, images) is shaped once
-    and its lists are shared, so callers must not mutate them.
+    the same way (a family's shared title, description, images, a brand every
+    product has) is shaped once and its lists are shared, so callers must not
+    mutate them. It holds at most ``SHAPE_MEMO_ENTRIES`` values.
     """
     result = ShapedAttributes()
     for warning in resolution.warnings:
@@ -168,6 +171,9 @@ def shape_attributes(
                 values = _values(
                     name, list(resolved.values), resolved.source, context, scratch
                 )
+                if len(memo) >= SHAPE_MEMO_ENTRIES:
+                    # Unique texts (names, descriptions) would pile up.
+                    memo.clear()
                 cached = memo[key] = (values, scratch.problems)
             values = cached[0]
             result.problems.extend(cached[1])

@@ -63,6 +63,8 @@ from .types import Batch, BuiltMessage, FeedKind, SchemaProvider, Skipped
 
 OFFER_KINDS = frozenset({FeedKind.INVENTORY, FeedKind.PRICES})
 _PARENT_SUFFIX = "-parent"
+# Distinct sets of attribute names ``Run.sorted_names`` keeps.
+_NAME_LISTS = 1000
 # Saleor slugs spelled differently from Amazon's attribute names.
 _THEME_ALIASES = {"colour": "color", "sizes": "size", "colours": "color"}
 
@@ -141,9 +143,30 @@ class Run:
         default_factory=dict, init=False
     )
     plans: dict[tuple, MappingPlan] = field(default_factory=dict, init=False)
+    # Shaped values per schema (``attributes.shape_attributes``): a catalog
+    # repeats most values (brands, materials, enumerations) across products,
+    # and a family's parent and children share theirs.
+    shaped: dict[int, dict] = field(default_factory=dict, init=False)
+    name_lists: dict[tuple, list[str]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.language_tag = language_tag(self.marketplace_id)
+
+    def sorted_names(self, attributes: Mapping[str, Any]) -> list[str]:
+        """The attribute names a listing's summary lists, one shared list per
+        set of names: a document's 25,000 summaries hold few distinct ones.
+        Shared, so never to be mutated."""
+        names = tuple(attributes)
+        found = self.name_lists.get(names)
+        if found is None:
+            if len(self.name_lists) >= _NAME_LISTS:
+                self.name_lists.clear()
+            found = self.name_lists[names] = sorted(names)
+        return found
+
+    def shape_memo(self, schema: ProductTypeSchema | None) -> dict:
+        # By identity: ``schemas`` keeps each schema for the whole run.
+        return self.shaped.setdefault(id(schema), {})
 
     def plan_for(
         self,
@@ -205,10 +228,10 @@ class _ProductBuild:
         self.batch = batch
         self.options = AmazonOptions()
         self.category_options = AmazonOptions()
-        # Parent and children of a family share product data: evaluate and
-        # shape it once per product, not once per variant.
+        # Parent and children of a family share product data: evaluate it
+        # once per product, not once per variant (shaped values are shared
+        # run-wide: ``Run.shape_memo``).
         self._source_memo: dict = {}
-        self._shape_memo: dict = {}
         # SKU -> product type of the listing messages built for this product.
         self._listed: dict[str, str] = {}
 
@@ -417,7 +440,7 @@ class _ProductBuild:
         """Mapped attributes for the product (variant None) or one variant."""
         resolution = self._plan.resolve(self._snapshot(variant), memo=self._source_memo)
         shaped = shape_attributes(
-            resolution, self._context(schema), memo=self._shape_memo
+            resolution, self._context(schema), memo=self.run_.shape_memo(schema)
         )
         for problem in shaped.problems:
             self._skip(
@@ -647,7 +670,7 @@ class _ProductBuild:
         summary = {
             "productType": message.payload["productType"],
             "requirements": message.payload["requirements"],
-            "attributes": sorted(message.payload["attributes"]),
+            "attributes": self.run_.sorted_names(message.payload["attributes"]),
             # Shown next to Amazon's issues about them; shared, not copied.
             "values": message.payload["attributes"],
             **extra,

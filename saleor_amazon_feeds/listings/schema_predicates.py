@@ -30,6 +30,8 @@ from jsonschema import FormatChecker
 Predicate = Callable[[Any], bool]
 # (the array's schema node, one item) -> the item's selector key.
 SelectorKey = Callable[[Mapping, Any], Any]
+# The array's schema node -> its selectors, each with its default.
+SelectorDefaults = Callable[[Mapping], tuple[tuple[str, Any], ...]]
 
 # Keywords that only annotate: they never make a value invalid.
 _ANNOTATIONS = frozenset(
@@ -69,6 +71,7 @@ def compile_predicate(
     root: Mapping,
     *,
     selector_key: SelectorKey,
+    selector_defaults: SelectorDefaults,
     format_checker: FormatChecker,
 ) -> Predicate | None:
     """A predicate equal to jsonschema's ``is_valid`` for ``node`` (refs
@@ -76,7 +79,9 @@ def compile_predicate(
     predicates do not mirror. ``root`` and ``node`` must already hold Decimals
     where the schema had floats (as ``ProductTypeSchema`` keeps them)."""
     try:
-        return _Compiler(root, selector_key, format_checker).node(node)
+        return _Compiler(root, selector_key, selector_defaults, format_checker).node(
+            node
+        )
     except _Unsupported:
         return None
 
@@ -161,10 +166,15 @@ def _number(value: Any) -> bool:
 
 class _Compiler:
     def __init__(
-        self, root: Mapping, selector_key: SelectorKey, format_checker: FormatChecker
+        self,
+        root: Mapping,
+        selector_key: SelectorKey,
+        selector_defaults: SelectorDefaults,
+        format_checker: FormatChecker,
     ) -> None:
         self.root = root
         self.selector_key = selector_key
+        self.selector_defaults = selector_defaults
         self.formats = format_checker
         # id(node) -> its predicate, or a forwarding cell while it compiles
         # (a $ref cycle meets the cell, which resolves once the node is done).
@@ -367,26 +377,57 @@ class _Compiler:
     def _k_minUtf8ByteLength(self, limit: Any, node: Mapping) -> Predicate:
         return self._sized("string", limit, False, utf8_len)
 
+    def _unique_keys(self, node: Mapping) -> Callable[[list], list]:
+        """The selector keys of an array's items, as the jsonschema path
+        groups them. Where every selector value is text, the texts themselves
+        group the items exactly as their JSON does (JSON text is one-to-one
+        with text), without encoding anything; else the path's own keys."""
+        exact = self.selector_key
+        selectors = self.selector_defaults(node)
+
+        def keys(items: list) -> list:
+            _plain(items)
+            if selectors:
+                fast = []
+                for item in items:
+                    if type(item) is not dict:
+                        break
+                    key = []
+                    for name, default in selectors:
+                        value = item.get(name)
+                        if value is None:
+                            value = default
+                        if type(value) is not str:
+                            break
+                        key.append(value)
+                    else:
+                        fast.append(tuple(key))
+                        continue
+                    break
+                else:
+                    return fast
+            return [exact(node, item) for item in items]
+
+        return keys
+
     def _k_maxUniqueItems(self, limit: Any, node: Mapping) -> Predicate:
-        key = self.selector_key
+        keys = self._unique_keys(node)
 
         def most(value: Any) -> bool:
             if _kind(value) != "array":
                 return True
-            _plain(value)
-            counts = Counter(key(node, item) for item in value)
+            counts = Counter(keys(value))
             return all(count <= limit for count in counts.values())
 
         return most
 
     def _k_minUniqueItems(self, limit: Any, node: Mapping) -> Predicate:
-        key = self.selector_key
+        keys = self._unique_keys(node)
 
         def least(value: Any) -> bool:
             if _kind(value) != "array" or not value:
                 return True
-            _plain(value)
-            return len({key(node, item) for item in value}) >= limit
+            return len(set(keys(value))) >= limit
 
         return least
 

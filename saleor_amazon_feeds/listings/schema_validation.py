@@ -206,19 +206,25 @@ class ProductTypeSchema:
     def _selector_key(self, schema: Mapping, item: Any) -> tuple:
         # Amazon fills a missing selector (marketplace_id, language_tag) with
         # its schema default, so an item without it is the default one.
-        selectors = schema.get("selectors") or ()
-        if not isinstance(item, Mapping):
+        selectors = self._selector_defaults(schema)
+        if not isinstance(item, Mapping) or not selectors:
             return (("", json.dumps(item, sort_keys=True, default=str)),)
-        if not selectors:
-            return (("", json.dumps(item, sort_keys=True, default=str)),)
-        props = schema.get("items", {}).get("properties", {})
         key = []
-        for name in selectors:
+        for name, default in selectors:
             value = item.get(name)
             if value is None:
-                value = self._resolve(props.get(name, {})).get("default")
+                value = default
             key.append((name, json.dumps(value, sort_keys=True, default=str)))
         return tuple(key)
+
+    def _selector_defaults(self, schema: Mapping) -> tuple[tuple[str, Any], ...]:
+        """Each selector of an array attribute with the default Amazon fills
+        in for an item without it."""
+        props = schema.get("items", {}).get("properties", {})
+        return tuple(
+            (name, self._resolve(props.get(name, {})).get("default"))
+            for name in schema.get("selectors") or ()
+        )
 
     def _resolve(self, node: Any) -> Mapping:
         seen = 0
@@ -322,9 +328,12 @@ class ProductTypeSchema:
 
 
 # A catalog has far fewer distinct attribute values than listings: the outcome
-# of each value, and of each message shape, is computed once. Bounded so a
-# huge catalog of unique texts cannot grow a worker without limit.
-_CACHE_MAX_ENTRIES = 100_000
+# of each value, and of each message shape, is computed once. Bounded, and
+# small: every entry keeps its value's texts alive (a 10k-variant catalog's
+# unique names and descriptions held some 90 MB at 100,000 entries), while a
+# value met again after the cache was emptied costs one compiled predicate's
+# check, microseconds.
+_CACHE_MAX_ENTRIES = 10_000
 _MISSING = object()
 # Keywords of a schema applied to the whole attributes object that read only
 # which attributes are present, never their values.
@@ -536,6 +545,7 @@ def _predicate(owner: "ProductTypeSchema", node: Any) -> Predicate | None:
         node,
         owner.schema,
         selector_key=owner._selector_key,
+        selector_defaults=owner._selector_defaults,
         format_checker=_FORMATS,
     )
 

@@ -382,3 +382,39 @@ def test_the_core_imports_neither_django_nor_saleor():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert completed.stdout.strip() == "[]"
+
+
+def test_shaped_values_are_shared_run_wide_within_a_bound(monkeypatch):
+    from saleor_amazon_feeds.catalog import attributes
+
+    monkeypatch.setattr(attributes, "SHAPE_MEMO_ENTRIES", 4)
+    run = make_run(
+        FeedKind.LISTINGS,
+        mappings={"item_name": ["product.name"], "brand": ["attribute:maker"]},
+    )
+    shirts = [
+        product(
+            pk,
+            variant(pk * 10, f"SHIRT-{pk}"),
+            private_metadata=options(productType="SHIRT"),
+        )
+        for pk in range(1, 9)
+    ]
+
+    messages, skipped = build(run, shirts)
+
+    assert skipped == []
+    listings = of_kind(messages, FeedKind.LISTINGS)
+    assert len(listings) == 8
+    # Every product's values went through the run's one memo, never above
+    # its bound, and each listing still has its own name.
+    memo = run.shape_memo(None)
+    assert 0 < len(memo) <= 4
+    names = [
+        m.message.payload["attributes"]["item_name"][0]["value"]
+        for m in listings.values()
+    ]
+    assert names == [f"Shirt {pk}" for pk in range(1, 9)]
+    # The brand every product shares is one shaped list, not eight.
+    brands = {id(m.message.payload["attributes"]["brand"]) for m in listings.values()}
+    assert len(brands) < 8

@@ -165,6 +165,7 @@ def _predicate(schema: dict):
         owner.schema,
         owner.schema,
         selector_key=owner._selector_key,
+        selector_defaults=owner._selector_defaults,
         format_checker=_FORMATS,
     )
 
@@ -222,6 +223,12 @@ def _predicate(schema: dict):
                 [{"value": "éé"}, {"value": "ééé"}],
                 [{"value": "a"}, {"value": "b", "language_tag": LANGUAGE}],
                 [{"value": "a"}, {"value": "b", "language_tag": "de_DE"}],
+                # Text and a number written alike: one selector key to Amazon.
+                [
+                    {"value": "a", "marketplace_id": "1.0"},
+                    {"value": "b", "marketplace_id": Decimal("1.0")},
+                ],
+                [{"value": "a", "marketplace_id": None}, {"value": "b"}],
                 [],
             ],
         ),
