@@ -207,22 +207,37 @@ def profile_build(marketplace) -> None:
 
 
 def profile_memory(marketplace) -> None:
-    largest: list = [0, None]
+    """The allocations alive at the fullest moment seen: after each page is
+    built and at each document's handover."""
+    from saleor_amazon_feeds.catalog import build
 
-    def probe(document) -> None:
+    largest: list = [0, None, ""]
+
+    def probe(where: str) -> None:
         current, _ = tracemalloc.get_traced_memory()
         if current > largest[0]:
-            largest[:] = [current, tracemalloc.take_snapshot()]
+            largest[:] = [current, tracemalloc.take_snapshot(), where]
 
+    build_page = build.build_page
+
+    def probed_page(*args, **kwargs):
+        batch = build_page(*args, **kwargs)
+        probe(f"after page of product {batch.product_ids[:1]}")
+        return batch
+
+    build.build_page = probed_page
     tracemalloc.start(12)
     try:
-        production.production_build(marketplace, on_document=probe)
+        production.production_build(
+            marketplace, on_document=lambda document: probe("document handover")
+        )
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+        build.build_page = build_page
     print(
-        f"\npeak {peak / 2**20:.1f} MiB; at the fullest document handover "
-        f"{largest[0] / 2**20:.1f} MiB held by:"
+        f"\npeak {peak / 2**20:.1f} MiB; fullest probe {largest[0] / 2**20:.1f} MiB "
+        f"({largest[2]}), held by:"
     )
     for stat in largest[1].statistics("traceback")[:12]:
         print(f"{stat.size / 2**20:8.1f} MiB {stat.count:9d} blocks")

@@ -129,7 +129,7 @@ def production_build(
                     on_document(document)
                 figures["documents"] += 1
                 figures["messages"] += document.message_count
-                figures["bytes"] += len(document.content)
+                figures["bytes"] += document.size
                 if not keep_messages:
                     continue
                 written = orjson.loads(document.content)["messages"]
