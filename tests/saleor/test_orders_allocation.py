@@ -79,6 +79,23 @@ def allocated(stock: Stock) -> int:
     return rows
 
 
+@pytest.fixture
+def out_of_stock_events(monkeypatch) -> list:
+    """(stock pk, requestor) of each out-of-stock event Saleor triggers; the
+    event itself still runs."""
+    from saleor.warehouse import management
+
+    events: list = []
+    trigger = management.trigger_product_variant_out_of_stock
+
+    def recorded(stock, requestor):
+        events.append((stock.pk, requestor))
+        return trigger(stock, requestor)
+
+    monkeypatch.setattr(management, "trigger_product_variant_out_of_stock", recorded)
+    return events
+
+
 def import_orders(shop, capture, *orders):
     with capture(execute=True):
         return process_batch(shop.marketplace, list(orders))
@@ -153,16 +170,8 @@ def test_nothing_in_stock_reserves_everything_as_oversold(
 
 
 def test_taking_the_last_units_sends_saleors_out_of_stock_event(
-    de_shop, django_capture_on_commit_callbacks, monkeypatch
+    de_shop, django_capture_on_commit_callbacks, out_of_stock_events
 ):
-    from saleor.warehouse import management
-
-    events = []
-    monkeypatch.setattr(
-        management,
-        "trigger_product_variant_out_of_stock",
-        lambda stock, requestor: events.append((stock.pk, requestor)),
-    )
     stock = de_shop.stock(SKU)
     set_quantity(stock, 2)
 
@@ -173,7 +182,7 @@ def test_taking_the_last_units_sends_saleors_out_of_stock_event(
     )
 
     assert allocated(stock) == 2
-    ((stock_pk, requestor),) = events
+    ((stock_pk, requestor),) = out_of_stock_events
     assert stock_pk == stock.pk
     assert requestor.name == "Amazon Feeds"
 
@@ -207,16 +216,8 @@ def test_a_checkout_reservation_does_not_outrank_an_amazon_sale(
 
 
 def test_a_batch_sharing_one_stock_reserves_each_line_once(
-    de_shop, django_capture_on_commit_callbacks, monkeypatch
+    de_shop, django_capture_on_commit_callbacks, out_of_stock_events
 ):
-    from saleor.warehouse import management
-
-    events = []
-    monkeypatch.setattr(
-        management,
-        "trigger_product_variant_out_of_stock",
-        lambda stock, requestor: events.append(stock.pk),
-    )
     stock = de_shop.stock(SKU)
     set_quantity(stock, 10)
 
@@ -245,20 +246,12 @@ def test_a_batch_sharing_one_stock_reserves_each_line_once(
                 stock.pk,
                 line.quantity,
             )
-    assert events == []
+    assert out_of_stock_events == []
 
 
 def test_a_batch_taking_the_last_units_goes_through_saleors_allocation(
-    de_shop, django_capture_on_commit_callbacks, monkeypatch
+    de_shop, django_capture_on_commit_callbacks, out_of_stock_events
 ):
-    from saleor.warehouse import management
-
-    events = []
-    monkeypatch.setattr(
-        management,
-        "trigger_product_variant_out_of_stock",
-        lambda stock, requestor: events.append(stock.pk),
-    )
     stock = de_shop.stock(SKU)
     set_quantity(stock, 5)
 
@@ -271,7 +264,7 @@ def test_a_batch_taking_the_last_units_goes_through_saleors_allocation(
 
     # Exactly the stock: Saleor allocates it and says it ran out.
     assert allocated(stock) == 5
-    assert events == [stock.pk]
+    assert [pk for pk, _ in out_of_stock_events] == [stock.pk]
     assert set(
         AmazonImportedOrder.objects.filter(
             amazon_order_id__in=["302-0000000-0000209", "302-0000000-0000210"]
