@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..listings.bounded import bounded_put
 from ..listings.messages import localized
 from ..listings.schema_validation import ProductTypeSchema
 from ..listings.text import fit_text, limits_from_schema
@@ -171,10 +172,9 @@ def shape_attributes(
                 values = _values(
                     name, list(resolved.values), resolved.source, context, scratch
                 )
-                if len(memo) >= SHAPE_MEMO_ENTRIES:
-                    # Unique texts (names, descriptions) would pile up.
-                    memo.clear()
-                cached = memo[key] = (values, scratch.problems)
+                cached = bounded_put(
+                    memo, key, (values, scratch.problems), SHAPE_MEMO_ENTRIES
+                )
             values = cached[0]
             result.problems.extend(cached[1])
         if values:

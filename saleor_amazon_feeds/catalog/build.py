@@ -50,6 +50,7 @@ from typing import Any, Protocol
 
 from ..amazon.marketplaces import get_marketplace
 from ..listings import messages as msg
+from ..listings.bounded import bounded_put
 from ..listings.editorjs import Description, editorjs_to_description
 from ..listings.feed_writer import encoded, message_bytes
 from ..listings.gate import OfferDecision
@@ -159,9 +160,7 @@ class Run:
         names = tuple(attributes)
         found = self.name_lists.get(names)
         if found is None:
-            if len(self.name_lists) >= _NAME_LISTS:
-                self.name_lists.clear()
-            found = self.name_lists[names] = sorted(names)
+            found = bounded_put(self.name_lists, names, sorted(names), _NAME_LISTS)
         return found
 
     def shape_memo(self, schema: ProductTypeSchema | None) -> dict:

@@ -27,8 +27,8 @@ SPOOL_IN_MEMORY_BYTES = 1 << 20
 
 @dataclass(frozen=True, slots=True)
 class FeedDocument:
-    """A written feed document: its bytes in ``file`` (read from the start by
-    ``content`` or ``chunks``), closed by whoever consumed it."""
+    """A written feed document: its bytes in ``file`` (the upload streams
+    it, ``content`` reads it whole), closed by whoever consumed it."""
 
     file: IO[bytes]
     size: int
@@ -42,11 +42,6 @@ class FeedDocument:
     def content(self) -> bytes:
         self.file.seek(0)
         return self.file.read()
-
-    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
-        """The document's bytes from the start, ``size`` at a time."""
-        self.file.seek(0)
-        return iter(lambda: self.file.read(size), b"")
 
     def message(self, message_id: int) -> dict[str, Any]:
         """One message as written (with its messageId), read back; numbers

@@ -24,6 +24,7 @@ from typing import Any
 
 from jsonschema import Draft201909Validator, FormatChecker, ValidationError, validators
 
+from .bounded import bounded_put
 from .schema_predicates import Predicate, Unsure, compile_predicate
 from .schema_predicates import utf8_len as _utf8_len
 
@@ -784,9 +785,7 @@ def _freeze(value: Any) -> Any:
 
 
 def _bounded_put(cache: dict, key: Any, value: Any) -> None:
-    if len(cache) >= _CACHE_MAX_ENTRIES:
-        cache.clear()
-    cache[key] = value
+    bounded_put(cache, key, value, _CACHE_MAX_ENTRIES)
 
 
 def _sorted(issues: Iterable[ValidationIssue]) -> list[ValidationIssue]:

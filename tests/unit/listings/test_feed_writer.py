@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from saleor_amazon_feeds.amazon import documents
 from saleor_amazon_feeds.listings import json_encoding
 from saleor_amazon_feeds.listings.feed_writer import (
     MAX_MESSAGES_PER_FEED,
@@ -189,8 +190,10 @@ def test_messages_are_read_back_from_a_spooled_document():
     # Amounts come back as the Decimals they were built from.
     price = document.message(3)["patches"][0]["value"][0]["our_price"]
     assert price[0]["schedule"][0]["value_with_tax"] == Decimal("9.99")
-    assert b"".join(document.chunks(size=7)) == document.content
-    assert document.size == len(document.content)
+    # What the upload streams: the whole document, from the start each time.
+    body, length = documents.upload_body(document.file)
+    assert b"".join(body()) == b"".join(body()) == document.content
+    assert document.size == length == len(document.content)
     document.close()
 
     big = "y" * 5000
