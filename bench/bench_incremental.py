@@ -135,6 +135,19 @@ def explain_fingerprints(marketplace) -> None:
     )
 
 
+def profile_noop(marketplace) -> None:
+    """BENCH_PROFILE=noop: where a no-op automatic run spends its time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(
+        production.production_build, marketplace, skip_unchanged=True, settle=True
+    )
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(60)
+
+
 def test_incremental_builds(
     bench_marketplace, sample_apparel, category, channel_USD, warehouses
 ):
@@ -161,6 +174,9 @@ def test_incremental_builds(
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         full_s, full, full_runs = best_of_two(marketplace, skip_unchanged=False)
+        if os.environ.get("BENCH_PROFILE") == "noop":
+            profile_noop(marketplace)
+            continue
         noop_s, noop, noop_runs = best_of_two(marketplace, skip_unchanged=True)
         changed = 0
 

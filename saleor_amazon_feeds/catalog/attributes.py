@@ -117,6 +117,10 @@ class AttributeProblem:
 class ShapedAttributes:
     attributes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     problems: list[AttributeProblem] = field(default_factory=list)
+    # Attribute -> (its values, their memo entry's token): validation keys
+    # its cached outcome by the token instead of freezing the values again
+    # (``ProductTypeSchema.validate(keys=)``).
+    keys: dict[str, tuple[list, object]] = field(default_factory=dict)
 
     @property
     def blocked(self) -> bool:
@@ -136,14 +140,21 @@ class Context:
 
 
 def shape_attributes(
-    resolution: Resolution, context: Context, *, memo: dict | None = None
+    resolution: Resolution,
+    context: Context,
+    *,
+    memo: dict | None = None,
+    complete: bool = True,
 ) -> ShapedAttributes:
     """Amazon attributes from a resolution; problems name the attribute.
 
     ``memo`` may be shared by resolutions under one context: a value resolved
     the same way (a family's shared title, description, images, a brand every
     product has) is shaped once and its lists are shared, so callers must not
-    mutate them. It holds at most ``SHAPE_MEMO_ENTRIES`` values.
+    mutate them. It holds at most ``SHAPE_MEMO_ENTRIES`` values, each with a
+    token of its own (``ShapedAttributes.keys``). ``complete`` False leaves
+    out the defaults of a whole listing: for a part of a resolution, which
+    ``combine`` completes.
     """
     result = ShapedAttributes()
     for warning in resolution.warnings:
@@ -173,18 +184,60 @@ def shape_attributes(
                     name, list(resolved.values), resolved.source, context, scratch
                 )
                 cached = bounded_put(
-                    memo, key, (values, scratch.problems), SHAPE_MEMO_ENTRIES
+                    memo, key, (values, scratch.problems, object()), SHAPE_MEMO_ENTRIES
                 )
             values = cached[0]
             result.problems.extend(cached[1])
+            if values:
+                result.keys[name] = (values, cached[2])
         if values:
             result.attributes[name] = values
-    if "condition_type" not in result.attributes:
-        # Required by every product type; merchants selling used goods map it.
-        result.attributes["condition_type"] = [
+    if complete:
+        _complete(result, context, memo)
+    return result
+
+
+def combine(
+    common: ShapedAttributes,
+    own: ShapedAttributes,
+    context: Context,
+    *,
+    memo: dict | None = None,
+) -> ShapedAttributes:
+    """One listing's attributes from the part its product shares
+    (``Part.PRODUCT``) and its own part (``Part.VARIANT``), each shaped with
+    ``complete=False``: the same as shaping the whole resolution at once
+    (attributes in name order, the product's problems first)."""
+    if own.attributes:
+        # The parts never share a name: the sort never compares values.
+        attributes = dict(sorted((*common.attributes.items(), *own.attributes.items())))
+    else:
+        attributes = dict(common.attributes)
+    result = ShapedAttributes(
+        attributes, [*common.problems, *own.problems], {**common.keys, **own.keys}
+    )
+    _complete(result, context, memo)
+    return result
+
+
+_DEFAULT_CONDITION_KEY = ("condition_type", "default")
+
+
+def _complete(result: ShapedAttributes, context: Context, memo: dict | None) -> None:
+    if "condition_type" in result.attributes:
+        return
+    # Required by every product type; merchants selling used goods map it.
+    cached = None if memo is None else memo.get(_DEFAULT_CONDITION_KEY)
+    if cached is None:
+        values = [
             {"value": DEFAULT_CONDITION, "marketplace_id": context.marketplace_id}
         ]
-    return result
+        cached = (values, [], object())
+        if memo is not None:
+            bounded_put(memo, _DEFAULT_CONDITION_KEY, cached, SHAPE_MEMO_ENTRIES)
+    result.attributes["condition_type"] = cached[0]
+    if memo is not None:
+        result.keys["condition_type"] = (cached[0], cached[2])
 
 
 def _values(

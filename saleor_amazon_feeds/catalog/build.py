@@ -57,8 +57,14 @@ from ..listings.gate import OfferDecision
 from ..listings.schema_validation import ProductTypeSchema
 from ..listings.severity import Severity
 from ..mapping.options import AmazonOptions, options_from_metadata
-from ..mapping.resolution import MappingPlan, ProductSnapshot, VariantSnapshot
-from .attributes import Context, ShapedAttributes, offer_only, shape_attributes
+from ..mapping.resolution import MappingPlan, Part, ProductSnapshot, VariantSnapshot
+from .attributes import (
+    Context,
+    ShapedAttributes,
+    combine,
+    offer_only,
+    shape_attributes,
+)
 from .rows import CatalogPage, ProductRow, SelectionAttribute, VariantRow
 from .types import Batch, BuiltMessage, FeedKind, SchemaProvider, Skipped
 
@@ -209,6 +215,7 @@ class _Candidate:
     variant: VariantRow
     attributes: dict[str, Any]
     theme_values: dict[str, str] = field(default_factory=dict)
+    keys: Mapping[str, tuple[list, object]] = field(default_factory=dict)
 
 
 class _ProductBuild:
@@ -231,6 +238,9 @@ class _ProductBuild:
         # once per product, not once per variant (shaped values are shared
         # run-wide: ``Run.shape_memo``).
         self._source_memo: dict = {}
+        # The attributes all its listings share (``Part.PRODUCT``), shaped
+        # once per product, under the schema they were shaped for.
+        self._common: tuple[ProductTypeSchema | None, ShapedAttributes] | None = None
         # SKU -> product type of the listing messages built for this product.
         self._listed: dict[str, str] = {}
 
@@ -436,11 +446,21 @@ class _ProductBuild:
         variant: VariantRow | None,
         schema: ProductTypeSchema | None,
     ) -> ShapedAttributes | None:
-        """Mapped attributes for the product (variant None) or one variant."""
-        resolution = self._plan.resolve(self._snapshot(variant), memo=self._source_memo)
-        shaped = shape_attributes(
-            resolution, self._context(schema), memo=self.run_.shape_memo(schema)
+        """Mapped attributes for the product (variant None) or one variant:
+        the product's shared part, shaped once, and the listing's own."""
+        context = self._context(schema)
+        memo = self.run_.shape_memo(schema)
+        if self._common is None or self._common[0] is not schema:
+            resolution = self._plan.resolve(
+                self._snapshot(None), memo=self._source_memo, part=Part.PRODUCT
+            )
+            common = shape_attributes(resolution, context, memo=memo, complete=False)
+            self._common = (schema, common)
+        resolution = self._plan.resolve(
+            self._snapshot(variant), memo=self._source_memo, part=Part.VARIANT
         )
+        own = shape_attributes(resolution, context, memo=memo, complete=False)
+        shaped = combine(self._common[1], own, context, memo=memo)
         for problem in shaped.problems:
             self._skip(
                 problem.message,
@@ -469,6 +489,7 @@ class _ProductBuild:
             attributes,
             variant,
             enforce=requirements == msg.Requirements.LISTING,
+            keys=shaped.keys,
         ):
             return
         message = msg.listing_update(
@@ -531,7 +552,7 @@ class _ProductBuild:
         if shaped is None:
             return None
         attributes = {**shaped.attributes, **self._offer_attributes(variant)}
-        return _Candidate(variant, attributes, theme_values)
+        return _Candidate(variant, attributes, theme_values, shaped.keys)
 
     def _send_family(
         self,
@@ -572,15 +593,19 @@ class _ProductBuild:
         except ValueError as exc:
             self._skip(str(exc), attribute="variation_theme")
             return
-        by_sku = {c.variant.sku: c.variant for c in candidates}
+        by_sku = {c.variant.sku: c for c in candidates}
         parent_message, children = messages[0], messages[1:]
-        if not self._valid(schema, parent_message.payload["attributes"], None):
+        if not self._valid(
+            schema, parent_message.payload["attributes"], None, keys=parent.keys
+        ):
             # Children would point to a parent Amazon never received.
             return
         self._emit_listing(None, parent_message, {"parentage": "parent"})
         for child in children:
-            variant = by_sku[child.sku]
-            if self._valid(schema, child.payload["attributes"], variant):
+            candidate = by_sku[child.sku]
+            variant = candidate.variant
+            attributes = child.payload["attributes"]
+            if self._valid(schema, attributes, variant, keys=candidate.keys):
                 summary = {"parentSku": sku, **self._offer_summary(variant)}
                 self._emit_listing(variant, child, summary)
                 self._listed[variant.sku] = product_type
@@ -592,10 +617,11 @@ class _ProductBuild:
         variant: VariantRow | None,
         *,
         enforce: bool = True,
+        keys: Mapping[str, tuple[list, object]] | None = None,
     ) -> bool:
         if schema is None:
             return True
-        issues = schema.validate(attributes, enforce_requirements=enforce)
+        issues = schema.validate(attributes, enforce_requirements=enforce, keys=keys)
         for issue in issues:
             self._skip(
                 issue.message, variant=variant, attribute=issue.attribute or None

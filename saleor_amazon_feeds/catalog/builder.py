@@ -59,6 +59,30 @@ def iter_batches(
         for batch in build_batches(run, pages, gate):
             fingerprints.remember(batch, chunk)
             yield batch
+        fingerprints.flush()
+
+
+def changed_products(
+    marketplace: AmazonMarketplace,
+    kinds: Iterable[FeedKind],
+    *,
+    limit: int | None = None,
+) -> list[int] | None:
+    """The products an automatic build of ``kinds`` would build (changed
+    since last sent, or REJECTED), from the fingerprints alone; None once
+    more than ``limit`` are found (a build that large is split among the
+    workers, each reading its own slice's prints). Nothing is remembered."""
+    wanted = effective_kinds(marketplace, kinds)
+    if not wanted:
+        return []
+    fingerprints = Fingerprints(marketplace, skip_unchanged=True)
+    fingerprints.bind(read_run(marketplace, wanted), load_options(marketplace, wanted))
+    found: list[int] = []
+    for chunk in fingerprints.chunks():
+        found.extend(chunk.to_build)
+        if limit is not None and len(found) > limit:
+            return None
+    return found
 
 
 def effective_kinds(

@@ -56,7 +56,7 @@ from ..models import (
 from ..models.accounts import MarketplaceStatus
 from ..models.feeds import OPEN_STATUSES, ListingStatus, SubmissionStatus
 from . import slices
-from .builder import iter_batches
+from .builder import changed_products, iter_batches
 from .failures import send_again
 from .fingerprints import Fingerprints
 from .gate import ListingGate, amazon_lookup, forget_lookups
@@ -68,6 +68,8 @@ log = logging.getLogger(__name__)
 
 POLL_INTERVAL = timedelta(seconds=30)
 STATE_BATCH = 1000
+# FeedBuild._products_to_build: the build is split among the workers.
+_SPLIT = object()
 
 
 def allowed_kinds(
@@ -306,7 +308,7 @@ class FeedBuild:
         marketplace, kind = self.marketplace, self.kind
         if kind == FeedKind.DELETIONS:
             source = _deletion_messages(marketplace, self.product_ids)
-        elif slices.wanted(self.product_ids, kind, conf.parallel_build_min_products()):
+        elif (product_ids := self._products_to_build()) is _SPLIT:
             source = self._sliced_messages()
         else:
             source = _changed_messages(
@@ -316,7 +318,7 @@ class FeedBuild:
                     self.client,
                     marketplace,
                     kind,
-                    self.product_ids,
+                    product_ids,
                     self.fingerprints,
                 ),
                 self.problems,
@@ -346,6 +348,25 @@ class FeedBuild:
                     yield document, in_document
                 finally:
                     document.close()
+
+    def _products_to_build(self) -> list[int] | None | object:
+        """The products this worker builds (None: the whole catalog), or
+        ``_SPLIT`` for a build split among the workers (``slices``).
+
+        An automatic build of a large catalog first reads which products
+        changed: when they are too few to be worth splitting (a run where
+        nothing or 1% changed), this worker builds just those, without the
+        slices' fixed costs (a fingerprint statement, a client and a gate
+        per slice).
+        """
+        threshold = conf.parallel_build_min_products()
+        if not slices.wanted(self.product_ids, self.kind, threshold):
+            return self.product_ids
+        assert self.fingerprints is not None
+        if not self.fingerprints.skip_unchanged:
+            return _SPLIT
+        changed = changed_products(self.marketplace, [self.kind], limit=threshold - 1)
+        return _SPLIT if changed is None else changed
 
     def _sliced_messages(self) -> Iterator[BuiltMessage]:
         """The messages of every slice, in the one-worker build's order, once

@@ -386,7 +386,6 @@ class _Compiler:
         selectors = self.selector_defaults(node)
 
         def keys(items: list) -> list:
-            _plain(items)
             if selectors:
                 fast = []
                 for item in items:
@@ -405,16 +404,23 @@ class _Compiler:
                         continue
                     break
                 else:
+                    # Text selectors read nothing the jsonschema path converts.
                     return fast
+            _plain(items)
             return [exact(node, item) for item in items]
 
         return keys
 
     def _k_maxUniqueItems(self, limit: Any, node: Mapping) -> Predicate:
+        if type(limit) is not int:
+            raise _Unsupported
         keys = self._unique_keys(node)
 
         def most(value: Any) -> bool:
             if _kind(value) != "array":
+                return True
+            if len(value) <= limit:
+                # No key can have more items than there are.
                 return True
             counts = Counter(keys(value))
             return all(count <= limit for count in counts.values())
@@ -422,10 +428,13 @@ class _Compiler:
         return most
 
     def _k_minUniqueItems(self, limit: Any, node: Mapping) -> Predicate:
+        if type(limit) is not int:
+            raise _Unsupported
         keys = self._unique_keys(node)
 
         def least(value: Any) -> bool:
-            if _kind(value) != "array" or not value:
+            if _kind(value) != "array" or not value or limit <= 1:
+                # Items of any kind make at least one key.
                 return True
             return len(set(keys(value))) >= limit
 
@@ -479,12 +488,18 @@ class _Compiler:
         return formatted
 
     def _k_allOf(self, schemas: Any, node: Mapping) -> Predicate:
-        checks = self._each(schemas)
-        return lambda value: all(check(value) for check in checks)
+        return _conjunction(list(self._each(schemas)))
 
     def _k_anyOf(self, schemas: Any, node: Mapping) -> Predicate:
         checks = self._each(schemas)
-        return lambda value: any(check(value) for check in checks)
+
+        def some(value: Any) -> bool:
+            for check in checks:  # noqa: SIM110 (hot path, as in _conjunction)
+                if check(value):
+                    return True
+            return False
+
+        return some
 
     def _k_oneOf(self, schemas: Any, node: Mapping) -> Predicate:
         checks = self._each(schemas)

@@ -15,7 +15,7 @@ import json
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -130,12 +130,20 @@ class ProductTypeSchema:
         *,
         enforce_requirements: bool = True,
         only: Iterable[str] | None = None,
+        keys: Mapping[str, tuple[Any, Hashable]] | None = None,
     ) -> list[ValidationIssue]:
         """Return every issue, in a stable order (by path, then code).
 
         ``enforce_requirements=False`` is Amazon's NOT_ENFORCED mode: required and
         conditionally required attributes are not demanded, the values given are
         still checked. ``only`` validates just those attributes (for a PATCH).
+
+        ``keys`` may name, per attribute, ``(value, token)``: a token that
+        stands for that value object, which its owner never mutates, and that
+        is never paired with any other value (``attributes.shape_attributes``'
+        memo entries). The outcome cached for the value is then found by the
+        token, without reading the value; a token is used only while the
+        attribute holds that very object.
         """
         if only is not None:
             keep = set(only)
@@ -145,7 +153,7 @@ class ProductTypeSchema:
             return self.validate_whole(
                 attributes, enforce_requirements=enforce_requirements
             )
-        return _sorted(self._plan.issues(attributes, enforce_requirements))
+        return _sorted(self._plan.issues(attributes, enforce_requirements, keys))
 
     def validate_whole(
         self, attributes: Mapping[str, Any], *, enforce_requirements: bool = True
@@ -336,6 +344,7 @@ class ProductTypeSchema:
 # check, microseconds.
 _CACHE_MAX_ENTRIES = 10_000
 _MISSING = object()
+_TOKEN = object()
 # Keywords of a schema applied to the whole attributes object that read only
 # which attributes are present, never their values.
 _NAMES_ONLY = frozenset(
@@ -423,20 +432,35 @@ class _Group:
 
 
 class _Frozen:
-    """Each attribute's ``_freeze`` key, computed once per message however
-    many rules read it."""
+    """Each attribute's cache key, computed once per message however many
+    rules read it: the caller's token for the value (``validate(keys=)``) or
+    its ``_freeze`` key."""
 
-    __slots__ = ("attributes", "keys")
+    __slots__ = ("attributes", "keys", "tokens")
 
-    def __init__(self, attributes: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        attributes: Mapping[str, Any],
+        tokens: Mapping[str, tuple[Any, Hashable]] | None,
+    ) -> None:
         self.attributes = attributes
+        self.tokens = tokens or {}
         self.keys: dict[str, Any] = {}
 
     def get(self, name: str) -> Any:
         key = self.keys.get(name, _MISSING)
         if key is _MISSING:
             value = self.attributes.get(name, _MISSING)
-            key = self.keys[name] = value if value is _MISSING else _freeze(value)
+            if value is _MISSING:
+                key = value
+            else:
+                token = self.tokens.get(name)
+                if token is not None and token[0] is value:
+                    # Tagged: a token never equals a frozen value.
+                    key = (_TOKEN, token[1])
+                else:
+                    key = _freeze(value)
+            self.keys[name] = key
         return key
 
 
@@ -488,10 +512,13 @@ class _Plan:
         self.layouts: dict[tuple, tuple[list, list[_Group]]] = {}
 
     def issues(
-        self, attributes: Mapping[str, Any], enforce: bool
+        self,
+        attributes: Mapping[str, Any],
+        enforce: bool,
+        tokens: Mapping[str, tuple[Any, Hashable]] | None = None,
     ) -> list[ValidationIssue]:
         names = tuple(attributes)
-        frozen = _Frozen(attributes)
+        frozen = _Frozen(attributes, tokens)
         layout = self.layouts.get(names)
         if layout is None:
             layout = self._layout(attributes, names, frozen)
@@ -506,11 +533,18 @@ class _Plan:
         found = [issue for order, issue, _ in root if order[0] < at]
         values = self.values
         fast = self.fast
+        validators = self.validators
+        tokens = frozen.tokens
         for name, value in attributes.items():
-            validator = self.validators.get(name)
+            validator = validators.get(name)
             if validator is None:
                 continue
-            key = (name, frozen.get(name))
+            token = tokens.get(name)
+            if token is not None and token[0] is value:
+                # Three items: never equal to a frozen value's two.
+                key: tuple = (name, _TOKEN, token[1])
+            else:
+                key = (name, frozen.get(name))
             cached = values.get(key)
             if cached is None:
                 if _valid(fast[name], value):

@@ -129,6 +129,14 @@ PRODUCT_ONLY_KINDS = frozenset(
 )
 
 
+class Part(StrEnum):
+    """Which of a plan's attributes ``MappingPlan.resolve`` resolves."""
+
+    ALL = "all"
+    PRODUCT = "product"
+    VARIANT = "variant"
+
+
 @dataclass(frozen=True, slots=True)
 class _Planned:
     attribute: str
@@ -167,17 +175,30 @@ class MappingPlan:
                 _Planned(attribute, level, tuple(_parsed(item) for item in sources))
             )
         self._planned = tuple(planned)
+        self._parts = {
+            Part.ALL: self._planned,
+            Part.PRODUCT: tuple(p for p in planned if _product_only(p)),
+            Part.VARIANT: tuple(p for p in planned if not _product_only(p)),
+        }
 
     def resolve(
-        self, snapshot: "ProductSnapshot", *, memo: dict | None = None
+        self,
+        snapshot: "ProductSnapshot",
+        *,
+        memo: dict | None = None,
+        part: Part = Part.ALL,
     ) -> Resolution:
-        """Values plus provenance for every mapped attribute.
+        """Values plus provenance for every mapped attribute (or ``part``).
 
         ``memo`` may be shared by snapshots of one product (same product data,
         different variants): variant-independent sources are evaluated once.
+        ``Part.PRODUCT`` resolves the attributes every source of which depends
+        on the product only: the same for all its variants and its parent, so
+        a build resolves them once per product and only ``Part.VARIANT`` per
+        variant; the two parts make up the whole, each in name order.
         """
         result = Resolution()
-        for planned in self._planned:
+        for planned in self._parts[part]:
             resolved = _first_non_empty(snapshot, planned, result.warnings, memo)
             if resolved is None:
                 result.unresolved[planned.attribute] = planned.level
@@ -196,6 +217,14 @@ def resolve_attributes(
     """Values plus provenance for every attribute mapped at any level."""
     plan = MappingPlan(marketplace=marketplace, category=category, product=product)
     return plan.resolve(snapshot)
+
+
+def _product_only(planned: _Planned) -> bool:
+    # A bad expression warns on every resolution: it stays with the variant's.
+    return all(
+        not isinstance(source, tuple) and source.kind in PRODUCT_ONLY_KINDS
+        for source in planned.sources
+    )
 
 
 def _parsed(item: str | Source) -> Source | tuple[str, SourceError]:

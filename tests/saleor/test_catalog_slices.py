@@ -179,6 +179,63 @@ def test_small_and_partial_builds_are_not_split(
     assert planned == [4]
 
 
+def test_an_automatic_build_of_few_changes_is_not_split(
+    shirts_marketplace, shirts, settings, monkeypatch
+):
+    """The automatic sync reads which products changed first: nothing or a
+    few changed, this worker builds just those, without planning slices;
+    as many as the threshold, the build is split as a full one is."""
+    from saleor.product.models import ProductVariantChannelListing
+
+    from saleor_amazon_feeds.catalog import slices
+
+    made = _catalog(shirts, shirts_marketplace, products=6)
+    settings.AMAZON_FEEDS_BUILD_SLICE_PRODUCTS = 2
+    settings.AMAZON_FEEDS_PARALLEL_BUILD_MIN_PRODUCTS = 3
+    planned = []
+    plan = slices.plan
+
+    def spy(*args, **kwargs):
+        planned.append(plan(*args, **kwargs))
+        return planned[-1]
+
+    monkeypatch.setattr(slices, "plan", spy)
+
+    def automatic():
+        with client_for(shirts_marketplace.account) as client:
+            build = FeedBuild(
+                client, shirts_marketplace, FeedKind.PRICES, skip_unchanged=True
+            )
+            prices = [
+                item.summary["price"]
+                for _, items in build.documents()
+                for item in items
+            ]
+            build.settle([])
+            return prices, build.fingerprints.built
+
+    # The first automatic build sends everything: split, as a full build.
+    prices, _ = automatic()
+    assert planned == [3]
+    assert len(prices) == 11
+    assert automatic() == ([], 0)
+    assert planned == [3]
+
+    def reprice(products, amount):
+        ProductVariantChannelListing.objects.filter(
+            variant__product__in=products
+        ).update(price_amount=amount)
+
+    reprice(made[:2], 31)
+    assert automatic() == (["31.00"] * 4, 2)
+    assert planned == [3]
+    # As many changed products as the threshold: split again.
+    reprice(made[:3], 32)
+    prices, _ = automatic()
+    assert prices == ["32.00"] * 6
+    assert planned == [3, 3]
+
+
 def test_sliced_submission_records_fingerprints_once_sent(
     shirts_marketplace, shirts, settings, sandbox
 ):

@@ -232,3 +232,40 @@ def test_schema_cache_verifies_checksum_and_is_thread_safe():
     assert len(results) == 8
     assert len(cache) == 1
     assert results[0].validate({}, enforce_requirements=False) == []
+
+
+def test_a_token_stands_for_its_value_only_while_the_attribute_holds_it(valid):
+    # A schema of its own: its caches start empty.
+    schema = ProductTypeSchema(load_json(SCHEMA))
+    name = valid["item_name"]
+    token = object()
+    assert schema.validate(valid, keys={"item_name": (name, token)}) == []
+    # The same token beside another object is not believed: the value is
+    # checked, and its issue found.
+    too_long = [{**name[0], "value": "👕" * 150}]
+    issues = schema.validate(
+        {**valid, "item_name": too_long}, keys={"item_name": (name, token)}
+    )
+    assert codes(issues) == {("item_name", IssueCode.TOO_LONG)}
+    # A token first seen with a bad value keeps that value's outcome, exactly
+    # what validating the value itself gives.
+    bad_token = object()
+    with_token = schema.validate(
+        {**valid, "item_name": too_long}, keys={"item_name": (too_long, bad_token)}
+    )
+    again = schema.validate(
+        {**valid, "item_name": too_long}, keys={"item_name": (too_long, bad_token)}
+    )
+    assert with_token == again == issues
+    # Tokens feed the root rules' caches too: the outcome with and without
+    # them is the same, with requirements enforced or not.
+    del valid["brand"]
+    tokens = {k: (v, object()) for k, v in valid.items()}
+    for enforce in (True, False):
+        plain = schema.validate(valid, enforce_requirements=enforce)
+        assert (
+            schema.validate(valid, enforce_requirements=enforce, keys=tokens) == plain
+        )
+        assert (
+            schema.validate(valid, enforce_requirements=enforce, keys=tokens) == plain
+        )

@@ -4,6 +4,7 @@ from saleor_amazon_feeds.mapping.resolution import (
     Level,
     MappingPlan,
     Measure,
+    Part,
     ProductSnapshot,
     SourceValue,
     VariantSnapshot,
@@ -208,3 +209,31 @@ def test_plan_shares_product_values_across_variants_but_not_variant_ones():
         assert [w.source for w in result.warnings] == ["not-a-source"]
         assert result.first("brand") == "Acme"
     assert plan.resolve(snapshot(name="Other")).first("item_name") == "Other"
+
+
+def test_product_and_variant_parts_make_up_the_whole():
+    plan = MappingPlan(
+        marketplace={
+            "item_name": ["product.name"],
+            "brand": ["attribute:brand"],
+            "material": ["product_attribute:material"],
+            "color": ["variant_attribute:color", "product.category"],
+            "title": ["metadata:amazon_title", "literal:Shirt"],
+            "broken": ["product.name", "not-a-source"],
+            "sku": ["variant.sku"],
+        },
+        category={"style": ["product.slug"]},
+    )
+    whole = plan.resolve(snapshot())
+    product = plan.resolve(snapshot(), part=Part.PRODUCT)
+    variant = plan.resolve(snapshot(), part=Part.VARIANT)
+    # Only attributes whose every source reads the product alone are shared.
+    assert list(product.values) == ["item_name", "material", "style", "title"]
+    assert list(variant.values) == ["brand", "broken", "color", "sku"]
+    assert {**product.values, **variant.values} == whole.values
+    # A bad expression warns with the variant's part, every time.
+    assert product.warnings == []
+    assert variant.warnings == whole.warnings
+    # The product's part is the same whichever variant (or none) is asked.
+    parent = plan.resolve(snapshot(variant=None), part=Part.PRODUCT)
+    assert parent.values == product.values
