@@ -36,7 +36,7 @@ from sp_api.base.credential_provider import FromCodeCredentialProvider
 from .credentials import Credentials
 from .errors import AmazonError
 from .lwa import LwaTokenClient
-from .transport import AmazonTransport
+from .transport import AmazonTransport, tls_context
 
 
 class MarketplaceRef:
@@ -74,6 +74,7 @@ class SpApiClient(Client):
             # fall back to env vars, AWS Secrets Manager or ~/.config.
             credential_providers=(FromCodeCredentialProvider,),
             auth_token_client_class=token_client_class,
+            verify=tls_context(),
         )
         # Client.__init__ replaces the marketplace argument with
         # SP_API_DEFAULT_MARKETPLACE whenever that env var is set.
