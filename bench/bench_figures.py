@@ -254,7 +254,8 @@ def one_pass_validation_build(marketplace) -> float:
     pass over the whole message, as before the per-attribute validator."""
     fast = ProductTypeSchema.validate
 
-    def one_pass(self, attributes, *, enforce_requirements=True, only=None):
+    def one_pass(self, attributes, *, enforce_requirements=True, only=None, keys=None):
+        # ``keys`` only find cached outcomes, which one pass never keeps.
         if only is not None:
             keep = set(only)
             attributes = {k: v for k, v in attributes.items() if k in keep}

@@ -1,7 +1,7 @@
 """What the catalog builder hands to the submission service."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..listings.feed_writer import FeedDocument
 from ..listings.kinds import FeedKind
@@ -41,9 +41,13 @@ class BuiltMessage:
         if "values" in summary:
             summary = {k: v for k, v in summary.items() if k != "values"}
             in_document = True
-        return replace(
-            self,
+        # Constructed, not dataclasses.replace: this runs once per message.
+        return BuiltMessage(
+            product_id=self.product_id,
+            variant_id=self.variant_id,
             message=FeedMessage(self.message.sku, self.message.kind),
+            feed_kind=self.feed_kind,
+            digest=self.digest,
             summary=summary,
             values_in_document=in_document,
         )

@@ -12,7 +12,7 @@ import json
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
@@ -133,7 +133,10 @@ def encoded(message: FeedMessage) -> FeedMessage:
     serialisation."""
     if message.encoded is not None:
         return message
-    return replace(message, encoded=message_bytes(message))
+    # Constructed, not dataclasses.replace: this runs once per message.
+    return FeedMessage(
+        message.sku, message.kind, message.payload, message_bytes(message)
+    )
 
 
 def iter_feed_documents(
