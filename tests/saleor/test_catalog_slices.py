@@ -153,22 +153,29 @@ def test_sliced_build_equals_the_one_worker_build(shirts_marketplace, shirts, se
     assert not AmazonFeedSliceChunk.objects.exists()
 
 
-def test_small_and_partial_builds_are_not_split(
-    shirts_marketplace, shirts, settings, monkeypatch
-):
+@pytest.fixture
+def planned(monkeypatch):
+    """How many slices each split build planned: ``slices.plan`` runs as
+    ever, its answers recorded."""
     from saleor_amazon_feeds.catalog import slices
 
+    answers: list[int] = []
+    plan = slices.plan
+
+    def recorded(*args, **kwargs):
+        answers.append(plan(*args, **kwargs))
+        return answers[-1]
+
+    monkeypatch.setattr(slices, "plan", recorded)
+    return answers
+
+
+def test_small_and_partial_builds_are_not_split(
+    shirts_marketplace, shirts, settings, planned
+):
     made = _catalog(shirts, shirts_marketplace, products=4)
     settings.AMAZON_FEEDS_BUILD_SLICE_PRODUCTS = 1
     settings.AMAZON_FEEDS_PARALLEL_BUILD_MIN_PRODUCTS = 5
-    planned = []
-    plan = slices.plan
-
-    def spy(*args, **kwargs):
-        planned.append(plan(*args, **kwargs))
-        return planned[-1]
-
-    monkeypatch.setattr(slices, "plan", spy)
     _built(shirts_marketplace, FeedKind.LISTINGS)
     settings.AMAZON_FEEDS_PARALLEL_BUILD_MIN_PRODUCTS = 1
     with client_for(shirts_marketplace.account) as client:
@@ -180,26 +187,16 @@ def test_small_and_partial_builds_are_not_split(
 
 
 def test_an_automatic_build_of_few_changes_is_not_split(
-    shirts_marketplace, shirts, settings, monkeypatch
+    shirts_marketplace, shirts, settings, planned
 ):
     """The automatic sync reads which products changed first: nothing or a
     few changed, this worker builds just those, without planning slices;
     as many as the threshold, the build is split as a full one is."""
     from saleor.product.models import ProductVariantChannelListing
 
-    from saleor_amazon_feeds.catalog import slices
-
     made = _catalog(shirts, shirts_marketplace, products=6)
     settings.AMAZON_FEEDS_BUILD_SLICE_PRODUCTS = 2
     settings.AMAZON_FEEDS_PARALLEL_BUILD_MIN_PRODUCTS = 3
-    planned = []
-    plan = slices.plan
-
-    def spy(*args, **kwargs):
-        planned.append(plan(*args, **kwargs))
-        return planned[-1]
-
-    monkeypatch.setattr(slices, "plan", spy)
 
     def automatic():
         with client_for(shirts_marketplace.account) as client:
