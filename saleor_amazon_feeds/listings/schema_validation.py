@@ -534,17 +534,11 @@ class _Plan:
         values = self.values
         fast = self.fast
         validators = self.validators
-        tokens = frozen.tokens
         for name, value in attributes.items():
             validator = validators.get(name)
             if validator is None:
                 continue
-            token = tokens.get(name)
-            if token is not None and token[0] is value:
-                # Three items: never equal to a frozen value's two.
-                key: tuple = (name, _TOKEN, token[1])
-            else:
-                key = (name, frozen.get(name))
+            key = (name, frozen.get(name))
             cached = values.get(key)
             if cached is None:
                 if _valid(fast[name], value):
