@@ -193,17 +193,10 @@ PROFILE = os.environ.get("BENCH_PROFILE", "")
 
 
 def profile_build(marketplace) -> None:
-    import cProfile
-    import pstats
-
     if PROFILE == "memory":
         profile_memory(marketplace)
         return
-    profiler = cProfile.Profile()
-    profiler.runcall(production.production_build, marketplace)
-    stats = pstats.Stats(profiler)
-    stats.sort_stats("tottime").print_stats(30)
-    stats.sort_stats("cumulative").print_stats(45)
+    production.print_profile(production.production_build, marketplace)
 
 
 def profile_memory(marketplace) -> None:

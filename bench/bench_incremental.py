@@ -137,15 +137,9 @@ def explain_fingerprints(marketplace) -> None:
 
 def profile_noop(marketplace) -> None:
     """BENCH_PROFILE=noop: where a no-op automatic run spends its time."""
-    import cProfile
-    import pstats
-
-    profiler = cProfile.Profile()
-    profiler.runcall(
+    production.print_profile(
         production.production_build, marketplace, skip_unchanged=True, settle=True
     )
-    stats = pstats.Stats(profiler)
-    stats.sort_stats("cumulative").print_stats(60)
 
 
 def test_incremental_builds(
