@@ -139,13 +139,7 @@ def test_feed_build(
         kept = production.production_build(bench_marketplace, keep_messages=True)
         floor_s = production.floor_read(bench_marketplace, kept.pop("kept"))
         attributes_per_listing = kept["attributes_per_listing"]
-        # Memory in a separate pass: tracemalloc slows Python down.
-        tracemalloc.start()
-        try:
-            production.production_build(bench_marketplace)
-            _, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
+        peak = peak_memory(bench_marketplace)
         figures = {
             "catalog_seconds": round(grown, 2),
             "full_s": full_s,
@@ -186,15 +180,31 @@ def test_feed_build(
     )
 
 
+def peak_memory(marketplace) -> int:
+    """Bytes at the fullest moment of a build, in a pass of its own:
+    tracemalloc slows Python down."""
+    tracemalloc.start()
+    try:
+        production.production_build(marketplace)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
 # BENCH_PROFILE=1: print where the production build spends its time instead of
 # measuring the figures; BENCH_PROFILE=memory: what holds the most memory
-# when a document is handed over (where the peak is).
+# when a document is handed over (where the peak is); BENCH_PROFILE=peak: only
+# the peak memory of each size (minutes at 100k, where the rest takes an hour).
 PROFILE = os.environ.get("BENCH_PROFILE", "")
 
 
 def profile_build(marketplace) -> None:
     if PROFILE == "memory":
         profile_memory(marketplace)
+        return
+    if PROFILE == "peak":
+        print(f"\npeak {peak_memory(marketplace) / 2**20:.1f} MiB")
         return
     production.print_profile(production.production_build, marketplace)
 

@@ -18,7 +18,8 @@ run as a worker runs it (start-up heap frozen). Per catalog size
 Each build figure is the best of two runs (the first of a size reads cold
 pages) and is printed as a ratio against ``incremental_baseline_s``.
 ``BENCH_EXPLAIN=1`` prints the plans of a loader page and of a fingerprint
-chunk.
+chunk; ``BENCH_PROFILE=loader`` only the loader's figure and plans, and
+``BENCH_PROFILE=noop`` a profile of the no-op build.
 """
 
 import gc
@@ -142,6 +143,15 @@ def profile_noop(marketplace) -> None:
     )
 
 
+def profile_loader(marketplace) -> None:
+    """BENCH_PROFILE=loader: the loader's page time and the plans of a page,
+    without the builds (minutes at 100k variants, not an hour)."""
+    for _ in range(2):  # the first pass reads cold pages
+        page_s, pages = loader_pages(marketplace)
+    print(f"\nloader: {page_s * 1000:.1f} ms a page, {pages} pages")
+    explain_loader(marketplace)
+
+
 def test_incremental_builds(
     bench_marketplace, sample_apparel, category, channel_USD, warehouses
 ):
@@ -167,9 +177,14 @@ def test_incremental_builds(
         production.listed_earlier(marketplace)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        if os.environ.get("BENCH_PROFILE") == "loader":
+            profile_loader(marketplace)
+            continue
         full_s, full, full_runs = best_of_two(marketplace, skip_unchanged=False)
         if os.environ.get("BENCH_PROFILE") == "noop":
             profile_noop(marketplace)
+            if os.environ.get("BENCH_EXPLAIN"):
+                explain_fingerprints(marketplace)
             continue
         noop_s, noop, noop_runs = best_of_two(marketplace, skip_unchanged=True)
         changed = 0

@@ -29,20 +29,17 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
-import orjson
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from saleor.product.models import Product
 
-from ..listings.feed_writer import message_bytes
 from ..listings.kinds import FeedKind
-from ..listings.messages import FeedMessage, MessageKind
 from ..models import AmazonFeedSlice, AmazonFeedSliceChunk, AmazonMarketplace
 from ..models.feeds import SliceStatus
+from . import records
 from .types import BuiltMessage
 
 # Longer than any slice takes to build (seconds for a few hundred products):
@@ -210,7 +207,7 @@ class SliceWriter:
         return len(self._pending)
 
     def add(self, built: BuiltMessage) -> None:
-        self._pending.append(_frame(built))
+        self._pending.append(records.frame(built))
         self.count += 1
 
     def flush(self) -> None:
@@ -294,7 +291,7 @@ def read(build: uuid.UUID) -> Iterator[BuiltMessage]:
     )
     for pk in chunk_ids:
         data = AmazonFeedSliceChunk.objects.values_list("data", flat=True).get(pk=pk)
-        yield from _unframe(bytes(data))
+        yield from records.unframe(bytes(data))
 
 
 def forget(build: uuid.UUID) -> None:
@@ -303,52 +300,3 @@ def forget(build: uuid.UUID) -> None:
     and one that finished just before has its messages deleted here."""
     AmazonFeedSlice.objects.filter(build=build).delete()
     AmazonFeedSliceChunk.objects.filter(build=build).delete()
-
-
-# A message is stored as two lines: its origin as a JSON array, then its bytes
-# exactly as the document gets them (JSON never holds a raw newline).
-
-
-def _frame(built: BuiltMessage) -> bytes:
-    encoded = message_bytes(built.message)
-    head = orjson.dumps(
-        [
-            built.product_id,
-            built.variant_id,
-            str(built.feed_kind),
-            str(built.message.kind),
-            built.message.sku,
-            built.digest,
-            built.summary,
-        ],
-        default=_summary_value,
-    )
-    return head + b"\n" + encoded + b"\n"
-
-
-def _summary_value(value: Any) -> Any:
-    # As the listing state's JSONField (DjangoJSONEncoder) would store it.
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict | list | tuple):
-        return value
-    try:
-        return dict(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{type(value).__name__} is not JSON serialisable") from None
-
-
-def _unframe(data: bytes) -> Iterator[BuiltMessage]:
-    lines = data.split(b"\n")
-    for i in range(0, len(lines) - 1, 2):
-        product_id, variant_id, feed_kind, kind, sku, digest, summary = orjson.loads(
-            lines[i]
-        )
-        yield BuiltMessage(
-            product_id=product_id,
-            variant_id=variant_id,
-            message=FeedMessage(sku=sku, kind=MessageKind(kind), encoded=lines[i + 1]),
-            feed_kind=FeedKind(feed_kind),
-            digest=digest,
-            summary=summary,
-        )

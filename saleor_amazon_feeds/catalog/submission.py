@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, closing
 from datetime import timedelta
+from itertools import batched
 
 from django.db import transaction
 from django.db.models import F
@@ -62,6 +63,7 @@ from .fingerprints import Fingerprints
 from .gate import ListingGate, amazon_lookup, forget_lookups
 from .locks import submission_lock
 from .product_types import SchemaProvider
+from .records import SentRecords
 from .types import Batch, BuiltMessage, Skipped
 
 log = logging.getLogger(__name__)
@@ -323,31 +325,32 @@ class FeedBuild:
                 ),
                 self.problems,
             )
-        built: list[BuiltMessage] = []
+        records = SentRecords()
 
         def messages():
             for item in source:
                 # What the submission keeps of a message until its document
                 # is sent: the payload lives on only as the document's bytes,
-                # so memory does not grow with the attributes of 25,000
-                # messages held twice.
-                built.append(item.sent_record())
+                # the record (ids, digest, summary) as a line in a temporary
+                # file, so memory does not grow with a document's messages.
+                records.append(item.sent_record())
                 yield item.message
 
-        with build_collection():
-            for document in iter_feed_documents(
-                messages(),
-                seller_id=marketplace.account.seller_id,
-                max_messages=conf.max_feed_messages(),
-            ):
-                in_document, built[:] = (
-                    built[: document.message_count],
-                    built[document.message_count :],
-                )
-                try:
-                    yield document, in_document
-                finally:
-                    document.close()
+        try:
+            with build_collection():
+                for document in iter_feed_documents(
+                    messages(),
+                    seller_id=marketplace.account.seller_id,
+                    max_messages=conf.max_feed_messages(),
+                ):
+                    in_document = records.split(document.message_count)
+                    try:
+                        yield document, in_document
+                    finally:
+                        in_document.close()
+                        document.close()
+        finally:
+            records.close()
 
     def _products_to_build(self) -> list[int] | None | object:
         """The products this worker builds (None: the whole catalog), or
@@ -724,13 +727,15 @@ def _send_document(
     kind: FeedKind,
     trigger: str,
     document: FeedDocument,
-    built: list[BuiltMessage],
+    built: Iterable[BuiltMessage],
     slot_wait: float = 0.0,
 ) -> AmazonFeedSubmission:
+    # ``built`` (the document's SentRecords) is read twice: here and when
+    # the states are marked sent.
     correlation = {
         str(message_id): [sku, message_kind, item.variant_id, item.digest]
         for (message_id, (sku, message_kind)), item in zip(
-            sorted(document.correlation.items()), built, strict=True
+            document.correlation.items(), built, strict=True
         )
     }
     # Recorded before Amazon hears of it, so a crash leaves a trace to recover.
@@ -834,9 +839,9 @@ def _maybe_created(exc: AmazonError) -> bool:
 
 
 def _mark_sent(
-    marketplace, kind, submission, document, built: list[BuiltMessage], now
+    marketplace, kind, submission, document, built: Iterable[BuiltMessage], now
 ) -> None:
-    for start in range(0, len(built), STATE_BATCH):
+    for batch in batched(enumerate(built, 1), STATE_BATCH):
         AmazonListingState.objects.bulk_create(
             [
                 AmazonListingState(
@@ -851,9 +856,7 @@ def _mark_sent(
                     sent_at=now,
                     last_submission=submission,
                 )
-                for message_id, item in enumerate(
-                    built[start : start + STATE_BATCH], start + 1
-                )
+                for message_id, item in batch
             ],
             update_conflicts=True,
             unique_fields=["marketplace", "sku", "kind"],

@@ -237,3 +237,26 @@ def test_kept_bytes_are_what_is_written():
     assert parse_feed(document.content)["messages"] == [
         {"messageId": 1, "sku": "SKU-1", "operationType": "DELETE"}
     ]
+
+
+def test_the_correlation_is_packed_and_answers_as_a_mapping():
+    from saleor_amazon_feeds.listings.feed_writer import Correlation
+
+    correlation = Correlation()
+    added = [
+        correlation.add(sku, kind)
+        for sku, kind in (("A", "delete"), ("Bé-ü", "listing"), ("C", "delete"))
+    ]
+
+    assert added == [1, 2, 3]
+    assert correlation == {
+        1: ("A", "delete"),
+        2: ("Bé-ü", "listing"),
+        3: ("C", "delete"),
+    }
+    assert list(correlation.items())[1] == (2, ("Bé-ü", "listing"))
+    assert correlation.get(4) is None
+    assert 0 not in correlation
+    assert "1" not in correlation
+    with pytest.raises(KeyError):
+        correlation[-1]
