@@ -123,6 +123,37 @@ def change_product_name(product):
     product.save(update_fields=["name"])
 
 
+def change_description(product):
+    product.description = {
+        "blocks": [{"type": "paragraph", "data": {"text": "Now in linen."}}]
+    }
+    product.save(update_fields=["description"])
+
+
+def change_product_metadata(product):
+    product.store_value_in_metadata({"note": "restocked"})
+    product.save(update_fields=["metadata"])
+
+
+def change_variant_metadata(product):
+    variant = _first_variant(product)
+    variant.store_value_in_metadata({"note": "restocked"})
+    variant.save(update_fields=["metadata"])
+
+
+def change_variant_value_rich_text(product):
+    row = AssignedVariantAttributeValue.objects.filter(
+        assignment__variant=_first_variant(product)
+    ).first()
+    value = AttributeValue.objects.get(pk=row.value_id)
+    value.pk = None
+    value.slug = f"{value.slug}-{product.pk}"
+    value.rich_text = {"blocks": [{"type": "paragraph", "data": {"text": "UV"}}]}
+    value.save()
+    row.value = value
+    row.save(update_fields=["value"])
+
+
 def change_product_attribute_value(product):
     value = AttributeValue.objects.filter(
         productvalueassignment__product=product
@@ -212,6 +243,10 @@ def swap_stock_quantities(product):
         change_allocation,
         change_sku,
         change_product_name,
+        change_description,
+        change_product_metadata,
+        change_variant_metadata,
+        change_variant_value_rich_text,
         change_product_attribute_value,
         change_variant_attribute_value,
         add_media,
