@@ -142,16 +142,9 @@ def change_variant_metadata(product):
 
 
 def change_variant_value_rich_text(product):
-    row = AssignedVariantAttributeValue.objects.filter(
-        assignment__variant=_first_variant(product)
-    ).first()
-    value = AttributeValue.objects.get(pk=row.value_id)
-    value.pk = None
-    value.slug = f"{value.slug}-{product.pk}"
-    value.rich_text = {"blocks": [{"type": "paragraph", "data": {"text": "UV"}}]}
-    value.save()
-    row.value = value
-    row.save(update_fields=["value"])
+    _own_variant_value(
+        product, rich_text={"blocks": [{"type": "paragraph", "data": {"text": "UV"}}]}
+    )
 
 
 def change_product_attribute_value(product):
@@ -169,13 +162,20 @@ def change_product_attribute_value(product):
 
 
 def change_variant_attribute_value(product):
+    _own_variant_value(product, name="Ultraviolet")
+
+
+def _own_variant_value(product, **fields):
+    """The first variant's first value replaced by a copy of its own with
+    ``fields`` changed, so other products stay as they were."""
     row = AssignedVariantAttributeValue.objects.filter(
         assignment__variant=_first_variant(product)
     ).first()
     value = AttributeValue.objects.get(pk=row.value_id)
     value.pk = None
     value.slug = f"{value.slug}-{product.pk}"
-    value.name = "Ultraviolet"
+    for name, new in fields.items():
+        setattr(value, name, new)
     value.save()
     row.value = value
     row.save(update_fields=["value"])
