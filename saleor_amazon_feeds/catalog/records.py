@@ -2,8 +2,9 @@
 submission, and how a submission keeps a document's sent records until the
 document is sent.
 
-A record's head is one JSON array (ids, kinds, sku, digest, summary); the
-summary as the listing state's JSONField stores it (Decimals as strings).
+A record's head is one JSON array (ids, kinds, sku, digest, summary, whether
+the values are in the document); the summary as the listing state's
+JSONField stores it (Decimals as strings).
 JSON never holds a raw newline, so heads (and a slice's message bytes) are
 stored one per line.
 """
@@ -102,9 +103,11 @@ class SentRecords:
 
     def append(self, record: BuiltMessage) -> None:
         line = head(record) + b"\n"
-        self._file.seek(self._ends[-1] if self._ends else 0)
+        # At the end: reading the records back moves the file's position.
+        end = self._ends[-1] if self._ends else 0
+        self._file.seek(end)
         self._file.write(line)
-        self._ends.append((self._ends[-1] if self._ends else 0) + len(line))
+        self._ends.append(end + len(line))
 
     def __len__(self) -> int:
         return len(self._ends)
