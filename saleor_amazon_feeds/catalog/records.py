@@ -9,21 +9,16 @@ JSON never holds a raw newline, so heads (and a slice's message bytes) are
 stored one per line.
 """
 
-import tempfile
 from array import array
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
-from ..listings.feed_writer import message_bytes
+from ..listings.feed_writer import message_bytes, spooled_file
 from ..listings.messages import FeedMessage, MessageKind
 from .types import BuiltMessage, FeedKind
-
-# A document's records (a few hundred bytes each) stay in memory up to this,
-# then go to a temporary file: 25,000 records as objects held some 20 MB.
-SPOOL_IN_MEMORY_BYTES = 1 << 20
 
 
 def head(built: BuiltMessage) -> bytes:
@@ -96,9 +91,8 @@ class SentRecords:
     as often as needed; ``close`` frees the file."""
 
     def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115
-            max_size=SPOOL_IN_MEMORY_BYTES, prefix="amazon-records-"
-        )
+        # In memory for a drain's few records, on disk for a full document's.
+        self._file = spooled_file("amazon-records-")
         self._ends = array("Q")
 
     def append(self, record: BuiltMessage) -> None:

@@ -26,6 +26,12 @@ FEED_VERSION = "2.0"
 SPOOL_IN_MEMORY_BYTES = 1 << 20
 
 
+def spooled_file(prefix: str) -> IO[bytes]:
+    """A temporary file held in memory up to ``SPOOL_IN_MEMORY_BYTES``, then
+    on disk; closed by whoever holds it."""
+    return tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES, prefix=prefix)
+
+
 @dataclass(frozen=True, slots=True)
 class FeedDocument:
     """A written feed document: its bytes in ``file`` (the upload streams
@@ -195,9 +201,7 @@ def iter_feed_documents(
         for message in messages:
             if current is None:
                 # Closed by the document's consumer (or below, on an error).
-                spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115
-                    max_size=SPOOL_IN_MEMORY_BYTES, prefix="amazon-feed-"
-                )
+                spool = spooled_file("amazon-feed-")
                 current = (
                     FeedDocumentWriter(
                         spool,

@@ -8,7 +8,7 @@ import pytest
 from saleor_amazon_feeds.catalog import records
 from saleor_amazon_feeds.catalog.records import SentRecords
 from saleor_amazon_feeds.catalog.types import BuiltMessage
-from saleor_amazon_feeds.listings.feed_writer import encoded
+from saleor_amazon_feeds.listings.feed_writer import SPOOL_IN_MEMORY_BYTES, encoded
 from saleor_amazon_feeds.listings.kinds import FeedKind
 from saleor_amazon_feeds.listings.messages import FeedMessage, MessageKind
 
@@ -97,7 +97,7 @@ def test_a_document_takes_its_records_and_the_spool_starts_again():
 def test_a_document_of_records_larger_than_memory_holds_goes_to_disk():
     spool = SentRecords()
     summary = {"note": "x" * 200}
-    count = records.SPOOL_IN_MEMORY_BYTES // 200 + 10
+    count = SPOOL_IN_MEMORY_BYTES // 200 + 10
     for i in range(count):
         spool.append(_built(i, **summary).sent_record())
 
