@@ -254,6 +254,24 @@ describe("feed submissions", () => {
     expect(api.callsOf("FeedSubmissions")).toHaveLength(5);
   });
 
+  it("sends no poll while the last one is unanswered", async () => {
+    // Amazon's open submissions keep the list polling every 20 ms; each answer takes 150 ms.
+    let unanswered = 0;
+    let mostAtOnce = 0;
+    const slow = async () => {
+      unanswered += 1;
+      mostAtOnce = Math.max(mostAtOnce, unanswered);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      unanswered -= 1;
+      return fixture("FeedSubmissions.page");
+    };
+    const { api } = renderInDashboard(<FeedSubmissionsList marketplaces={[]} pollMs={20} />, {
+      routes: { FeedSubmissions: [fixture("FeedSubmissions.page"), slow] },
+    });
+    await waitFor(() => expect(api.callsOf("FeedSubmissions").length).toBeGreaterThanOrEqual(4), { timeout: 3000 });
+    expect(mostAtOnce).toBe(1);
+  });
+
   it("stops waiting for a submit's submissions after a while", async () => {
     const { user, api } = renderInDashboard(<SubmitHarness expected={3} followMs={400} />, {
       routes: { FeedSubmissions: fixture("FeedSubmissions.empty") },

@@ -14,10 +14,16 @@ export type QueryState<TResult> = {
   refetch(): Promise<TResult | undefined>;
 };
 
-type QueryOptions = {
+type QueryOptions<TResult> = {
   skip?: boolean;
   /** Poll every N ms while set; pass undefined to stop. */
   pollMs?: number;
+  /**
+   * Asked at each tick with the latest answer (as received, not as last
+   * rendered): false skips the tick. A state-driven pollMs stops a render and
+   * an effect after the answer that settles it, and a tick can fall between.
+   */
+  pollWhile?: (data: TResult | undefined) => boolean;
   api?: Api;
 };
 
@@ -34,7 +40,7 @@ function useClient(api: Api): GraphQLClient {
 export function useQuery<TResult, TVariables>(
   document: TypedDocument<TResult, TVariables>,
   variables: TVariables,
-  { skip = false, pollMs, api = "plugin" }: QueryOptions = {},
+  { skip = false, pollMs, pollWhile, api = "plugin" }: QueryOptions<TResult> = {},
 ): QueryState<TResult> {
   const client = useClient(api);
   const { access } = useDashboard();
@@ -47,15 +53,23 @@ export function useQuery<TResult, TVariables>(
   // Variables arrive as fresh object literals each render; their JSON is the identity.
   const key = JSON.stringify(variables ?? null);
   const latestRequest = useRef(0);
+  const latestData = useRef<TResult | undefined>(undefined);
+  // Requests not answered yet: a poll never overlaps another request, so a
+  // slow answer cannot have a second, redundant one sent behind it.
+  const pending = useRef(0);
+  const pollWhileRef = useRef(pollWhile);
+  pollWhileRef.current = pollWhile;
   const ready = access === "ready" && !skip;
 
   const run = useCallback(
     async (quiet: boolean): Promise<TResult | undefined> => {
       const requestId = ++latestRequest.current;
       if (!quiet) setState((s) => ({ ...s, loading: true }));
+      pending.current += 1;
       try {
         const result = await client.request(document, JSON.parse(key) as TVariables);
         if (requestId === latestRequest.current) {
+          latestData.current = result.data;
           setState({ data: result.data, error: undefined, fieldErrors: result.fieldErrors, loading: false });
         }
         return result.data;
@@ -64,6 +78,8 @@ export function useQuery<TResult, TVariables>(
           setState((s) => ({ ...s, error: asApiError(error), loading: false }));
         }
         return undefined;
+      } finally {
+        pending.current -= 1;
       }
     },
     [client, document, key],
@@ -79,7 +95,12 @@ export function useQuery<TResult, TVariables>(
 
   useEffect(() => {
     if (!ready || !pollMs) return;
-    const timer = window.setInterval(() => void run(true), pollMs);
+    const timer = window.setInterval(() => {
+      if (pending.current > 0) return;
+      const wanted = pollWhileRef.current;
+      if (wanted && !wanted(latestData.current)) return;
+      void run(true);
+    }, pollMs);
     return () => window.clearInterval(timer);
   }, [ready, pollMs, run]);
 

@@ -13,6 +13,7 @@ import {
   FeedSubmissionsDocument,
   type FeedSubmissionQuery,
   type FeedSubmissionRowFragment,
+  type FeedSubmissionsQuery,
 } from "../../gql/plugin/graphql";
 import type { MarketplaceChoice } from "../../api/marketplaces";
 import { readableSentValue, shorten } from "../../catalog/sentValue";
@@ -126,6 +127,17 @@ function FeedSubmissionDetails({ row: listed, onClose }: { row: FeedSubmissionRo
   );
 }
 
+function rowsOf(data: FeedSubmissionsQuery | undefined): FeedSubmissionRowFragment[] {
+  return data?.amazonFeedSubmissions.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
+}
+
+/** A followed submit has fewer new rows on the page than it makes (unknown baseline: all of it). */
+function awaitingFollowed(rows: FeedSubmissionRowFragment[], follow: SubmittedFeeds | null, known: Set<string> | null): boolean {
+  if (follow === null) return false;
+  const arrived = known ? rows.filter((r) => !known.has(r.id)).length : 0;
+  return arrived < Math.min(follow.expected, PAGE_SIZE);
+}
+
 function SubmissionPage({
   marketplaceId,
   after,
@@ -148,13 +160,20 @@ function SubmissionPage({
   pollEveryMs: number;
 }) {
   const [pollMs, setPollMs] = useState<number | undefined>(undefined);
-  const page = useQuery(FeedSubmissionsDocument, { marketplaceId, first: PAGE_SIZE, after }, { pollMs });
-  const rows = page.data?.amazonFeedSubmissions.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
-  const anyOpen = rows.some((r) => OPEN_STATUSES.has(r.status));
-
   // The rows shown when a submit was made: what is not among them is new.
   // Unknown (the page had not loaded yet) means waiting the whole while.
   const [baseline, setBaseline] = useState<{ key: number; known: Set<string> | null } | null>(null);
+  const known = follow && baseline?.key === follow.key ? baseline.known : null;
+  // Open submissions are still at Amazon, and a submit's are not recorded
+  // yet: keep polling until every one is shown and settled (DONE, FATAL…).
+  // Asked of each answer as it arrives too, so no poll follows the one that settled it.
+  const needsPolling = (data: FeedSubmissionsQuery | undefined) => {
+    const shownRows = rowsOf(data);
+    return shownRows.some((r) => OPEN_STATUSES.has(r.status)) || awaitingFollowed(shownRows, follow, known);
+  };
+  const page = useQuery(FeedSubmissionsDocument, { marketplaceId, first: PAGE_SIZE, after }, { pollMs, pollWhile: needsPolling });
+  const rows = rowsOf(page.data);
+
   const shown = useRef<{ loaded: boolean; ids: string[] }>({ loaded: false, ids: [] });
   shown.current = { loaded: page.data !== undefined, ids: rows.map((r) => r.id) };
   useEffect(() => {
@@ -164,16 +183,12 @@ function SubmissionPage({
     if (shown.current.loaded) void page.refetch();
     // Only when a new submit is followed.
   }, [follow?.key]);
-  const known = follow && baseline?.key === follow.key ? baseline.known : null;
-  const arrived = known ? rows.filter((r) => !known.has(r.id)).length : 0;
-  const awaiting = follow !== null && arrived < Math.min(follow.expected, PAGE_SIZE);
+  const awaiting = awaitingFollowed(rows, follow, known);
   useEffect(() => {
     if (follow && !awaiting) onFollowed();
   }, [follow, awaiting]);
 
-  // Open submissions are still at Amazon, and a submit's are not recorded
-  // yet: keep polling until every one is shown and settled (DONE, FATAL…).
-  const polling = anyOpen || awaiting;
+  const polling = needsPolling(page.data);
   useEffect(() => setPollMs(polling ? pollEveryMs : undefined), [polling, pollEveryMs]);
 
   const fullRow = (content: ReactNode) => (
