@@ -19,7 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from saleor_amazon_feeds.amazon_clients import client_for
-from saleor_amazon_feeds.catalog.submission import FeedBuild
+from saleor_amazon_feeds.catalog.submission import FeedBuild, catalog_changes
 from saleor_amazon_feeds.catalog.types import FeedKind
 from saleor_amazon_feeds.listings.json_encoding import dumps_bytes
 from saleor_amazon_feeds.models import (
@@ -124,8 +124,16 @@ def production_build(
     kept: list = []
     listing_attributes = listings = 0
     with client_for(marketplace.account) as client:
+        # As _submit_kinds reads them: every kind's changes in one pass.
+        changes = catalog_changes(marketplace, KINDS, None, skip_unchanged)
         for kind in KINDS:
-            build = FeedBuild(client, marketplace, kind, skip_unchanged=skip_unchanged)
+            build = FeedBuild(
+                client,
+                marketplace,
+                kind,
+                skip_unchanged=skip_unchanged,
+                changes=changes,
+            )
             for document, _ in build.documents():
                 if on_document is not None:
                     on_document(document)

@@ -14,7 +14,7 @@ from ..listings.kinds import SyncScope
 from ..models import AmazonFieldMapping, AmazonMarketplace
 from . import loader
 from .build import OfferGate, Run, build_batches
-from .fingerprints import Fingerprints
+from .fingerprints import Fingerprints, changed_by_kind
 from .gate import ListingGate
 from .types import Batch, FeedKind, SchemaProvider
 
@@ -67,22 +67,20 @@ def changed_products(
     kinds: Iterable[FeedKind],
     *,
     limit: int | None = None,
-) -> list[int] | None:
-    """The products an automatic build of ``kinds`` would build (changed
-    since last sent, or REJECTED), from the fingerprints alone; None once
-    more than ``limit`` are found (a build that large is split among the
-    workers, each reading its own slice's prints). Nothing is remembered."""
-    wanted = effective_kinds(marketplace, kinds)
-    if not wanted:
-        return []
-    fingerprints = Fingerprints(marketplace, skip_unchanged=True)
-    fingerprints.bind(read_run(marketplace, wanted), load_options(marketplace, wanted))
-    found: list[int] = []
-    for chunk in fingerprints.chunks():
-        found.extend(chunk.to_build)
-        if limit is not None and len(found) > limit:
-            return None
-    return found
+) -> dict[FeedKind, list[int] | None]:
+    """Per kind, the products an automatic build of that kind would build
+    (changed since last sent, or REJECTED), from the fingerprints alone, all
+    kinds read together; None for a kind once more than ``limit`` are found
+    (a build that large is split among the workers, each reading its own
+    slice's prints). Nothing is remembered."""
+    bound = []
+    for kind in kinds:
+        wanted = effective_kinds(marketplace, [kind])
+        if wanted:
+            bound.append(
+                (read_run(marketplace, wanted), load_options(marketplace, wanted))
+            )
+    return changed_by_kind(marketplace, bound, limit=limit)
 
 
 def effective_kinds(

@@ -19,6 +19,13 @@ marketplace and kinds, or that have a REJECTED listing state for those kinds
 as ``pending`` under the build's run id and promoted by ``promote`` only once
 the submission's feeds went out; ``discard`` drops them after a failure.
 
+An automatic submission of the whole catalog first reads which products
+each of its kinds has to build, all kinds in one statement per chunk
+(``changed_by_kind``): their prints share the scans of the variants, prices
+and stock, a third of a no-op run's time when each kind read them alone.
+The statement that computes one kind's print for a build computes it for
+the shared reading too, so both always agree.
+
 A product with an offer the listing gate refused gets no fingerprint: the
 gate's answer depends on what Amazon has, not on the product's rows, so the
 product is built again next time, as today. Every other reason to leave
@@ -137,66 +144,22 @@ class Fingerprints:
         """Prepare the statement for this build's settings."""
         self.kinds = kinds_key(run.kinds)
         self.key = run_key(self.marketplace, run, options)
-        connection = connections[router.db_for_read(Product)]
-        self._connection = connection
-        self._sql = tuple(
-            _statement(connection.alias, options.content, options.stock, listed)
-            for listed in (False, True)
-        )
-        p = catalog_tables(connection.alias).p
-        self._ids_sql = (
-            f"SELECT {p.id} FROM {p} WHERE {p.id} > %s ORDER BY {p.id} LIMIT %s"
+        self._connection = connections[router.db_for_read(Product)]
+        self._sql = _statements(
+            self._connection.alias, ((options.content, options.stock),)
         )
         self._params = {
-            "key": self.key,
-            "now": run.now,
-            "channel": options.channel_id,
-            "warehouses": list(options.warehouse_ids),
-            "marketplace": self.marketplace.pk,
-            "kinds": self.kinds,
-            "kind_list": [str(k) for k in run.kinds],
-            "rejected": ListingStatus.REJECTED.value,
-            "skip": self.skip_unchanged,
+            **_shared_params(self.marketplace, run, options, self.skip_unchanged),
+            **_kind_params(0, self.key, self.kinds, run),
         }
 
     def chunks(self, product_ids: Iterable[int] | None = None) -> Iterator[Chunk]:
         """Chunks of products in id order; ``product_ids`` narrows them."""
-        for sql, scope in self._scopes(product_ids):
-            with self._connection.cursor() as cursor:
-                cursor.execute(sql, {**self._params, **scope})
-                rows = cursor.fetchall()
-            if not rows:
-                continue
+        for rows in _scan(self._connection, self._sql, self._params, product_ids):
             to_build = {pk: fp for pk, fp, build in rows if build}
             self.built += len(to_build)
             self.skipped += len(rows) - len(to_build)
             yield Chunk(to_build, rows[-1][0], len(rows))
-
-    def _scopes(
-        self, product_ids: Iterable[int] | None
-    ) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Each chunk's statement and products: slices of the wanted ids, or
-        the catalog as id ranges of CHUNK products, each found when asked for.
-        A range lets the planner estimate every table's rows of the chunk
-        from its statistics (a list of ids it cannot see into)."""
-        in_range, listed = self._sql
-        if product_ids is not None:
-            wanted = sorted(set(product_ids))
-            for start in range(0, len(wanted), CHUNK):
-                ids = wanted[start : start + CHUNK]
-                yield listed, {"ids": "{" + ",".join(map(str, ids)) + "}"}
-            return
-        after = 0
-        while True:
-            with self._connection.cursor() as cursor:
-                cursor.execute(self._ids_sql, [after, CHUNK])
-                ids = [pk for (pk,) in cursor.fetchall()]
-            if not ids:
-                return
-            yield in_range, {"after": after, "last": ids[-1]}
-            if len(ids) < CHUNK:
-                return
-            after = ids[-1]
 
     def remember(self, batch: Batch, chunk: Chunk) -> None:
         """Keep the prints of a page's products as pending for this run;
@@ -245,10 +208,124 @@ class Fingerprints:
         )
 
 
+def changed_by_kind(
+    marketplace: AmazonMarketplace,
+    kinds: Iterable[tuple[Run, LoadOptions]],
+    *,
+    limit: int | None = None,
+) -> dict[FeedKind, list[int] | None]:
+    """Per kind, the products an automatic build of the whole catalog would
+    build (changed since last sent, or REJECTED); None for a kind once more
+    than ``limit`` are found. Nothing is remembered.
+
+    One statement per chunk for every kind: the kinds' prints share its scans
+    (variants, prices, stock), which one statement per kind read again each
+    time. Each kind's print is the one its own build computes (``_statement``
+    makes both), so what one finds changed the other does too. Each pair
+    holds one kind (``run.kinds``) and its build's settings.
+    """
+    bound = [(next(iter(run.kinds)), run, options) for run, options in kinds]
+    if not bound:
+        return {}
+    connection = connections[router.db_for_read(Product)]
+    _, first_run, first_options = bound[0]
+    params = _shared_params(marketplace, first_run, first_options, True)
+    for index, (_, run, options) in enumerate(bound):
+        key = run_key(marketplace, run, options)
+        params.update(_kind_params(index, key, kinds_key(run.kinds), run))
+    parts = tuple((options.content, options.stock) for _, _, options in bound)
+    found: dict[FeedKind, list[int]] = {kind: [] for kind, _, _ in bound}
+    sql = _statements(connection.alias, parts)
+    for rows in _scan(connection, sql, params, None):
+        for index, (kind, _, _) in enumerate(bound):
+            column = 2 + 2 * index
+            found[kind].extend(row[0] for row in rows if row[column])
+        if limit is not None and all(len(ids) > limit for ids in found.values()):
+            break
+    return {
+        kind: None if limit is not None and len(ids) > limit else ids
+        for kind, ids in found.items()
+    }
+
+
+def _shared_params(
+    marketplace: AmazonMarketplace, run: Run, options: LoadOptions, skip: bool
+) -> dict[str, Any]:
+    """Parameters every kind's print of one marketplace shares."""
+    return {
+        "now": run.now,
+        "channel": options.channel_id,
+        "warehouses": list(options.warehouse_ids),
+        "marketplace": marketplace.pk,
+        "rejected": ListingStatus.REJECTED.value,
+        "skip": skip,
+    }
+
+
+def _kind_params(index: int, key: str, kinds: str, run: Run) -> dict[str, Any]:
+    """The parameters of the statement's ``index``-th kind."""
+    return {
+        f"key_{index}": key,
+        f"kinds_{index}": kinds,
+        f"kind_list_{index}": [str(k) for k in run.kinds],
+    }
+
+
+def _statements(alias: str, parts: tuple[tuple[bool, bool], ...]) -> tuple[str, str]:
+    """The statement over an id range and over a list of ids."""
+    return _statement(alias, parts, False), _statement(alias, parts, True)
+
+
+def _scan(
+    connection: Any,
+    sql: tuple[str, str],
+    params: dict[str, Any],
+    product_ids: Iterable[int] | None,
+) -> Iterator[list[tuple]]:
+    """The rows of each chunk that has any, in product id order."""
+    for statement, scope in _scopes(connection, sql, product_ids):
+        with connection.cursor() as cursor:
+            cursor.execute(statement, {**params, **scope})
+            rows = cursor.fetchall()
+        if rows:
+            yield rows
+
+
+def _scopes(
+    connection: Any, sql: tuple[str, str], product_ids: Iterable[int] | None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each chunk's statement and products: slices of the wanted ids, or
+    the catalog as id ranges of CHUNK products, each found when asked for.
+    A range lets the planner estimate every table's rows of the chunk
+    from its statistics (a list of ids it cannot see into)."""
+    in_range, listed = sql
+    if product_ids is not None:
+        wanted = sorted(set(product_ids))
+        for start in range(0, len(wanted), CHUNK):
+            ids = wanted[start : start + CHUNK]
+            yield listed, {"ids": "{" + ",".join(map(str, ids)) + "}"}
+        return
+    p = catalog_tables(connection.alias).p
+    ids_sql = f"SELECT {p.id} FROM {p} WHERE {p.id} > %s ORDER BY {p.id} LIMIT %s"
+    after = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(ids_sql, [after, CHUNK])
+            ids = [pk for (pk,) in cursor.fetchall()]
+        if not ids:
+            return
+        yield in_range, {"after": after, "last": ids[-1]}
+        if len(ids) < CHUNK:
+            return
+        after = ids[-1]
+
+
 @cache
-def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
+def _statement(alias: str, parts: tuple[tuple[bool, bool], ...], listed: bool) -> str:
     """The prints of one chunk: its products as an id range, or as the list
-    ``ids`` when ``listed`` (a build narrowed to some products).
+    ``ids`` when ``listed`` (a build narrowed to some products). One print
+    per part, a kind's (content, stock): the rows ``id, print_0, build_0,
+    print_1, build_1...``.
 
     Set-based: each owner's rows (a stock's allocations, a variant's stock
     and attribute values, a product's variants, media...) are read for the
@@ -257,7 +334,6 @@ def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
     """
     connection = connections[alias]
     t = catalog_tables(alias)
-    fp = Table(connection, AmazonProductFingerprint, "fp")
     st = Table(connection, AmazonListingState, "st")
     id_type = t.p.db_type("id")
 
@@ -290,8 +366,9 @@ def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
         t.av.date_time,
         t.av.file_url,
     )
+    stock = any(part_stock for _, part_stock in parts)
+    content = any(part_content for part_content, _ in parts)
     steps = []
-    stock_print = attributes_print = "NULL"
     joins = []
     if stock:
         # Allocation rows are the truth (see loader's stock statement).
@@ -313,9 +390,7 @@ def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
                 GROUP BY variant
             )"""
         )
-        stock_print = "stock_prints.print"
         joins.append(f"LEFT JOIN stock_prints ON stock_prints.variant = {t.v.id}")
-    product_attributes = media = selection = "NULL"
     if content:
         values = rows(t.va.assignment, t.vav.sort_order, t.vav.id, *value)
         media_rows = rows(
@@ -366,34 +441,36 @@ def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
                 GROUP BY {t.at.product_type}
             )""",
         ]
-        attributes_print = "variant_attribute_prints.print"
         joins.append(
             "LEFT JOIN variant_attribute_prints"
             f" ON variant_attribute_prints.variant = {t.v.id}"
         )
-        product_attributes = "product_attribute_prints.print"
-        media = "media_prints.print"
-        selection = "selection_prints.print"
-    # The channel listing's id tells a price of NULL from no listing.
-    variant = rows(
-        t.v.id,
-        t.v.sku,
-        t.v.name,
-        t.v.external_reference,
-        t.v.weight,
-        t.v.metadata,
-        t.v.track_inventory,
-        t.v.sort_order,
-        t.vl.id,
-        t.vl.price_amount,
-        t.vl.prior_price_amount,
-        t.vl.currency,
-        stock_print,
-        attributes_print,
+
+    def variant_print(part_content: bool, part_stock: bool) -> str:
+        # The channel listing's id tells a price of NULL from no listing.
+        return rows(
+            t.v.id,
+            t.v.sku,
+            t.v.name,
+            t.v.external_reference,
+            t.v.weight,
+            t.v.metadata,
+            t.v.track_inventory,
+            t.v.sort_order,
+            t.vl.id,
+            t.vl.price_amount,
+            t.vl.prior_price_amount,
+            t.vl.currency,
+            "stock_prints.print" if part_stock else "NULL",
+            "variant_attribute_prints.print" if part_content else "NULL",
+        )
+
+    variant_prints = ", ".join(
+        f"{variant_print(*part)} AS print_{index}" for index, part in enumerate(parts)
     )
     steps.append(
         f"""variant_prints AS (
-            SELECT {t.v.product} AS product, {variant} AS print
+            SELECT {t.v.product} AS product, {variant_prints}
             FROM {t.v}
             LEFT JOIN {t.vl} ON {t.vl.variant} = {t.v.id}
                 AND {t.vl.channel} = %(channel)s
@@ -410,17 +487,30 @@ def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
             LEFT JOIN media_prints ON media_prints.product = {t.p.id}
             LEFT JOIN selection_prints
                 ON selection_prints.product_type = {t.p.product_type}"""
-    steps.append(
-        f"""prints AS (
-            SELECT {t.p.id} AS id, md5(ROW(%(key)s, {t.p.name}, {t.p.slug},
+
+    def product_print(index: int, part_content: bool) -> str:
+        content_prints = (
+            "product_attribute_prints.print, media_prints.print, selection_prints.print"
+            if part_content
+            else "NULL, NULL, NULL"
+        )
+        return f"""md5(ROW(%(key_{index})s, {t.p.name}, {t.p.slug},
                 {t.p.description}, {t.p.seo_title}, {t.p.seo_description},
                 {t.p.product_type}, {t.pt.name}, {t.c.name}, {t.c.private_metadata},
                 {t.p.weight}, {t.p.metadata}, {t.p.private_metadata},
                 {t.pl.id}, {t.pl.is_published}, {t.pl.published_at} > %(now)s,
                 {t.pl.available_for_purchase_at} IS NULL,
                 {t.pl.available_for_purchase_at} > %(now)s,
-                variant_prints.print, {product_attributes}, {media}, {selection}
-            )::text) AS print
+                variant_prints.print_{index}, {content_prints}
+            )::text) AS print_{index}"""
+
+    product_prints = ", ".join(
+        product_print(index, part_content)
+        for index, (part_content, _) in enumerate(parts)
+    )
+    steps.append(
+        f"""prints AS (
+            SELECT {t.p.id} AS id, {product_prints}
             FROM {t.p}
             JOIN {t.pt} ON {t.pt.id} = {t.p.product_type}
             LEFT JOIN {t.c} ON {t.c.id} = {t.p.category}
@@ -431,26 +521,42 @@ def _statement(alias: str, content: bool, stock: bool, listed: bool) -> str:
             WHERE {in_chunk(t.p.id)}
         )"""
     )
-    # A REJECTED state of any of the kinds: that feed must be sent again.
+    # A REJECTED state of any of a part's kinds: that feed must be sent again.
+    kind_lists = " OR ".join(
+        f"{st.kind} = ANY(%(kind_list_{index})s)" for index in range(len(parts))
+    )
     steps.append(
         f"""rejected AS (
-            SELECT DISTINCT {st.product_id} AS product FROM {st}
+            SELECT DISTINCT {st.product_id} AS product, {st.kind} AS kind
+            FROM {st}
             WHERE {st.marketplace} = %(marketplace)s
-              AND {st.kind} = ANY(%(kind_list)s)
+              AND ({kind_lists})
               AND {st.status} = %(rejected)s
               AND {in_chunk(st.product_id)}
         )"""
     )
+    columns = []
+    fp_joins = []
+    for index in range(len(parts)):
+        fp = Table(connection, AmazonProductFingerprint, f"fp_{index}")
+        columns.append(
+            f"""prints.print_{index},
+            NOT %(skip)s
+            OR {fp.fingerprint} IS DISTINCT FROM prints.print_{index}
+            OR EXISTS (
+                SELECT 1 FROM rejected WHERE rejected.product = prints.id
+                AND rejected.kind = ANY(%(kind_list_{index})s)
+            )"""
+        )
+        fp_joins.append(
+            f"""LEFT JOIN {fp} ON {fp.marketplace} = %(marketplace)s
+            AND {fp.kinds} = %(kinds_{index})s AND {fp.product_id} = prints.id
+            AND {in_chunk(fp.product_id)}"""
+        )
     return f"""
         WITH {", ".join(steps)}
-        SELECT prints.id, prints.print,
-            NOT %(skip)s
-            OR {fp.fingerprint} IS DISTINCT FROM prints.print
-            OR rejected.product IS NOT NULL
+        SELECT prints.id, {", ".join(columns)}
         FROM prints
-        LEFT JOIN {fp} ON {fp.marketplace} = %(marketplace)s
-            AND {fp.kinds} = %(kinds)s AND {fp.product_id} = prints.id
-            AND {in_chunk(fp.product_id)}
-        LEFT JOIN rejected ON rejected.product = prints.id
+        {" ".join(fp_joins)}
         ORDER BY prints.id
     """

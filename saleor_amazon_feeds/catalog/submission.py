@@ -17,7 +17,7 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, closing
 from datetime import timedelta
 from itertools import batched
@@ -72,6 +72,9 @@ POLL_INTERVAL = timedelta(seconds=30)
 STATE_BATCH = 1000
 # FeedBuild._products_to_build: the build is split among the workers.
 _SPLIT = object()
+# Per kind, the products to build, or None for more than a split's threshold
+# (``catalog_changes``); a kind missing was not read.
+type Changes = Mapping[FeedKind, list[int] | None]
 
 
 def allowed_kinds(
@@ -175,7 +178,9 @@ def _submit_kinds(
         )
         for kind in out_of_scope(marketplace, kinds)
     ]
-    for kind in allowed_kinds(marketplace, kinds):
+    allowed = allowed_kinds(marketplace, kinds)
+    changes = catalog_changes(marketplace, allowed, product_ids, skip_unchanged)
+    for kind in allowed:
         submissions.extend(
             _submit_kind(
                 client,
@@ -185,9 +190,34 @@ def _submit_kinds(
                 product_ids,
                 slot_wait,
                 skip_unchanged,
+                changes,
             )
         )
     return submissions
+
+
+def catalog_changes(
+    marketplace: AmazonMarketplace,
+    kinds: Iterable[FeedKind],
+    product_ids: list[int] | None,
+    skip_unchanged: bool,
+) -> Changes:
+    """What each kind of an automatic build of the whole catalog has to
+    build, read for all kinds at once (``builder.changed_products``), for
+    ``FeedBuild(changes=...)``; empty for any other build.
+
+    Read before the first kind is built: a product that changes later is
+    left to the next run (its stored print stays the old one), as one that
+    changes during a build is.
+    """
+    if not skip_unchanged or product_ids is not None:
+        return {}
+    threshold = conf.parallel_build_min_products()
+    return changed_products(
+        marketplace,
+        [k for k in kinds if k != FeedKind.DELETIONS],
+        limit=threshold - 1 if threshold > 0 else None,
+    )
 
 
 def _submit_kind(
@@ -198,6 +228,7 @@ def _submit_kind(
     product_ids: list[int] | None,
     slot_wait: float = 0.0,
     skip_unchanged: bool = False,
+    changes: Changes | None = None,
 ) -> list[AmazonFeedSubmission]:
     next_at = client.next_feed_submission_at()
     if next_at > timezone.now() + timedelta(seconds=slot_wait):
@@ -212,7 +243,9 @@ def _submit_kind(
                 next_check_at=next_at,
             )
         ]
-    build = FeedBuild(client, marketplace, kind, product_ids, skip_unchanged)
+    build = FeedBuild(
+        client, marketplace, kind, product_ids, skip_unchanged, changes=changes
+    )
     submissions = []
     try:
         with closing(build.documents()) as documents:
@@ -271,11 +304,15 @@ class FeedBuild:
         kind: FeedKind,
         product_ids: list[int] | None = None,
         skip_unchanged: bool = False,
+        *,
+        changes: Changes | None = None,
     ) -> None:
         self.client = client
         self.marketplace = marketplace
         self.kind = kind
         self.product_ids = product_ids
+        # What catalog_changes read for this build's kind, if it did.
+        self.changes = changes or {}
         self.fingerprints = (
             None
             if kind == FeedKind.DELETIONS
@@ -363,12 +400,22 @@ class FeedBuild:
         per slice).
         """
         threshold = conf.parallel_build_min_products()
-        if not slices.wanted(self.product_ids, self.kind, threshold):
-            return self.product_ids
+        split = slices.wanted(self.product_ids, self.kind, threshold)
         assert self.fingerprints is not None
-        if not self.fingerprints.skip_unchanged:
+        skip_unchanged = self.fingerprints.skip_unchanged
+        if skip_unchanged and self.product_ids is None and self.kind in self.changes:
+            changed = self.changes[self.kind]
+            if changed is None:
+                return _SPLIT if split else None
+            return changed
+        if not split:
+            return self.product_ids
+        if not skip_unchanged:
             return _SPLIT
-        changed = changed_products(self.marketplace, [self.kind], limit=threshold - 1)
+        # A kind the marketplace's scope does not build has nothing to build.
+        changed = changed_products(
+            self.marketplace, [self.kind], limit=threshold - 1
+        ).get(self.kind, [])
         return _SPLIT if changed is None else changed
 
     def _sliced_messages(self) -> Iterator[BuiltMessage]:

@@ -24,7 +24,7 @@ from saleor.product.models import (
 from saleor.warehouse.models import Allocation, Stock, Warehouse
 
 from saleor_amazon_feeds.catalog import fingerprints as fingerprints_module
-from saleor_amazon_feeds.catalog.builder import iter_batches
+from saleor_amazon_feeds.catalog.builder import changed_products, iter_batches
 from saleor_amazon_feeds.catalog.fingerprints import Fingerprints
 from saleor_amazon_feeds.catalog.types import FeedKind
 from saleor_amazon_feeds.models import (
@@ -395,17 +395,22 @@ def test_an_offer_the_gate_refused_is_built_every_time(shop):
     assert run(marketplace, [FeedKind.PRICES])[0] == set()
 
 
-def test_a_rejected_state_makes_the_product_built_again(shop):
-    marketplace, products = shop
-    variant = _first_variant(products[2])
+def _reject_prices(marketplace, product):
+    """Amazon rejected the price of the product's first variant."""
+    variant = _first_variant(product)
     AmazonListingState.objects.create(
         marketplace=marketplace,
         sku=variant.sku,
         kind=FeedKind.PRICES,
-        product_id=products[2].pk,
+        product_id=product.pk,
         variant_id=variant.pk,
         status=ListingStatus.REJECTED,
     )
+
+
+def test_a_rejected_state_makes_the_product_built_again(shop):
+    marketplace, products = shop
+    _reject_prices(marketplace, products[2])
     assert run(marketplace)[0] == {products[2].pk}
     assert run(marketplace, [FeedKind.LISTINGS])[0] == {p.pk for p in products}
 
@@ -466,3 +471,58 @@ def test_chunks_split_the_catalog_and_the_wanted_ids(shop, monkeypatch):
     change_stock(products[2])
     assert run(marketplace)[0] == {products[1].pk, products[2].pk}
     assert run(marketplace) == (set(), [])
+
+
+def _kinds_alone(marketplace):
+    """Each kind built alone and sent, as a submission builds them."""
+    for kind in ALL:
+        run(marketplace, [kind])
+
+
+def test_all_kinds_read_at_once_find_what_each_kind_alone_finds(shop):
+    marketplace, products = shop
+    _kinds_alone(marketplace)
+    # The prints read together are those each kind's own build recorded.
+    assert changed_products(marketplace, ALL) == {kind: [] for kind in ALL}
+    change_stock(products[0])  # listings and quantities, not prices
+    change_variant_attribute_value(products[1])  # listings only
+    expected = {
+        FeedKind.LISTINGS: sorted([products[0].pk, products[1].pk]),
+        FeedKind.INVENTORY: [products[0].pk],
+        FeedKind.PRICES: [],
+    }
+    assert changed_products(marketplace, ALL) == expected
+    for kind, ids in expected.items():
+        assert run(marketplace, [kind], promote=False)[0] == set(ids), kind
+    # Reading remembers nothing: the same answer again.
+    assert changed_products(marketplace, ALL) == expected
+
+
+def test_all_kinds_at_once_a_rejected_state_counts_for_its_kind(shop):
+    marketplace, products = shop
+    _kinds_alone(marketplace)
+    _reject_prices(marketplace, products[2])
+    assert changed_products(marketplace, ALL) == {
+        FeedKind.LISTINGS: [],
+        FeedKind.INVENTORY: [],
+        FeedKind.PRICES: [products[2].pk],
+    }
+
+
+def test_all_kinds_at_once_stop_past_the_limit(shop, monkeypatch):
+    marketplace, products = shop
+    _kinds_alone(marketplace)
+    monkeypatch.setattr(fingerprints_module, "CHUNK", 1)
+    change_price(products[0])
+    change_price(products[1])
+    change_variant_attribute_value(products[2])
+    # More than one product for listings and prices: too many to list; the
+    # limit reached for every kind ends the reading early.
+    assert changed_products(marketplace, ALL, limit=1) == {
+        FeedKind.LISTINGS: None,
+        FeedKind.INVENTORY: None,
+        FeedKind.PRICES: None,
+    }
+    assert changed_products(marketplace, [FeedKind.INVENTORY], limit=2) == {
+        FeedKind.INVENTORY: [products[0].pk, products[1].pk]
+    }

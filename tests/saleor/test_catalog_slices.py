@@ -17,7 +17,11 @@ from django.utils import timezone
 
 from saleor_amazon_feeds.amazon_clients import client_for
 from saleor_amazon_feeds.catalog.build import language_tag
-from saleor_amazon_feeds.catalog.submission import FeedBuild, submit_feeds
+from saleor_amazon_feeds.catalog.submission import (
+    FeedBuild,
+    catalog_changes,
+    submit_feeds,
+)
 from saleor_amazon_feeds.catalog.types import FeedKind
 from saleor_amazon_feeds.models import (
     AmazonFeedSlice,
@@ -186,12 +190,15 @@ def test_small_and_partial_builds_are_not_split(
     assert planned == [4]
 
 
+@pytest.mark.parametrize("together", [False, True], ids=["one kind", "all kinds"])
 def test_an_automatic_build_of_few_changes_is_not_split(
-    shirts_marketplace, shirts, settings, planned
+    shirts_marketplace, shirts, settings, planned, together
 ):
     """The automatic sync reads which products changed first: nothing or a
     few changed, this worker builds just those, without planning slices;
-    as many as the threshold, the build is split as a full one is."""
+    as many as the threshold, the build is split as a full one is. Read by
+    the build itself or, as a submission reads them, for all its kinds at
+    once (``catalog_changes``)."""
     from saleor.product.models import ProductVariantChannelListing
 
     made = _catalog(shirts, shirts_marketplace, products=6)
@@ -199,9 +206,20 @@ def test_an_automatic_build_of_few_changes_is_not_split(
     settings.AMAZON_FEEDS_PARALLEL_BUILD_MIN_PRODUCTS = 3
 
     def automatic():
+        changes = (
+            catalog_changes(
+                shirts_marketplace, [FeedKind.INVENTORY, FeedKind.PRICES], None, True
+            )
+            if together
+            else None
+        )
         with client_for(shirts_marketplace.account) as client:
             build = FeedBuild(
-                client, shirts_marketplace, FeedKind.PRICES, skip_unchanged=True
+                client,
+                shirts_marketplace,
+                FeedKind.PRICES,
+                skip_unchanged=True,
+                changes=changes,
             )
             prices = [
                 item.summary["price"]
