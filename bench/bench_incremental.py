@@ -13,15 +13,20 @@ run as a worker runs it (start-up heap frozen). Per catalog size
   changed since;
 * ``incremental_1pct_s``: the same when 1% of the products changed price;
 * ``loader_page_ms``: the loader's mean time per page of 200 products over
-  the whole catalog, the figure that must stay flat as the catalog grows.
+  the whole catalog, as a worker's build runs it (start-up heap frozen, the
+  build's collector thresholds), the figure that must stay flat as the
+  catalog grows; ``loader_page_untuned_ms`` the same with the collector as
+  the bench process has it.
 
 Each build figure is the best of two runs (the first of a size reads cold
 pages) and is printed as a ratio against ``incremental_baseline_s``.
 ``BENCH_EXPLAIN=1`` prints the plans of a loader page and of a fingerprint
 chunk; ``BENCH_PROFILE=loader`` only the loader's figure and plans, and
-``BENCH_PROFILE=noop`` a profile of the no-op build.
+``BENCH_PROFILE=noop`` a profile of the no-op build, ``BENCH_PROFILE=fingerprints``
+only the reading of an automatic submission's changes, timed and explained.
 """
 
+import contextlib
 import gc
 import os
 import time
@@ -34,7 +39,11 @@ from bench import production, report
 from saleor_amazon_feeds import heap
 from saleor_amazon_feeds.catalog import loader
 from saleor_amazon_feeds.catalog.build import language_tag
-from saleor_amazon_feeds.catalog.builder import effective_kinds, load_options
+from saleor_amazon_feeds.catalog.builder import (
+    changed_products,
+    effective_kinds,
+    load_options,
+)
 from sample_shop.apparel import ShirtCatalog
 
 pytestmark = pytest.mark.django_db
@@ -82,13 +91,35 @@ def change_prices(fraction: float) -> int:
     return len(ids)
 
 
-def loader_pages(marketplace) -> tuple[float, int]:
+# Pages the loader's figure is the mean of, at least: a small catalog is
+# read several times over, so that a few slow statements on a shared machine
+# weigh as little in it as in a large catalog's (25 pages at 10k varied from
+# 40 to 65 ms a page between runs minutes apart).
+LOADER_PAGES = 250
+
+
+def loader_pages(marketplace, *, as_worker: bool = True) -> tuple[float, int]:
+    """Mean seconds per page of 200 products over whole passes over the
+    catalog, at least LOADER_PAGES pages in all, and the catalog's pages.
+    ``as_worker``: as a build runs the loader in a worker, its start-up heap
+    frozen and the build's collector thresholds on; otherwise with the
+    collector as this process has it."""
     options = load_options(marketplace, effective_kinds(marketplace, production.KINDS))
-    pages = 0
-    started = time.perf_counter()
-    for _ in loader.iter_pages(options, batch_size=200):
-        pages += 1
-    return (time.perf_counter() - started) / max(pages, 1), pages
+    read = pages = 0
+    elapsed = 0.0
+    with contextlib.ExitStack() as stack:
+        if as_worker:
+            heap.freeze_heap()
+            stack.callback(gc.unfreeze)
+            stack.enter_context(heap.build_collection())
+        while read < LOADER_PAGES:
+            started = time.perf_counter()
+            pages = sum(1 for _ in loader.iter_pages(options, batch_size=200))
+            elapsed += time.perf_counter() - started
+            read += pages
+            if not pages:
+                break
+    return elapsed / max(read, 1), pages
 
 
 def explain(captured: list[tuple[str, object]], title: str) -> None:
@@ -118,9 +149,9 @@ def explain_loader(marketplace) -> None:
 
 
 def explain_fingerprints(marketplace) -> None:
-    """EXPLAIN ANALYZE of a fingerprint chunk in the middle of the catalog for
-    each kind's statement (LISTINGS reads every table, PRICES the fewest),
-    from a no-op build, printed."""
+    """EXPLAIN ANALYZE of a fingerprint chunk in the middle of the catalog,
+    for each statement an automatic submission reads its changes with
+    (``changed_products``: one, every kind's prints at once), printed."""
     by_statement: dict[str, list] = {}
 
     def capture(execute, sql, params, many, context):
@@ -129,7 +160,7 @@ def explain_fingerprints(marketplace) -> None:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(capture):
-        production.production_build(marketplace, skip_unchanged=True)
+        changed_products(marketplace, production.KINDS)
     explain(
         [(sql, chunks[len(chunks) // 2]) for sql, chunks in by_statement.items()],
         "fingerprints",
@@ -143,12 +174,30 @@ def profile_noop(marketplace) -> None:
     )
 
 
+def profile_fingerprints(marketplace) -> None:
+    """BENCH_PROFILE=fingerprints: the time of the statements an automatic
+    submission reads its changes with, over the whole catalog (no limit;
+    best of two) and the plans of a middle chunk."""
+    runs = []
+    for _ in range(2):
+        started = time.perf_counter()
+        changes = changed_products(marketplace, production.KINDS)
+        runs.append(time.perf_counter() - started)
+    found = {str(kind): len(ids or ()) for kind, ids in changes.items()}
+    print(f"\nfingerprints: {min(runs):.3f} s (runs {runs}), changed {found}")
+    explain_fingerprints(marketplace)
+
+
 def profile_loader(marketplace) -> None:
     """BENCH_PROFILE=loader: the loader's page time and the plans of a page,
     without the builds (minutes at 100k variants, not an hour)."""
     for _ in range(2):  # the first pass reads cold pages
         page_s, pages = loader_pages(marketplace)
-    print(f"\nloader: {page_s * 1000:.1f} ms a page, {pages} pages")
+    untuned_s, _ = loader_pages(marketplace, as_worker=False)
+    print(
+        f"\nloader: {page_s * 1000:.1f} ms a page as a worker runs it, "
+        f"{untuned_s * 1000:.1f} ms with the collector untouched, {pages} pages"
+    )
     explain_loader(marketplace)
 
 
@@ -180,6 +229,9 @@ def test_incremental_builds(
         if os.environ.get("BENCH_PROFILE") == "loader":
             profile_loader(marketplace)
             continue
+        if os.environ.get("BENCH_PROFILE") == "fingerprints":
+            profile_fingerprints(marketplace)
+            continue
         full_s, full, full_runs = best_of_two(marketplace, skip_unchanged=False)
         if os.environ.get("BENCH_PROFILE") == "noop":
             profile_noop(marketplace)
@@ -197,6 +249,7 @@ def test_incremental_builds(
             marketplace, skip_unchanged=True, before=change
         )
         page_s, pages = loader_pages(marketplace)
+        untuned_s, _ = loader_pages(marketplace, as_worker=False)
         tracemalloc.start()
         try:
             change_prices(0.01)
@@ -222,6 +275,7 @@ def test_incremental_builds(
             "incremental_1pct_messages": one["messages"],
             "incremental_peak_mib": incremental_peak / 2**20,
             "loader_page_ms": page_s * 1000,
+            "loader_page_untuned_ms": untuned_s * 1000,
             "loader_pages": pages,
         }
         report.record_size("feed_build", generator.variants, **figures)
