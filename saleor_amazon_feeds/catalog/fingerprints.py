@@ -22,7 +22,8 @@ the submission's feeds went out; ``discard`` drops them after a failure.
 An automatic submission of the whole catalog first reads which products
 each of its kinds has to build, all kinds in one statement per chunk
 (``changed_by_kind``): their prints share the scans of the variants, prices
-and stock, a third of a no-op run's time when each kind read them alone.
+and stock, which each kind read again when it read alone (a no-op run at 10k
+variants went from 0.025x to 0.015x of a full build).
 The statement that computes one kind's print for a build computes it for
 the shared reading too, so both always agree.
 
