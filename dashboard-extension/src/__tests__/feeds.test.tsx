@@ -263,7 +263,7 @@ describe("feed submissions", () => {
       mostAtOnce = Math.max(mostAtOnce, unanswered);
       await new Promise((resolve) => setTimeout(resolve, 150));
       unanswered -= 1;
-      return fixture("FeedSubmissions.page");
+      return fixture("FeedSubmissions.page") as GraphQLBody;
     };
     const { api } = renderInDashboard(<FeedSubmissionsList marketplaces={[]} pollMs={20} />, {
       routes: { FeedSubmissions: [fixture("FeedSubmissions.page"), slow] },
