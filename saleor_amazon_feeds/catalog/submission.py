@@ -400,15 +400,17 @@ class FeedBuild:
         per slice).
         """
         threshold = conf.parallel_build_min_products()
-        split = slices.wanted(self.product_ids, self.kind, threshold)
         assert self.fingerprints is not None
         skip_unchanged = self.fingerprints.skip_unchanged
         if skip_unchanged and self.product_ids is None and self.kind in self.changes:
             changed = self.changes[self.kind]
-            if changed is None:
-                return _SPLIT if split else None
-            return changed
-        if not split:
+            if changed is not None:
+                return changed
+            # More than the threshold changed: split, if the catalog still is
+            # large enough (asked only now: it counts the products).
+            split = slices.wanted(None, self.kind, threshold)
+            return _SPLIT if split else None
+        if not slices.wanted(self.product_ids, self.kind, threshold):
             return self.product_ids
         if not skip_unchanged:
             return _SPLIT

@@ -8,6 +8,8 @@ again; an unchanged catalog builds nothing.
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from saleor.attribute.models import (
     AssignedProductAttributeValue,
@@ -516,13 +518,15 @@ def test_all_kinds_at_once_stop_past_the_limit(shop, monkeypatch):
     change_price(products[0])
     change_price(products[1])
     change_variant_attribute_value(products[2])
-    # More than one product for listings and prices: too many to list; the
-    # limit reached for every kind ends the reading early.
-    assert changed_products(marketplace, ALL, limit=1) == {
-        FeedKind.LISTINGS: None,
-        FeedKind.INVENTORY: None,
-        FeedKind.PRICES: None,
-    }
+    # More than one product for every kind: too many to list; the limit
+    # reached for every kind ends the reading after the second chunk.
+    with CaptureQueriesContext(connection) as queries:
+        assert changed_products(marketplace, ALL, limit=1) == {
+            FeedKind.LISTINGS: None,
+            FeedKind.INVENTORY: None,
+            FeedKind.PRICES: None,
+        }
+    assert sum("md5(ROW(" in q["sql"] for q in queries.captured_queries) == 2
     assert changed_products(marketplace, [FeedKind.INVENTORY], limit=2) == {
         FeedKind.INVENTORY: [products[0].pk, products[1].pk]
     }
