@@ -475,6 +475,33 @@ def test_chunks_split_the_catalog_and_the_wanted_ids(shop, monkeypatch):
     assert run(marketplace) == (set(), [])
 
 
+def test_a_variant_added_later_is_read_with_its_product(shop, monkeypatch, channel_USD):
+    """A chunk reads stock and prices through its variants' id range: a
+    variant added after the rest of the catalog, numbered past every other
+    chunk's variants, is still read with its own product."""
+    marketplace, products = shop
+    monkeypatch.setattr(fingerprints_module, "CHUNK", 1)
+    late = ProductVariant.objects.create(product=products[0], sku="late-1")
+    listing = ProductVariantChannelListing.objects.create(
+        variant=late, channel=channel_USD, price_amount=Decimal("9.00"), currency="USD"
+    )
+    stock = Stock.objects.create(
+        warehouse=marketplace.warehouses.first(), product_variant=late, quantity=3
+    )
+    accept_listings(marketplace, ProductVariant.objects.filter(pk=late.pk))
+    assert run(marketplace)[0] == {products[0].pk}
+    assert run(marketplace) == (set(), [])
+    stock.quantity = 4
+    stock.save(update_fields=["quantity"])
+    assert run(marketplace)[0] == {products[0].pk}
+    listing.price_amount = Decimal("9.50")
+    listing.save(update_fields=["price_amount"])
+    # Narrowed to some products, the chunks are lists of ids: the same.
+    narrowed = [products[0].pk, products[2].pk]
+    assert run(marketplace, product_ids=narrowed)[0] == {products[0].pk}
+    assert run(marketplace) == (set(), [])
+
+
 def _kinds_alone(marketplace):
     """Each kind built alone and sent, as a submission builds them."""
     for kind in ALL:
