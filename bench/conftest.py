@@ -1,7 +1,9 @@
 """Prints the figures at the end of the run and writes bench-results/; the
 marketplace every feed-build figure measures."""
 
+import psycopg
 import pytest
+from django.db import connection
 
 from bench import report
 from saleor_amazon_feeds.models import AmazonFieldMapping
@@ -15,6 +17,30 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
     if path:
         terminalreporter.write_line(f"written: {path} and {path.with_suffix('.png')}")
+
+
+@pytest.fixture(autouse=True)
+def vacuumed(django_db_setup, django_db_blocker):
+    """VACUUM the kept database before each figure, on a connection of its
+    own. Every figure's catalog is rolled back, and the pages of its rows
+    stay in the tables until vacuumed: after a few runs at 100k variants the
+    variant, stock and product tables held some 100 MB of them each, which
+    the next figure's sequential scans read (a 10k no-op run measured 0.82 s
+    on such a database). Rows of a rolled-back transaction are removable
+    whatever else is open, and the empty pages at the end are given back."""
+    settings = connection.settings_dict
+    with (
+        django_db_blocker.unblock(),
+        psycopg.connect(
+            dbname=settings["NAME"],
+            user=settings["USER"] or None,
+            password=settings["PASSWORD"] or None,
+            host=settings["HOST"] or None,
+            port=settings["PORT"] or None,
+            autocommit=True,
+        ) as vacuum,
+    ):
+        vacuum.execute("VACUUM")
 
 
 @pytest.fixture

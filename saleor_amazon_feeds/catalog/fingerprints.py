@@ -51,7 +51,7 @@ from functools import cache
 from typing import Any
 
 import orjson
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import F
 from saleor.product.models import Product
 
@@ -291,11 +291,25 @@ def _scan(
     params: dict[str, Any],
     product_ids: Iterable[int] | None,
 ) -> Iterator[list[tuple]]:
-    """The rows of each chunk that has any, in product id order."""
+    """The rows of each chunk that has any, in product id order.
+
+    JIT off for the statement, in a transaction of its own, the setting
+    put back after it: the estimated cost of its dozens of joins and
+    aggregates can pass PostgreSQL's JIT threshold, and compiling hundreds
+    of expressions then takes longer than running the statement.
+    """
     for statement, scope in _scopes(connection, sql, product_ids):
-        with connection.cursor() as cursor:
+        with (
+            transaction.atomic(using=connection.alias),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(
+                "SELECT current_setting('jit'), set_config('jit', 'off', true)"
+            )
+            (jit, _) = cursor.fetchone()
             cursor.execute(statement, {**params, **scope})
             rows = cursor.fetchall()
+            cursor.execute("SELECT set_config('jit', %s, true)", [jit])
         if rows:
             yield rows
 

@@ -502,6 +502,31 @@ def test_a_variant_added_later_is_read_with_its_product(shop, monkeypatch, chann
     assert run(marketplace) == (set(), [])
 
 
+def test_prints_are_read_without_jit_and_the_setting_is_put_back(shop):
+    """PostgreSQL's JIT compiled a chunk's statement for longer than it ran."""
+    marketplace, _ = shop
+    seen = []
+
+    def jit_setting(execute, sql, params, many, context):
+        if "md5(ROW(" in sql:
+            with context["connection"].connection.cursor() as cursor:
+                cursor.execute("SHOW jit")
+                seen.append(cursor.fetchone()[0])
+        return execute(sql, params, many, context)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        (before,) = cursor.fetchone()
+    with connection.execute_wrapper(jit_setting):
+        changed_products(marketplace, ALL)
+        run(marketplace)
+    assert seen
+    assert set(seen) == {"off"}
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == (before,)
+
+
 def _kinds_alone(marketplace):
     """Each kind built alone and sent, as a submission builds them."""
     for kind in ALL:
