@@ -321,10 +321,11 @@ def _scopes(
     the catalog as id ranges of CHUNK products, each found when asked for.
     A range lets the planner estimate every table's rows of the chunk
     from its statistics (a list of ids it cannot see into). Each scope
-    carries the id range of its products' variants (``near_chunk``); a
-    variant added after it was read is in the print with its stock and
-    prices left out, which differs from any stored print, so its product
-    is built, and the next run stores the whole print."""
+    carries the id range of its products' variants (``near_chunk``). A
+    variant added between that reading and the statement enters the print
+    without its stock, prices and attribute values; the print still differs
+    from the stored one (the variant is new), so its product is built, and
+    the next run stores the whole print."""
     in_range, listed = sql
     t = catalog_tables(connection.alias)
     id_type = t.p.db_type("id")
