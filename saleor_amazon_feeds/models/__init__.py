@@ -1,8 +1,9 @@
 """The plugin's own tables: Amazon accounts and marketplaces (``accounts``),
 feed submissions, issues and listing states (``feeds``), field and shipping
 mappings (``mappings``), imported orders, import jobs and shipment
-confirmations (``orders``) and the sync's outbox and status (``sync``). The
-enums they store are defined once in the pure packages (``choices``).
+confirmations (``orders``) and the sync's outbox, status and the accepted
+values reconciliation compares (``sync``). The enums they store are defined
+once in the pure packages (``choices``).
 """
 
 from .accounts import AmazonAccount, AmazonMarketplace
@@ -24,9 +25,16 @@ from .orders import (
     AmazonOrderImportJob,
     AmazonShipmentConfirmation,
 )
-from .sync import AmazonSyncChange, AmazonSyncStatus
+from .sync import (
+    AmazonAcceptedChange,
+    AmazonAcceptedValue,
+    AmazonSyncChange,
+    AmazonSyncStatus,
+)
 
 __all__ = [
+    "AmazonAcceptedChange",
+    "AmazonAcceptedValue",
     "AmazonAccount",
     "AmazonFeedIssue",
     "AmazonFeedSlice",

@@ -63,3 +63,52 @@ class AmazonSyncStatus(models.Model):
     # Where the next pass over changed variants starts (``sync.reconcile``).
     changes_reconciled_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class AmazonAcceptedValue(models.Model):
+    """What reconciliation compares for one listed variant and kind: the
+    value Amazon last accepted (quantity for INVENTORY, price for PRICES).
+
+    Derived from the listing states and lookups by one rule
+    (``sync.accepted``) and refreshed from them, for the variants written
+    since, at the start of each pass: a pass over a whole marketplace then
+    reads two narrow rows per variant instead of ranking every state of it.
+    A variant with that kind's feed pending at Amazon, or not through the
+    listing gate, has no row. Two states accepted at the same instant both
+    keep theirs (``state_id``), as the rule does.
+    """
+
+    marketplace = models.ForeignKey(
+        AmazonMarketplace, related_name="+", on_delete=models.CASCADE
+    )
+    kind = models.CharField(max_length=16, choices=FEED_KIND_CHOICES)
+    variant_id = models.IntegerField()
+    product_id = models.IntegerField()
+    state_id = models.BigIntegerField()
+    accepted = models.DecimalField(max_digits=20, decimal_places=6)
+
+    class Meta:
+        ordering = ("pk",)
+        indexes = [models.Index(fields=["marketplace", "variant_id"])]
+
+
+class AmazonAcceptedChange(models.Model):
+    """A listing state or lookup written since the accepted values were last
+    refreshed: rows PostgreSQL triggers add (migration 0003) for every
+    statement that writes those tables, whoever runs it.
+
+    Only added to by writers and only taken by the refresh, which holds a
+    lock of its own: writers never wait on it and never touch the values.
+    ``variant_id`` and ``sku`` both empty ask for the whole marketplace to
+    be refreshed. No foreign key: a marketplace's states are deleted before
+    it, and their rows are added while it goes (``accepted.forget_deleted``
+    clears them).
+    """
+
+    marketplace_id = models.IntegerField()
+    variant_id = models.IntegerField(null=True)
+    sku = models.CharField(max_length=64, null=True)
+
+    class Meta:
+        ordering = ("pk",)
+        indexes = [models.Index(fields=["marketplace_id"])]

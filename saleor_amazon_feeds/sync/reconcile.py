@@ -2,20 +2,14 @@
 
 One SQL statement per marketplace and kind compares each listed variant's
 current sellable quantity (or channel price) with the value Amazon last
-accepted (newest accepted state of the quantity/price-carrying kinds) and
-queues the differences in the outbox. Variants with a feed still pending at
-Amazon are left alone: that feed is already on its way. Only SKUs the listing
-gate lets through are compared (``catalog.gate.known_listings_sql``): an
-offer Amazon accepted for a SKU without a listing is not a listing to keep
-in step, and queueing it would only have the builder refuse it every time.
-
-The accepted values are read from typed columns of the listing state
-(``accepted_quantity``, ``accepted_price``), the newest per variant found by
-hash aggregation rather than by ranking every state. A full pass computes the
-sellable quantities in set form (``quantities.sellable_quantity_set_sql``);
-a pass over changed variants (``reconcile_changed``) runs between full passes
-with per-variant lookups, over the variants something happened to since the
-previous pass.
+accepted and queues the differences in the outbox. What Amazon last accepted
+(none while a feed is pending, none for SKUs the listing gate does not let
+through) is ``sync.accepted``'s rule, kept in a narrow table that each pass
+first brings up to date with the listing states written since the last one.
+A full pass computes the sellable quantities in set form
+(``quantities.sellable_quantity_set_sql``); a pass over changed variants
+(``reconcile_changed``) runs between full passes with per-variant lookups,
+over the variants something happened to since the previous pass.
 """
 
 from datetime import datetime, timedelta
@@ -25,16 +19,16 @@ from django.utils import timezone
 from saleor.order.models import OrderLine
 from saleor.product.models import ProductVariant, ProductVariantChannelListing
 
-from ..catalog.gate import known_listings_sql
 from ..catalog.types import FeedKind
 from ..listings.messages import _MINOR_UNITS
 from ..models import (
+    AmazonAcceptedValue,
     AmazonListingState,
     AmazonMarketplace,
     AmazonSyncChange,
     AmazonSyncStatus,
 )
-from ..models.feeds import ListingStatus
+from . import accepted
 from .quantities import hash_plans, sellable_quantity_set_sql, sellable_quantity_sql
 
 _INSERT = """
@@ -51,48 +45,25 @@ _INSERT = """
 CHANGES_OVERLAP = timedelta(minutes=2)
 
 
-def _listed(column: str, kinds: tuple[FeedKind, ...], only_variants: bool) -> str:
-    """Per listed variant, the newest accepted value of ``column``; none
-    while a feed with it is pending. The newest accepted time per variant is
-    aggregated, then joined back: hash plans only, no sort of the states."""
-    state = AmazonListingState._meta.db_table
-    kind_list = ", ".join(f"'{k.value}'" for k in kinds)
-    usable = f"(s.status = '{ListingStatus.ACCEPTED.value}' AND s.{column} IS NOT NULL)"
-    only = "AND s.variant_id = ANY(%(variants)s::int[])" if only_variants else ""
+def _listed(kind: FeedKind, only_variants: bool) -> str:
+    value = AmazonAcceptedValue._meta.db_table
+    only = "AND a.variant_id = ANY(%(variants)s::int[])" if only_variants else ""
+    # Two states accepted at the same instant both have a row: the outbox
+    # insert keeps one row per variant.
     return f"""
-        known AS ({known_listings_sql()}),
-        states AS (
-          SELECT s.variant_id, s.product_id, s.sku, {usable} AS usable,
-                 s.{column} AS accepted,
-                 COALESCE(s.accepted_at, '-infinity') AS accepted_at,
-                 s.status = '{ListingStatus.PENDING.value}' AS pending
-          FROM {state} s
-          WHERE s.marketplace_id = %(marketplace)s AND s.kind IN ({kind_list})
-            AND s.variant_id IS NOT NULL {only}
-        ),
-        newest AS (
-          SELECT variant_id, max(accepted_at) FILTER (WHERE usable) AS accepted_at
-          FROM states GROUP BY variant_id HAVING NOT bool_or(pending)
-        ),
         listed AS (
-          -- Two states accepted at the same instant both stay: the outbox
-          -- insert keeps one row per variant.
-          SELECT s.variant_id, s.product_id, s.accepted
-          FROM states s
-          JOIN newest n ON n.variant_id = s.variant_id
-                       AND n.accepted_at = s.accepted_at
-          WHERE s.usable AND EXISTS (SELECT 1 FROM known k WHERE k.sku = s.sku)
+          SELECT a.variant_id, a.product_id, a.accepted FROM {value} a
+          WHERE a.marketplace_id = %(marketplace)s AND a.kind = '{kind.value}'
+            {only}
         )"""
 
 
 def _statements(only_variants: bool) -> dict[FeedKind, str]:
     outbox = AmazonSyncChange._meta.db_table
     quantities = sellable_quantity_sql if only_variants else sellable_quantity_set_sql
-    quantity_kinds = (FeedKind.INVENTORY, FeedKind.LISTINGS)
-    price_kinds = (FeedKind.PRICES, FeedKind.LISTINGS)
     return {
         FeedKind.INVENTORY: f"""
-            WITH {_listed("accepted_quantity", quantity_kinds, only_variants)},
+            WITH {_listed(FeedKind.INVENTORY, only_variants)},
             current AS ({quantities("listed")}),
             differences AS (
               SELECT c.product_id, c.variant_id FROM current c
@@ -101,7 +72,7 @@ def _statements(only_variants: bool) -> dict[FeedKind, str]:
             {_INSERT.format(outbox=outbox)}
         """,
         FeedKind.PRICES: f"""
-            WITH {_listed("accepted_price", price_kinds, only_variants)},
+            WITH {_listed(FeedKind.PRICES, only_variants)},
             differences AS (
               SELECT l.product_id, l.variant_id FROM listed l
               JOIN {ProductVariantChannelListing._meta.db_table} pl
@@ -124,6 +95,7 @@ def _run(
         "variants": variant_ids,
     }
     queued = {}
+    accepted.refresh(marketplace.pk)
     with connection.cursor() as cursor:
         for kind, sql in _statements(variant_ids is not None).items():
             cursor.execute(sql, {**params, "kind": kind.value})
