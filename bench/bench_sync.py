@@ -231,6 +231,8 @@ def _explain_reconciliation(marketplace) -> None:
         "variants": None,
     }
     sid = transaction.savepoint()
+    seconds, refreshed = timed(accepted.refresh, marketplace.pk)
+    print(f"\n-- refresh of the {refreshed} variants written: {seconds:.3f} s")
     with hash_plans(), connection.cursor() as cursor:
         for kind, sql in reconcile._statements(False).items():
             cursor.execute(

@@ -25,6 +25,8 @@ Two refreshes of a marketplace never interleave (the lock), and no writer
 waits for a refresh.
 """
 
+from contextlib import nullcontext
+
 from django.db import connection, transaction
 
 from ..catalog.gate import known_listings_sql
@@ -36,6 +38,7 @@ from ..models import (
     AmazonMarketplace,
 )
 from ..models.feeds import ListingStatus
+from .quantities import hash_plans
 
 # The reconciled kinds: the accepted column each compares, and the kinds of
 # state that carry it.
@@ -47,21 +50,33 @@ RECONCILED: dict[FeedKind, tuple[str, tuple[FeedKind, ...]]] = {
     FeedKind.PRICES: ("accepted_price", (FeedKind.PRICES, FeedKind.LISTINGS)),
 }
 
+# Up to this many variants written since the last refresh, the rule is
+# applied to them through index lookups; beyond, through hash plans.
+FEW_VARIANTS = 2000
+
 # pg_advisory_xact_lock's first key: "AFAV" (Amazon feeds, accepted values).
 LOCK_SPACE = 0x41464156
 
 
-def _listed(column: str, kinds: tuple[FeedKind, ...], variants: str | None) -> str:
+def _listed(
+    column: str,
+    kinds: tuple[FeedKind, ...],
+    variants: str | None,
+    *,
+    gate_skus: bool = False,
+) -> str:
     """The rule, as CTEs ending in ``listed`` (``state_id``, ``variant_id``,
     ``product_id``, ``accepted``) for ``%(marketplace)s``; ``variants``, an
-    SQL ``int[]`` expression, restricts it to those variants (and the gate to
-    their SKUs). The newest accepted time per variant is aggregated, then
-    joined back: hash plans only, no sort of the states."""
+    SQL ``int[]`` expression, restricts it to those variants, and
+    ``gate_skus`` the gate to their SKUs (an array PostgreSQL searches
+    linearly per row: for few variants only). The newest accepted time per
+    variant is aggregated, then joined back: hash plans only, no sort of the
+    states."""
     state = AmazonListingState._meta.db_table
     kind_list = ", ".join(f"'{k.value}'" for k in kinds)
     usable = f"(s.status = '{ListingStatus.ACCEPTED.value}' AND s.{column} IS NOT NULL)"
     only = f"AND s.variant_id = ANY({variants})" if variants else ""
-    skus = "ARRAY(SELECT DISTINCT sku FROM states)" if variants else None
+    skus = "ARRAY(SELECT DISTINCT sku FROM states)" if variants and gate_skus else None
     return f"""
         states AS (
           SELECT s.id, s.variant_id, s.product_id, s.sku, {usable} AS usable,
@@ -108,14 +123,14 @@ def _take_sql() -> str:
     """
 
 
-def _refill_sql(kind: FeedKind, only_variants: bool) -> str:
+def _refill_sql(kind: FeedKind, only_variants: bool, few: bool) -> str:
     value = AmazonAcceptedValue._meta.db_table
     column, kinds = RECONCILED[kind]
     variants = "%(variants)s::int[]" if only_variants else None
     return f"""
         INSERT INTO {value} (marketplace_id, kind, variant_id, product_id,
                              state_id, accepted)
-        WITH {_listed(column, kinds, variants)}
+        WITH {_listed(column, kinds, variants, gate_skus=few)}
         SELECT %(marketplace)s, '{kind.value}', variant_id, product_id,
                state_id, accepted
         FROM listed
@@ -146,8 +161,14 @@ def refresh(marketplace_pk: int) -> int | None:
             + (" AND variant_id = ANY(%(variants)s::int[])" if only else ""),
             params,
         )
-        for kind in RECONCILED:
-            cursor.execute(_refill_sql(kind, only), params)
+        # A few variants take index lookups; more (a whole feed's results),
+        # hash plans over the marketplace's states, as a whole rebuild: on
+        # tables a feed has just filled, the planner's row estimates are
+        # stale, and nested loops over them went quadratic.
+        few = only and len(variants) <= FEW_VARIANTS
+        with nullcontext() if few else hash_plans():
+            for kind in RECONCILED:
+                cursor.execute(_refill_sql(kind, only, few), params)
     return len(variants) if only else None
 
 

@@ -95,7 +95,6 @@ def _run(
         "variants": variant_ids,
     }
     queued = {}
-    accepted.refresh(marketplace.pk)
     with connection.cursor() as cursor:
         for kind, sql in _statements(variant_ids is not None).items():
             cursor.execute(sql, {**params, "kind": kind.value})
@@ -106,6 +105,9 @@ def _run(
 def reconcile_marketplace(marketplace: AmazonMarketplace) -> dict[str, int]:
     """Queue quantity and price differences; returns rows queued per kind."""
     started = timezone.now()
+    # Before the hash plans: the variants written since the last pass are
+    # usually few, and index lookups suit them.
+    accepted.refresh(marketplace.pk)
     with hash_plans():
         queued = _run(marketplace, None)
         # One upsert: the pass's whole cost stays a handful of statements.
@@ -160,6 +162,7 @@ def reconcile_changed(marketplace: AmazonMarketplace) -> dict[str, int]:
     since = status and (status.changes_reconciled_at or status.last_reconciled_at)
     if since is None:
         return reconcile_marketplace(marketplace)
+    accepted.refresh(marketplace.pk)
     variant_ids = changed_variants(marketplace, since - CHANGES_OVERLAP)
     queued = (
         _run(marketplace, variant_ids)

@@ -76,9 +76,13 @@ def refreshed_as_the_rule(marketplace) -> set[tuple]:
     return values
 
 
+@pytest.mark.parametrize("few_variants", [accepted.FEW_VARIANTS, 0])
 def test_every_kind_of_write_is_refreshed_as_the_rule_says(
-    sync_marketplace, catalog_factory
+    sync_marketplace, catalog_factory, monkeypatch, few_variants
 ):
+    # Both ways of applying the rule: index lookups for the few variants
+    # written, hash plans over the marketplace for many.
+    monkeypatch.setattr(accepted, "FEW_VARIANTS", few_variants)
     mp = sync_marketplace
     products = catalog_factory(4, variants=1)
     v1, v2, v3, v4 = (p.variants.get() for p in products)
