@@ -25,7 +25,6 @@ from django.utils import timezone
 
 from bench import report
 from saleor_amazon_feeds.models import (
-    AmazonAcceptedChange,
     AmazonFeedSubmission,
     AmazonListingState,
     AmazonSyncChange,
@@ -113,7 +112,7 @@ def reconcile_figures(marketplace, variants: int) -> None:
     analyze()
     # The marketplace's accepted values rebuilt whole, as after every listing
     # of it was accepted (and as migration 0003 leaves a marketplace).
-    AmazonAcceptedChange.objects.create(marketplace_id=marketplace.pk)
+    accepted.rebuild_later(marketplace.pk)
     refresh_all_s, _ = timed(accepted.refresh, marketplace.pk)
     analyze()
     # Between two passes 1% of the variants had a state written (a feed's

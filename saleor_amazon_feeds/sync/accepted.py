@@ -172,6 +172,12 @@ def refresh(marketplace_pk: int) -> int | None:
     return len(variants) if only else None
 
 
+def rebuild_later(marketplace_pk: int) -> None:
+    """Have the next refresh apply the rule to the whole marketplace: after
+    writes the triggers could not see (``TRUNCATE``, triggers disabled)."""
+    AmazonAcceptedChange.objects.create(marketplace_id=marketplace_pk)
+
+
 def refresh_all() -> None:
     """Refresh every marketplace that has changes logged, and drop the log
     rows of marketplaces deleted since (their states' deletion logs them)."""

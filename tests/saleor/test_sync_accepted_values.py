@@ -156,7 +156,7 @@ def test_a_marker_without_variant_or_sku_rebuilds_the_whole_marketplace(
     AmazonAcceptedValue.objects.all().delete()
     assert accepted.refresh(sync_marketplace.pk) == 0
     assert kept(sync_marketplace) == set()
-    AmazonAcceptedChange.objects.create(marketplace_id=sync_marketplace.pk)
+    accepted.rebuild_later(sync_marketplace.pk)
     assert accepted.refresh(sync_marketplace.pk) is None
     assert kept(sync_marketplace) == whole
 
