@@ -101,7 +101,7 @@ class AmazonAcceptedChange(models.Model):
     lock of its own: writers never wait on it and never touch the values.
     ``variant_id`` and ``sku`` both empty ask for the whole marketplace to
     be refreshed. No foreign key: a marketplace's states are deleted before
-    it, and their rows are added while it goes (``accepted.forget_deleted``
+    it, and their rows are added while it goes (``accepted.refresh_all``
     clears them).
     """
 
