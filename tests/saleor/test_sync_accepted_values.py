@@ -16,6 +16,7 @@ from saleor_amazon_feeds.models import (
     AmazonMarketplace,
 )
 from saleor_amazon_feeds.sync import accepted
+from tests.fixtures.sync import accept_offers
 
 pytestmark = pytest.mark.django_db
 
@@ -43,29 +44,11 @@ def kept(marketplace) -> set[tuple]:
 
 
 def accepted_states(marketplace, variants, *, quantity=5, price="20.00"):
-    now = timezone.now()
-    states = []
-    for variant in variants:
-        common = {
-            "marketplace": marketplace,
-            "sku": variant.sku,
-            "product_id": variant.product_id,
-            "variant_id": variant.pk,
-            "status": "ACCEPTED",
-            "accepted_at": now,
-        }
-        states += [
-            AmazonListingState(
-                kind="LISTINGS", accepted_summary={"productType": "SHIRT"}, **common
-            ),
-            AmazonListingState(
-                kind="INVENTORY", accepted_summary={"quantity": quantity}, **common
-            ),
-            AmazonListingState(
-                kind="PRICES", accepted_summary={"price": price}, **common
-            ),
-        ]
-    AmazonListingState.objects.bulk_create(states)
+    accept_offers(
+        marketplace,
+        ((v.pk, v.product_id, v.sku, quantity, price) for v in variants),
+        accepted_at=timezone.now(),
+    )
 
 
 def refreshed_as_the_rule(marketplace) -> set[tuple]:

@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from saleor.product.models import ProductVariant
 
-from saleor_amazon_feeds.models import AmazonListingState, AmazonSyncChange
+from saleor_amazon_feeds.models import AmazonSyncChange
 from saleor_amazon_feeds.sync.quantities import sellable_quantity_sql
 from saleor_amazon_feeds.sync.reconcile import reconcile_marketplace
+from tests.fixtures.sync import accept_offers
 
 pytestmark = pytest.mark.django_db
 
@@ -35,30 +36,20 @@ def test_reconciliation_is_one_pass_over_all_listed_variants(
     assert set(current.values()) == {57}
 
     stale = set(sorted(variants)[::10])
-    states = []
-    for variant_id, product_id in variants.items():
-        common = {
-            "marketplace": sync_marketplace,
-            "sku": f"s{variant_id}",
-            "product_id": product_id,
-            "variant_id": variant_id,
-            "status": "ACCEPTED",
-        }
-        quantity = current[variant_id] + (5 if variant_id in stale else 0)
-        price = "19.00" if variant_id in stale else "20.00"
-        states += [
-            # Accepted listings: the listing gate lets only these be compared.
-            AmazonListingState(
-                kind="LISTINGS", accepted_summary={"productType": "SHIRT"}, **common
-            ),
-            AmazonListingState(
-                kind="INVENTORY", accepted_summary={"quantity": quantity}, **common
-            ),
-            AmazonListingState(
-                kind="PRICES", accepted_summary={"price": price}, **common
-            ),
-        ]
-    AmazonListingState.objects.bulk_create(states, batch_size=5000)
+    # Accepted listings: the listing gate lets only these be compared.
+    accept_offers(
+        sync_marketplace,
+        (
+            (
+                variant_id,
+                product_id,
+                f"s{variant_id}",
+                current[variant_id] + (5 if variant_id in stale else 0),
+                "19.00" if variant_id in stale else "20.00",
+            )
+            for variant_id, product_id in variants.items()
+        ),
+    )
 
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:

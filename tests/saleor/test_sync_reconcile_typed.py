@@ -28,6 +28,7 @@ from saleor_amazon_feeds.sync.reconcile import (
 )
 from saleor_amazon_feeds.sync.urgent import patch_to_zero, unsellable_listed
 from tests.fixtures.feeds import wait_for_submissions
+from tests.fixtures.sync import accept_offers
 
 pytestmark = pytest.mark.django_db
 
@@ -132,23 +133,20 @@ def test_pass_over_changed_variants_between_full_passes(
         )
         current = dict(cursor.fetchall())
     # What Amazon accepted: today's quantity and price of each.
-    for variant in variants:
-        price = variant.channel_listings.get().price_amount
-        for kind, summary in (
-            ("LISTINGS", {"productType": "SHIRT"}),
-            ("INVENTORY", {"quantity": current[variant.pk]}),
-            ("PRICES", {"price": f"{price:.2f}"}),
-        ):
-            AmazonListingState.objects.create(
-                marketplace=sync_marketplace,
-                sku=variant.sku,
-                kind=kind,
-                product_id=variant.product_id,
-                variant_id=variant.pk,
-                status="ACCEPTED",
-                accepted_summary=summary,
-                accepted_at=timezone.now(),
+    accept_offers(
+        sync_marketplace,
+        (
+            (
+                v.pk,
+                v.product_id,
+                v.sku,
+                current[v.pk],
+                f"{v.channel_listings.get().price_amount:.2f}",
             )
+            for v in variants
+        ),
+        accepted_at=timezone.now(),
+    )
     assert reconcile_marketplace(sync_marketplace) == {"INVENTORY": 0, "PRICES": 0}
     status = AmazonSyncStatus.objects.get(marketplace=sync_marketplace)
     assert status.changes_reconciled_at == status.last_reconciled_at
