@@ -104,6 +104,7 @@ def production_build(
     skip_unchanged: bool = False,
     settle: bool = False,
     on_document=None,
+    kinds: tuple = KINDS,
 ) -> dict:
     """What three submissions build, up to the upload they would make.
 
@@ -125,8 +126,9 @@ def production_build(
     listing_attributes = listings = 0
     with client_for(marketplace.account) as client:
         # As _submit_kinds reads them: every kind's changes in one pass.
-        changes = catalog_changes(marketplace, KINDS, None, skip_unchanged)
-        for kind in KINDS:
+        changes = catalog_changes(marketplace, kinds, None, skip_unchanged)
+        for kind in kinds:
+            started = time.perf_counter()
             build = FeedBuild(
                 client,
                 marketplace,
@@ -150,6 +152,7 @@ def production_build(
                         len(m.get("attributes") or ()) for m in written
                     )
             figures[f"skipped_{kind.value.lower()}"] = build.skipped_count
+            figures[f"{kind.value.lower()}_s"] = time.perf_counter() - started
             figures["skipped"] += build.skipped_count
             figures["products_built"] += build.fingerprints.built
             if settle:

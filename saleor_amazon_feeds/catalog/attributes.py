@@ -132,6 +132,16 @@ class ShapedAttributes:
         return values[0]["value"] if values else None
 
 
+class _Problems:
+    """Where shaping one value puts its problems (a ShapedAttributes costs
+    more to make, and a build shapes a value per variant)."""
+
+    __slots__ = ("problems",)
+
+    def __init__(self) -> None:
+        self.problems: list[AttributeProblem] = []
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     marketplace_id: str
@@ -179,7 +189,7 @@ def shape_attributes(
             key = (name, resolved.values, resolved.source)
             cached = memo.get(key)
             if cached is None:
-                scratch = ShapedAttributes()
+                scratch = _Problems()
                 values = _values(
                     name, list(resolved.values), resolved.source, context, scratch
                 )
@@ -245,7 +255,7 @@ def _values(
     values: list[SourceValue],
     source: str,
     context: Context,
-    result: ShapedAttributes,
+    result: "ShapedAttributes | _Problems",
 ) -> list[dict[str, Any]]:
     if name == IDENTIFIER:
         return _identifier(values[0], context, result)
@@ -269,7 +279,7 @@ def _item(
     value: SourceValue,
     item_schema: Mapping[str, Any] | None,
     context: Context,
-    result: ShapedAttributes,
+    result: "ShapedAttributes | _Problems",
 ) -> dict[str, Any] | None:
     props = (item_schema or {}).get("properties", {})
     if value.unit is not None:
@@ -337,7 +347,7 @@ def _fit(
     text: str,
     value_schema: Mapping[str, Any] | None,
     context: Context,
-    result: ShapedAttributes,
+    result: "ShapedAttributes | _Problems",
 ) -> str:
     if value_schema is not None:
         max_chars, max_bytes = limits_from_schema(value_schema)
@@ -355,7 +365,9 @@ def _fit(
 
 
 def _identifier(
-    value: SourceValue, context: Context, result: ShapedAttributes
+    value: SourceValue,
+    context: Context,
+    result: "ShapedAttributes | _Problems",
 ) -> list[dict[str, Any]]:
     code = normalize_gtin(str(value.value))
     if code is None:
@@ -378,7 +390,9 @@ def _identifier(
 
 
 def _asin(
-    value: SourceValue, context: Context, result: ShapedAttributes
+    value: SourceValue,
+    context: Context,
+    result: "ShapedAttributes | _Problems",
 ) -> list[dict[str, Any]]:
     asin = str(value.value).strip().upper()
     if not ASIN.match(asin):

@@ -54,7 +54,7 @@ from ..listings.bounded import bounded_put
 from ..listings.editorjs import Description, editorjs_to_description
 from ..listings.feed_writer import encoded, message_bytes
 from ..listings.gate import OfferDecision
-from ..listings.schema_validation import ProductTypeSchema
+from ..listings.schema_validation import ProductTypeSchema, ValidatedPart
 from ..listings.severity import Severity
 from ..mapping.options import AmazonOptions, options_from_metadata
 from ..mapping.resolution import MappingPlan, Part, ProductSnapshot, VariantSnapshot
@@ -239,8 +239,10 @@ class _ProductBuild:
         # run-wide: ``Run.shape_memo``).
         self._source_memo: dict = {}
         # The attributes all its listings share (``Part.PRODUCT``), shaped
-        # once per product, under the schema they were shaped for.
+        # once per product, under the schema they were shaped for, and
+        # validated once for all of them.
         self._common: tuple[ProductTypeSchema | None, ShapedAttributes] | None = None
+        self._common_part: ValidatedPart | None = None
         # SKU -> product type of the listing messages built for this product.
         self._listed: dict[str, str] = {}
 
@@ -456,6 +458,9 @@ class _ProductBuild:
             )
             common = shape_attributes(resolution, context, memo=memo, complete=False)
             self._common = (schema, common)
+            self._common_part = (
+                None if schema is None else schema.part(common.attributes, common.keys)
+            )
         resolution = self._plan.resolve(
             self._snapshot(variant), memo=self._source_memo, part=Part.VARIANT
         )
@@ -621,7 +626,12 @@ class _ProductBuild:
     ) -> bool:
         if schema is None:
             return True
-        issues = schema.validate(attributes, enforce_requirements=enforce, keys=keys)
+        issues = schema.validate(
+            attributes,
+            enforce_requirements=enforce,
+            keys=keys,
+            part=self._common_part,
+        )
         for issue in issues:
             self._skip(
                 issue.message, variant=variant, attribute=issue.attribute or None

@@ -147,7 +147,8 @@ class Fingerprints:
         self._params: dict[str, Any] = {}
         self.built = 0
         self.skipped = 0
-        self._pending: list[AmazonProductFingerprint] = []
+        # (product id, print) kept by ``remember`` until ``flush``.
+        self._pending: list[tuple[int, str]] = []
 
     def bind(self, run: Run, options: LoadOptions) -> None:
         """Prepare the statement for this build's settings."""
@@ -176,13 +177,7 @@ class Fingerprints:
         products took 1.4 s of a profiled 10k-variant build."""
         failed = batch.gate_refused
         self._pending.extend(
-            AmazonProductFingerprint(
-                marketplace_id=self.marketplace.pk,
-                kinds=self.kinds,
-                product_id=pk,
-                pending=chunk.to_build[pk],
-                pending_run=self.run_id,
-            )
+            (pk, chunk.to_build[pk])
             for pk in batch.product_ids
             if pk not in failed and pk in chunk.to_build
         )
@@ -197,12 +192,32 @@ class Fingerprints:
     def flush(self) -> None:
         """Write the pending prints ``remember`` kept."""
         rows, self._pending = self._pending, []
-        if rows:
-            AmazonProductFingerprint.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["marketplace", "kinds", "product_id"],
-                update_fields=["pending", "pending_run"],
+        if not rows:
+            return
+        # Two arrays in one statement: bulk_create's model instances and
+        # per-row placeholders took a third of a second per 5000 products.
+        table = AmazonProductFingerprint._meta.db_table
+        alias = router.db_for_write(AmazonProductFingerprint)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {table}
+                    (marketplace_id, kinds, product_id, fingerprint, pending,
+                     pending_run)
+                SELECT %(marketplace)s, %(kinds)s, row.product_id, '',
+                       row.pending, %(run)s
+                FROM unnest(%(ids)s::integer[], %(prints)s::text[])
+                    AS row (product_id, pending)
+                ON CONFLICT (marketplace_id, kinds, product_id) DO UPDATE
+                SET pending = EXCLUDED.pending, pending_run = EXCLUDED.pending_run
+                """,
+                {
+                    "marketplace": self.marketplace.pk,
+                    "kinds": self.kinds,
+                    "run": self.run_id,
+                    "ids": [pk for pk, _ in rows],
+                    "prints": [fp for _, fp in rows],
+                },
             )
 
     def promote(self) -> int:

@@ -99,6 +99,10 @@ class Correlation(Mapping[int, tuple[str, str]]):
         return len(self._ends)
 
 
+# Bytes gathered before a write to the document's file.
+_WRITE_BLOCK = 1 << 20
+
+
 class FeedDocumentWriter:
     """Write one feed document to a binary file object, message by message."""
 
@@ -128,7 +132,9 @@ class FeedDocumentWriter:
                 "apiVersion": "2021-08-01",
             }
         opening = b'{"header":' + json_encoding.dumps_bytes(header) + b',"messages":['
-        self._fh.write(opening)
+        # Messages gather here and reach the file a block at a time: a
+        # spooled file's write checks its rollover on every call.
+        self._pending = bytearray(opening)
         self.size = len(opening)
         self._closed = False
 
@@ -145,22 +151,30 @@ class FeedDocumentWriter:
         # Serialise before recording, so a bad message leaves the document intact.
         body = message_bytes(message)
         head = b'{"messageId":%d,' % message_id
+        pending = self._pending
         if message_id > 1:
-            self._fh.write(b",")
+            pending += b","
             self.size += 1
         self.offsets.append(self.size)
-        self._fh.write(head)
-        self._fh.write(memoryview(body)[1:])
+        pending += head
+        pending += memoryview(body)[1:]
         self.size += len(head) + len(body) - 1
         self.correlation.add(message.sku, str(message.kind))
+        if len(pending) >= _WRITE_BLOCK:
+            self._flush()
         return message_id
 
     def close(self) -> None:
         if not self._closed:
             self.offsets.append(self.size)
-            self._fh.write(b"]}")
+            self._pending += b"]}"
             self.size += 2
+            self._flush()
             self._closed = True
+
+    def _flush(self) -> None:
+        self._fh.write(self._pending)
+        self._pending = bytearray()
 
 
 def message_bytes(message: FeedMessage) -> bytes:

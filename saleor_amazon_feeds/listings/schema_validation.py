@@ -131,6 +131,7 @@ class ProductTypeSchema:
         enforce_requirements: bool = True,
         only: Iterable[str] | None = None,
         keys: Mapping[str, tuple[Any, Hashable]] | None = None,
+        part: "ValidatedPart | None" = None,
     ) -> list[ValidationIssue]:
         """Return every issue, in a stable order (by path, then code).
 
@@ -144,6 +145,10 @@ class ProductTypeSchema:
         memo entries). The outcome cached for the value is then found by the
         token, without reading the value; a token is used only while the
         attribute holds that very object.
+
+        ``part`` (from ``part()``) holds attributes validated beforehand:
+        an attribute holding the very value object the part validated takes
+        its outcome from there, without any lookup of its own.
         """
         if only is not None:
             keep = set(only)
@@ -153,7 +158,20 @@ class ProductTypeSchema:
             return self.validate_whole(
                 attributes, enforce_requirements=enforce_requirements
             )
-        return _sorted(self._plan.issues(attributes, enforce_requirements, keys))
+        return _sorted(self._plan.issues(attributes, enforce_requirements, keys, part))
+
+    def part(
+        self,
+        attributes: Mapping[str, Any],
+        keys: Mapping[str, tuple[Any, Hashable]] | None = None,
+    ) -> "ValidatedPart | None":
+        """Attributes that several messages will carry as the same value
+        objects (a product's shared attributes, in each of its listings),
+        validated once each, for ``validate(part=)``; None when the schema
+        is validated in one pass. Its owner must not mutate those values."""
+        if self._plan is None:
+            return None
+        return self._plan.part(attributes, keys)
 
     def validate_whole(
         self, attributes: Mapping[str, Any], *, enforce_requirements: bool = True
@@ -409,11 +427,11 @@ class _Group:
         if self.reads is None:
             read: Any = _freeze(attributes)
         else:
-            read = tuple(frozen.get(n) for n in self.reads)
+            read = tuple(map(frozen.get, self.reads))
         if self.mentions is None:
             present: Any = names
         else:
-            present = tuple(n in attributes for n in self.mentions)
+            present = tuple(map(attributes.__contains__, self.mentions))
         key = (present, read)
         cached = self.cache.get(key)
         if cached is None:
@@ -431,28 +449,48 @@ class _Group:
         return cached
 
 
+class ValidatedPart:
+    """Attributes validated once for the messages that share them: per
+    name, (the value object, its cache key, its issues). Only a message
+    attribute holding that very object takes its outcome from here."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: dict[str, tuple[Any, Any, tuple]]) -> None:
+        self.entries = entries
+
+
+_NO_ENTRIES: dict[str, tuple[Any, Any, tuple]] = {}
+
+
 class _Frozen:
     """Each attribute's cache key, computed once per message however many
-    rules read it: the caller's token for the value (``validate(keys=)``) or
-    its ``_freeze`` key."""
+    rules read it: the key a ``ValidatedPart`` holds for that very value, the
+    caller's token for the value (``validate(keys=)``) or its ``_freeze``
+    key."""
 
-    __slots__ = ("attributes", "keys", "tokens")
+    __slots__ = ("attributes", "keys", "shared", "tokens")
 
     def __init__(
         self,
         attributes: Mapping[str, Any],
         tokens: Mapping[str, tuple[Any, Hashable]] | None,
+        shared: dict[str, tuple[Any, Any, tuple]] = _NO_ENTRIES,
     ) -> None:
         self.attributes = attributes
         self.tokens = tokens or {}
+        self.shared = shared
         self.keys: dict[str, Any] = {}
 
     def get(self, name: str) -> Any:
         key = self.keys.get(name, _MISSING)
         if key is _MISSING:
             value = self.attributes.get(name, _MISSING)
+            entry = self.shared.get(name)
             if value is _MISSING:
                 key = value
+            elif entry is not None and entry[0] is value:
+                key = entry[1]
             else:
                 token = self.tokens.get(name)
                 if token is not None and token[0] is value:
@@ -516,9 +554,11 @@ class _Plan:
         attributes: Mapping[str, Any],
         enforce: bool,
         tokens: Mapping[str, tuple[Any, Hashable]] | None = None,
+        part: ValidatedPart | None = None,
     ) -> list[ValidationIssue]:
         names = tuple(attributes)
-        frozen = _Frozen(attributes, tokens)
+        shared = part.entries if part is not None else _NO_ENTRIES
+        frozen = _Frozen(attributes, tokens, shared)
         layout = self.layouts.get(names)
         if layout is None:
             layout = self._layout(attributes, names, frozen)
@@ -531,28 +571,48 @@ class _Plan:
         root.sort(key=lambda found: found[0])
         at = self.properties_at
         found = [issue for order, issue, _ in root if order[0] < at]
-        values = self.values
-        fast = self.fast
-        validators = self.validators
         for name, value in attributes.items():
-            validator = validators.get(name)
-            if validator is None:
-                continue
-            key = (name, frozen.get(name))
-            cached = values.get(key)
-            if cached is None:
-                if _valid(fast[name], value):
-                    cached = ()
-                else:
-                    cached = tuple(
-                        issue
-                        for error in validator.iter_errors(_decimals(value))
-                        for issue, _ in self.owner._flagged(error, (name,))
-                    )
-                _bounded_put(values, key, cached)
-            found.extend(cached)
+            entry = shared.get(name)
+            if entry is not None and entry[0] is value:
+                if entry[2]:
+                    found.extend(entry[2])
+            elif name in self.validators:
+                found.extend(self._value_issues(name, value, frozen.get(name)))
         found.extend(issue for order, issue, _ in root if order[0] > at)
         return found
+
+    def part(
+        self,
+        attributes: Mapping[str, Any],
+        tokens: Mapping[str, tuple[Any, Hashable]] | None,
+    ) -> ValidatedPart:
+        frozen = _Frozen(attributes, tokens)
+        entries = {}
+        for name, value in attributes.items():
+            key = frozen.get(name)
+            issues = (
+                self._value_issues(name, value, key) if name in self.validators else ()
+            )
+            entries[name] = (value, key, issues)
+        return ValidatedPart(entries)
+
+    def _value_issues(
+        self, name: str, value: Any, frozen_key: Any
+    ) -> tuple[ValidationIssue, ...]:
+        """One top-level attribute's issues, cached by (name, value)."""
+        key = (name, frozen_key)
+        cached = self.values.get(key)
+        if cached is None:
+            if _valid(self.fast[name], value):
+                cached = ()
+            else:
+                cached = tuple(
+                    issue
+                    for error in self.validators[name].iter_errors(_decimals(value))
+                    for issue, _ in self.owner._flagged(error, (name,))
+                )
+            _bounded_put(self.values, key, cached)
+        return cached
 
     def _layout(
         self, attributes: Mapping[str, Any], names: tuple, frozen: "_Frozen"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
+from typing import NamedTuple
 
 from saleor_amazon_feeds.listings.editorjs import Description, editorjs_to_description
 
@@ -31,8 +32,9 @@ class Level(StrEnum):
 LEVELS = (Level.PRODUCT, Level.CATEGORY, Level.MARKETPLACE)
 
 
-@dataclass(frozen=True, slots=True)
-class SourceValue:
+class SourceValue(NamedTuple):
+    # A tuple, not a dataclass: a build makes and hashes (shaping's memo
+    # keys) hundreds of thousands of them.
     value: str | Decimal
     unit: str | None = None
 
@@ -78,8 +80,7 @@ class ProductSnapshot:
         return editorjs_to_description(self.description)
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedAttribute:
+class ResolvedAttribute(NamedTuple):
     attribute: str
     values: tuple[SourceValue, ...]
     level: Level
@@ -144,6 +145,37 @@ class _Planned:
     # Parsed sources in order; a SourceError stands where an expression is bad,
     # so it is still reported at its place in the list.
     sources: tuple[Source | tuple[str, SourceError], ...]
+    # Per source what resolving reads again for every snapshot, decided
+    # once: (source, expression, product-only, may warn), or the bad
+    # expression's (expression, error).
+    steps: tuple[tuple, ...] = ()
+
+
+# Kinds whose evaluation never warns: a snapshot evaluates each such source
+# once, however many attributes list it.
+_QUIET_KINDS = PRODUCT_ONLY_KINDS | {
+    "variant.name",
+    "variant.sku",
+    "variant.weight",
+    "variant.external_reference",
+    "attribute",
+    "variant_attribute",
+    "variant_metadata",
+}
+
+
+def _steps(sources: tuple[Source | tuple[str, SourceError], ...]) -> tuple:
+    return tuple(
+        source
+        if isinstance(source, tuple)
+        else (
+            source,
+            source.expression,
+            source.kind in PRODUCT_ONLY_KINDS,
+            source.kind not in _QUIET_KINDS,
+        )
+        for source in sources
+    )
 
 
 class MappingPlan:
@@ -171,9 +203,8 @@ class MappingPlan:
             sources = by_level[level][attribute]
             if isinstance(sources, str | Source):
                 sources = [sources]
-            planned.append(
-                _Planned(attribute, level, tuple(_parsed(item) for item in sources))
-            )
+            parsed = tuple(_parsed(item) for item in sources)
+            planned.append(_Planned(attribute, level, parsed, _steps(parsed)))
         self._planned = tuple(planned)
         self._parts = {
             Part.ALL: self._planned,
@@ -198,8 +229,11 @@ class MappingPlan:
         variant; the two parts make up the whole, each in name order.
         """
         result = Resolution()
+        # This snapshot's values of each quiet source: a field several
+        # attributes map is read once.
+        local: dict[str, tuple[SourceValue, ...]] = {}
         for planned in self._parts[part]:
-            resolved = _first_non_empty(snapshot, planned, result.warnings, memo)
+            resolved = _first_non_empty(snapshot, planned, result.warnings, memo, local)
             if resolved is None:
                 result.unresolved[planned.attribute] = planned.level
             else:
@@ -236,29 +270,33 @@ def _parsed(item: str | Source) -> Source | tuple[str, SourceError]:
         return (str(item), exc)
 
 
-def _first_non_empty(snapshot, planned: _Planned, warnings, memo):
+def _first_non_empty(snapshot, planned: _Planned, warnings, memo, local):
     attribute, level = planned.attribute, planned.level
-    for source in planned.sources:
-        if isinstance(source, tuple):
-            expression, error = source
+    for step in planned.steps:
+        if len(step) == 2:
+            expression, error = step
             warnings.append(ResolutionWarning(attribute, level, expression, str(error)))
             continue
-        if memo is not None and source.kind in PRODUCT_ONLY_KINDS:
-            values = memo.get(source)
+        source, expression, product_only, may_warn = step
+        if product_only and memo is not None:
+            values = memo.get(expression)
             if values is None:
                 # Product-only sources never warn: nothing is lost by caching.
-                values = memo[source] = evaluate_source(source, snapshot)
+                values = memo[expression] = tuple(evaluate_source(source, snapshot))
+        elif not may_warn:
+            values = local.get(expression)
+            if values is None:
+                values = local[expression] = tuple(evaluate_source(source, snapshot))
         else:
-            expression = source.expression
 
             def warn(message: str, expression: str = expression) -> None:
                 warnings.append(
                     ResolutionWarning(attribute, level, expression, message)
                 )
 
-            values = evaluate_source(source, snapshot, warn=warn)
+            values = tuple(evaluate_source(source, snapshot, warn=warn))
         if values:
-            return ResolvedAttribute(attribute, tuple(values), level, source.expression)
+            return ResolvedAttribute(attribute, values, level, expression)
     return None
 
 

@@ -269,3 +269,29 @@ def test_a_token_stands_for_its_value_only_while_the_attribute_holds_it(valid):
         assert (
             schema.validate(valid, enforce_requirements=enforce, keys=tokens) == plain
         )
+
+
+def test_a_validated_part_gives_what_validating_each_message_gives(valid):
+    schema = ProductTypeSchema(load_json(SCHEMA))
+    too_long = [{**valid["item_name"][0], "value": "👕" * 150}]
+    # A product's shared attributes, one of them invalid, validated once.
+    shared = {**valid, "item_name": too_long}
+    del shared["brand"]
+    part = schema.part(shared, {k: (v, object()) for k, v in shared.items()})
+    fresh = ProductTypeSchema(load_json(SCHEMA))
+    for message in (
+        shared,  # every attribute from the part
+        {**shared, "brand": valid["brand"]},  # one of its own beside them
+        # The same name holding another object: validated on its own, the
+        # part's outcome for item_name is not believed.
+        {**shared, "item_name": copy.deepcopy(valid["item_name"])},
+        {k: v for k, v in shared.items() if k != "item_name"},
+    ):
+        for enforce in (True, False):
+            expected = fresh.validate(message, enforce_requirements=enforce)
+            found = schema.validate(message, enforce_requirements=enforce, part=part)
+            assert found == expected
+    assert codes(schema.validate(shared, part=part)) >= {
+        ("item_name", IssueCode.TOO_LONG),
+        ("brand", IssueCode.MISSING_REQUIRED),
+    }
