@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from ..listings.bounded import bounded_put
 from ..listings.messages import localized
@@ -264,24 +265,66 @@ def _values(
     image = IMAGE.match(name)
     if image:
         return _image(name, image, values, source, context)
-    item_schema = _item_schema(context.schema, name)
-    limit = _max_values(context.schema, name)
+    shape = _shape_of(context.schema, name)
     shaped = []
-    for value in values[:limit]:
-        item = _item(name, value, item_schema, context, result)
+    for value in values[: shape.limit]:
+        item = _item(name, value, shape, context, result)
         if item is not None:
             shaped.append(item)
     return shaped
 
 
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What one attribute's values are shaped by under one schema, read from
+    the schema once: a build shapes a new value per variant."""
+
+    item_schema: Mapping[str, Any] | None
+    props: Mapping[str, Any]
+    limit: int
+    max_chars: int | None
+    max_bytes: int | None
+    title: str
+
+
+_SHAPES: "WeakKeyDictionary[ProductTypeSchema, dict[str, _Shape]]" = WeakKeyDictionary()
+_SHAPES_WITHOUT_SCHEMA: dict[str, _Shape] = {}
+
+
+def _shape_of(schema: ProductTypeSchema | None, name: str) -> _Shape:
+    if schema is None:
+        shapes = _SHAPES_WITHOUT_SCHEMA
+    else:
+        shapes = _SHAPES.get(schema) or _SHAPES.setdefault(schema, {})
+    shape = shapes.get(name)
+    if shape is None:
+        item_schema = _item_schema(schema, name)
+        props = (item_schema or {}).get("properties", {})
+        value_schema = props.get("value")
+        max_chars, max_bytes = (
+            limits_from_schema(value_schema)
+            if value_schema is not None
+            else DEFAULT_TEXT_LIMITS.get(name, (None, None))
+        )
+        shape = shapes[name] = _Shape(
+            item_schema,
+            props,
+            _max_values(schema, name),
+            max_chars,
+            max_bytes,
+            _title(schema, name),
+        )
+    return shape
+
+
 def _item(
     name: str,
     value: SourceValue,
-    item_schema: Mapping[str, Any] | None,
+    shape: _Shape,
     context: Context,
     result: "ShapedAttributes | _Problems",
 ) -> dict[str, Any] | None:
-    props = (item_schema or {}).get("properties", {})
+    props = shape.props
     if value.unit is not None:
         unit = WEIGHT_UNITS.get(value.unit.lower(), value.unit)
         return {
@@ -293,10 +336,10 @@ def _item(
     if raw is None:
         return None
     if isinstance(raw, str):
-        raw = _fit(name, raw, props.get("value"), context, result)
+        raw = _fit(name, raw, shape, result)
     wants_language = (
         "language_tag" in props
-        if item_schema is not None
+        if shape.item_schema is not None
         else isinstance(raw, str) and name not in NON_LOCALIZED
     )
     return localized(
@@ -345,19 +388,11 @@ def _typed(
 def _fit(
     name: str,
     text: str,
-    value_schema: Mapping[str, Any] | None,
-    context: Context,
+    shape: _Shape,
     result: "ShapedAttributes | _Problems",
 ) -> str:
-    if value_schema is not None:
-        max_chars, max_bytes = limits_from_schema(value_schema)
-    else:
-        max_chars, max_bytes = DEFAULT_TEXT_LIMITS.get(name, (None, None))
     fitted = fit_text(
-        text,
-        max_chars=max_chars,
-        max_bytes=max_bytes,
-        label=_title(context.schema, name),
+        text, max_chars=shape.max_chars, max_bytes=shape.max_bytes, label=shape.title
     )
     if fitted.warning:
         result.problems.append(AttributeProblem(name, fitted.warning, False))

@@ -546,8 +546,11 @@ class _Plan:
         self.properties_at = properties_at
         self.values: dict[tuple[str, Any], tuple[ValidationIssue, ...]] = {}
         # Attribute names -> (what the groups decided by names alone found,
-        # the groups left to ask per message).
-        self.layouts: dict[tuple, tuple[list, list[_Group]]] = {}
+        # the groups left to ask per message, every value those read).
+        self.layouts: dict[tuple, tuple[list, list[_Group], Any]] = {}
+        # (names, the keys of the values the asked groups read) -> the root
+        # rules' issues (``_root``).
+        self.roots: dict[tuple, list] = {}
 
     def issues(
         self,
@@ -562,13 +565,19 @@ class _Plan:
         layout = self.layouts.get(names)
         if layout is None:
             layout = self._layout(attributes, names, frozen)
-        settled, asked = layout
-        root = [*settled]
-        for group in asked:
-            root.extend(group.issues(self.owner, attributes, names, frozen))
+        settled, asked, reads = layout
+        if reads is None:
+            root = self._root(attributes, names, frozen, settled, asked)
+        else:
+            # The asked groups' outcome is decided by the names and the
+            # values they read: one lookup for all of them.
+            key = (names, tuple(map(frozen.get, reads)))
+            root = self.roots.get(key)
+            if root is None:
+                root = self._root(attributes, names, frozen, settled, asked)
+                _bounded_put(self.roots, key, root)
         if not enforce:
             root = [found for found in root if not found[2]]
-        root.sort(key=lambda found: found[0])
         at = self.properties_at
         found = [issue for order, issue, _ in root if order[0] < at]
         for name, value in attributes.items():
@@ -614,9 +623,25 @@ class _Plan:
             _bounded_put(self.values, key, cached)
         return cached
 
+    def _root(
+        self,
+        attributes: Mapping[str, Any],
+        names: tuple,
+        frozen: "_Frozen",
+        settled: list,
+        asked: list[_Group],
+    ) -> list:
+        """The root rules' issues (each with its order and whether it is a
+        top-level requirement), in the order one whole pass yields them."""
+        root = [*settled]
+        for group in asked:
+            root.extend(group.issues(self.owner, attributes, names, frozen))
+        root.sort(key=lambda found: found[0])
+        return root
+
     def _layout(
         self, attributes: Mapping[str, Any], names: tuple, frozen: "_Frozen"
-    ) -> tuple[list, list[_Group]]:
+    ) -> tuple[list, list[_Group], tuple[str, ...] | None]:
         settled: list = []
         asked: list[_Group] = []
         for group in self.groups:
@@ -624,7 +649,13 @@ class _Plan:
                 settled.extend(group.issues(self.owner, attributes, names, frozen))
             else:
                 asked.append(group)
-        layout = (settled, asked)
+        # Every value the asked groups read, or None when one may read any.
+        reads: tuple[str, ...] | None = None
+        if all(group.reads is not None for group in asked):
+            reads = tuple(
+                dict.fromkeys(name for group in asked for name in group.reads or ())
+            )
+        layout = (settled, asked, reads)
         _bounded_put(self.layouts, names, layout)
         return layout
 
