@@ -115,6 +115,16 @@ def _kind(value: Any) -> str:
     raise Unsure
 
 
+# JSON types whose every value of this Python type is one (``_kind``).
+_EXACT_TYPES: dict[str, type] = {
+    "string": str,
+    "object": dict,
+    "array": list,
+    "boolean": bool,
+    "integer": int,
+}
+
+
 def _is_type(value: Any, name: str) -> bool:
     kind = _kind(value)
     if name == "number":
@@ -243,6 +253,10 @@ class _Compiler:
             raise _Unsupported
         if len(wanted) == 1:
             name = wanted[0]
+            exact = _EXACT_TYPES.get(name)
+            if exact is not None:
+                # The common case first, without a call; the rest as before.
+                return lambda value: type(value) is exact or _is_type(value, name)
             return lambda value: _is_type(value, name)
         return lambda value: any(_is_type(value, n) for n in wanted)
 
@@ -270,7 +284,8 @@ class _Compiler:
         compiled = {name: self.node(sub) for name, sub in properties.items()}
 
         def props(value: Any) -> bool:
-            if _kind(value) != "object":
+            if type(value) is not dict:
+                _kind(value)  # Unsure where the jsonschema path converts
                 return True
             for name, item in value.items():
                 check = compiled.get(name)
@@ -327,7 +342,8 @@ class _Compiler:
         check = self.node(items)
 
         def each(value: Any) -> bool:
-            if _kind(value) != "array":
+            if type(value) is not list:
+                _kind(value)  # Unsure where the jsonschema path converts
                 return True
             for item in value:  # noqa: SIM110 (hot path, as in node())
                 if not check(item):
@@ -351,9 +367,10 @@ class _Compiler:
     def _sized(self, kind: str, limit: Any, longest: bool, size=len) -> Predicate:
         if type(limit) is not int:
             raise _Unsupported
+        exact = _EXACT_TYPES[kind]
 
         def sized(value: Any) -> bool:
-            if _kind(value) != kind:
+            if type(value) is not exact and _kind(value) != kind:
                 return True
             return size(value) <= limit if longest else size(value) >= limit
 
