@@ -282,8 +282,11 @@ def one_pass_validation_build(marketplace) -> float:
     pass over the whole message, as before the per-attribute validator."""
     fast = ProductTypeSchema.validate
 
-    def one_pass(self, attributes, *, enforce_requirements=True, only=None, keys=None):
-        # ``keys`` only find cached outcomes, which one pass never keeps.
+    def one_pass(
+        self, attributes, *, enforce_requirements=True, only=None, keys=None, part=None
+    ):
+        # ``keys`` and ``part`` only find outcomes validated beforehand, which
+        # one pass never keeps.
         if only is not None:
             keep = set(only)
             attributes = {k: v for k, v in attributes.items() if k in keep}

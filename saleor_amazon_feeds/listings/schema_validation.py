@@ -572,10 +572,11 @@ class _Plan:
             # The asked groups' outcome is decided by the names and the
             # values they read: one lookup for all of them.
             key = (names, tuple(map(frozen.get, reads)))
-            root = self.roots.get(key)
-            if root is None:
-                root = self._root(attributes, names, frozen, settled, asked)
-                _bounded_put(self.roots, key, root)
+            cached = self.roots.get(key)
+            if cached is None:
+                cached = self._root(attributes, names, frozen, settled, asked)
+                _bounded_put(self.roots, key, cached)
+            root = cached
         if not enforce:
             root = [found for found in root if not found[2]]
         at = self.properties_at
