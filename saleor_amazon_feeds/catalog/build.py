@@ -41,7 +41,7 @@ Decisions worth knowing:
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -72,6 +72,8 @@ OFFER_KINDS = frozenset({FeedKind.INVENTORY, FeedKind.PRICES})
 _PARENT_SUFFIX = "-parent"
 # Distinct sets of attribute names ``Run.sorted_names`` keeps.
 _NAME_LISTS = 1000
+# Distinct offer values (prices, quantities) ``Run.offer_value`` keeps.
+_OFFER_VALUES = 10_000
 # Saleor slugs spelled differently from Amazon's attribute names.
 _THEME_ALIASES = {"colour": "color", "sizes": "size", "colours": "color"}
 
@@ -155,6 +157,9 @@ class Run:
     # and a family's parent and children share theirs.
     shaped: dict[int, dict] = field(default_factory=dict, init=False)
     name_lists: dict[tuple, list[str]] = field(default_factory=dict, init=False)
+    offer_values: dict[tuple, tuple[list, object]] = field(
+        default_factory=dict, init=False
+    )
 
     def __post_init__(self) -> None:
         self.language_tag = language_tag(self.marketplace_id)
@@ -167,6 +172,19 @@ class Run:
         found = self.name_lists.get(names)
         if found is None:
             found = bounded_put(self.name_lists, names, sorted(names), _NAME_LISTS)
+        return found
+
+    def offer_value(
+        self, key: tuple, make: Callable[[], list[dict[str, Any]]]
+    ) -> tuple[list[dict[str, Any]], object]:
+        """One offer attribute's value for a price or quantity, with its
+        validation token (``ShapedAttributes.keys``): a catalog has far fewer
+        prices and quantities than variants. Shared, so never to be mutated."""
+        found = self.offer_values.get(key)
+        if found is None:
+            found = bounded_put(
+                self.offer_values, key, (make(), object()), _OFFER_VALUES
+            )
         return found
 
     def shape_memo(self, schema: ProductTypeSchema | None) -> dict:
@@ -368,22 +386,39 @@ class _ProductBuild:
         # A "was" price not above the current one would show a fake saving.
         return prior if prior is not None and prior > variant.price else None
 
-    def _offer_attributes(self, variant: VariantRow) -> dict[str, Any]:
+    def _offer_attributes(
+        self, variant: VariantRow
+    ) -> tuple[dict[str, Any], dict[str, tuple[list, object]]]:
+        """The offer attributes of a listing and their validation tokens."""
         run = self.run_
-        attributes = {
-            "purchasable_offer": msg.purchasable_offer(
-                variant.price, marketplace_id=run.marketplace_id, currency=run.currency
+        # By the amount's text: 19.9 and 19.90 are equal Decimals.
+        price = str(variant.price)
+        quantity = self._quantity(variant)
+        keys = {
+            "purchasable_offer": run.offer_value(
+                ("purchasable_offer", price),
+                lambda: msg.purchasable_offer(
+                    variant.price,
+                    marketplace_id=run.marketplace_id,
+                    currency=run.currency,
+                ),
             ),
-            "fulfillment_availability": msg.fulfillment_availability(
-                self._quantity(variant), handling_time_days=run.handling_time
+            "fulfillment_availability": run.offer_value(
+                ("fulfillment_availability", quantity),
+                lambda: msg.fulfillment_availability(
+                    quantity, handling_time_days=run.handling_time
+                ),
             ),
         }
         compare_at = self._list_price(variant)
         if compare_at is not None:
-            attributes["list_price"] = msg.list_price(
-                compare_at, marketplace_id=run.marketplace_id, currency=run.currency
+            keys["list_price"] = run.offer_value(
+                ("list_price", str(compare_at)),
+                lambda: msg.list_price(
+                    compare_at, marketplace_id=run.marketplace_id, currency=run.currency
+                ),
             )
-        return attributes
+        return {name: value for name, (value, _) in keys.items()}, keys
 
     def _offer_summary(self, variant: VariantRow) -> dict[str, Any]:
         return {
@@ -484,7 +519,8 @@ class _ProductBuild:
         shaped = self._shape(variant, schema)
         if shaped is None:
             return
-        attributes = {**shaped.attributes, **self._offer_attributes(variant)}
+        offer, offer_keys = self._offer_attributes(variant)
+        attributes = {**shaped.attributes, **offer}
         requirements = msg.Requirements.LISTING
         if shaped.suggested_asin:
             requirements = msg.Requirements.LISTING_OFFER_ONLY
@@ -494,7 +530,7 @@ class _ProductBuild:
             attributes,
             variant,
             enforce=requirements == msg.Requirements.LISTING,
-            keys=shaped.keys,
+            keys={**shaped.keys, **offer_keys},
         ):
             return
         message = msg.listing_update(
@@ -556,8 +592,11 @@ class _ProductBuild:
         shaped = self._shape(variant, schema)
         if shaped is None:
             return None
-        attributes = {**shaped.attributes, **self._offer_attributes(variant)}
-        return _Candidate(variant, attributes, theme_values, shaped.keys)
+        offer, offer_keys = self._offer_attributes(variant)
+        attributes = {**shaped.attributes, **offer}
+        return _Candidate(
+            variant, attributes, theme_values, {**shaped.keys, **offer_keys}
+        )
 
     def _send_family(
         self,

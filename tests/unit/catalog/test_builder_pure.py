@@ -418,3 +418,44 @@ def test_shaped_values_are_shared_run_wide_within_a_bound(monkeypatch):
     # The brand every product shares is one shaped list, not eight.
     brands = {id(m.message.payload["attributes"]["brand"]) for m in listings.values()}
     assert len(brands) < 8
+
+
+def test_listings_share_the_offer_values_of_equal_prices_and_quantities():
+    run = make_run(FeedKind.LISTINGS, mappings={"item_name": ["product.name"]})
+    shirt = options(productType="SHIRT")
+    messages, skipped = build(
+        run,
+        [
+            product(1, variant(11, "A", price="20.00"), private_metadata=shirt),
+            product(2, variant(21, "B", price="20.00"), private_metadata=shirt),
+            # Equal Decimals written differently: each keeps its own entry,
+            # both quantized to the currency's cents.
+            product(3, variant(31, "C", price="20.0"), private_metadata=shirt),
+            product(
+                4,
+                variant(41, "D", price="21.50", stocks=((4, 0),)),
+                private_metadata=shirt,
+            ),
+        ],
+    )
+    assert skipped == []
+    listings = of_kind(messages, FeedKind.LISTINGS)
+    offer = {
+        sku: built.message.payload["attributes"]["purchasable_offer"]
+        for sku, built in listings.items()
+    }
+    quantity = {
+        sku: built.message.payload["attributes"]["fulfillment_availability"]
+        for sku, built in listings.items()
+    }
+    assert offer["A"] is offer["B"]
+    assert offer["C"] is not offer["A"]
+    assert offer["C"] == offer["A"]
+    assert offer["D"][0]["our_price"][0]["schedule"][0]["value_with_tax"] == Decimal(
+        "21.50"
+    )
+    assert quantity["A"] is quantity["B"] is quantity["C"]
+    assert quantity["D"][0]["quantity"] == 4
+    assert quantity["A"][0]["quantity"] == 57
+    written = {sku: built.message.encoded for sku, built in listings.items()}
+    assert b'"value_with_tax":20.00' in written["C"]
