@@ -94,35 +94,30 @@ def _never(value: Any) -> bool:
     return False
 
 
+# The JSON type of each Python type the mirror treats as the jsonschema
+# path does ("decimal" stands for a number that is not an int).
+_KINDS: dict[type, str] = {
+    str: "string",
+    dict: "object",
+    list: "array",
+    bool: "boolean",
+    int: "integer",
+    Decimal: "decimal",
+    type(None): "null",
+}
+# JSON type -> the Python type all of whose values are of it.
+_EXACT_TYPES: dict[str, type] = {
+    name: kind for kind, name in _KINDS.items() if name != "decimal"
+}
+
+
 def _kind(value: Any) -> str:
     """The JSON type of a value as the jsonschema path sees it; Unsure for
     whatever that path converts first (floats, tuples, other mappings)."""
-    kind = type(value)
-    if kind is str:
-        return "string"
-    if kind is dict:
-        return "object"
-    if kind is list:
-        return "array"
-    if kind is bool:
-        return "boolean"
-    if kind is int:
-        return "integer"
-    if kind is Decimal:
-        return "decimal"
-    if value is None:
-        return "null"
-    raise Unsure
-
-
-# JSON types whose every value of this Python type is one (``_kind``).
-_EXACT_TYPES: dict[str, type] = {
-    "string": str,
-    "object": dict,
-    "array": list,
-    "boolean": bool,
-    "integer": int,
-}
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        raise Unsure
+    return kind
 
 
 def _is_type(value: Any, name: str) -> bool:

@@ -142,13 +142,11 @@ class Part(StrEnum):
 class _Planned:
     attribute: str
     level: Level
-    # Parsed sources in order; a SourceError stands where an expression is bad,
-    # so it is still reported at its place in the list.
-    sources: tuple[Source | tuple[str, SourceError], ...]
-    # Per source what resolving reads again for every snapshot, decided
-    # once: (source, expression, product-only, may warn), or the bad
-    # expression's (expression, error).
-    steps: tuple[tuple, ...] = ()
+    # The sources in order, each with what resolving would otherwise work out
+    # again for every snapshot: (source, expression, product-only, may warn);
+    # a bad expression stands as its (expression, error), so it is still
+    # reported at its place in the list.
+    steps: tuple[tuple, ...]
 
 
 # Kinds whose evaluation never warns: a snapshot evaluates each such source
@@ -204,7 +202,7 @@ class MappingPlan:
             if isinstance(sources, str | Source):
                 sources = [sources]
             parsed = tuple(_parsed(item) for item in sources)
-            planned.append(_Planned(attribute, level, parsed, _steps(parsed)))
+            planned.append(_Planned(attribute, level, _steps(parsed)))
         self._planned = tuple(planned)
         self._parts = {
             Part.ALL: self._planned,
@@ -255,10 +253,7 @@ def resolve_attributes(
 
 def _product_only(planned: _Planned) -> bool:
     # A bad expression warns on every resolution: it stays with the variant's.
-    return all(
-        not isinstance(source, tuple) and source.kind in PRODUCT_ONLY_KINDS
-        for source in planned.sources
-    )
+    return all(len(step) == 4 and step[2] for step in planned.steps)
 
 
 def _parsed(item: str | Source) -> Source | tuple[str, SourceError]:
