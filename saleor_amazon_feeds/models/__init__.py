@@ -28,6 +28,8 @@ from .orders import (
 from .sync import (
     AmazonAcceptedChange,
     AmazonAcceptedValue,
+    AmazonSellableQuantity,
+    AmazonStockChange,
     AmazonSyncChange,
     AmazonSyncStatus,
 )
@@ -47,7 +49,9 @@ __all__ = [
     "AmazonProductTypeDefinition",
     "AmazonFieldMapping",
     "AmazonMarketplace",
+    "AmazonSellableQuantity",
     "AmazonShippingMapping",
+    "AmazonStockChange",
     "AmazonImportedOrder",
     "AmazonOrderCursor",
     "AmazonOrderImportJob",

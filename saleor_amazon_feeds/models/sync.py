@@ -112,3 +112,47 @@ class AmazonAcceptedChange(models.Model):
     class Meta:
         ordering = ("pk",)
         indexes = [models.Index(fields=["marketplace_id"])]
+
+
+class AmazonSellableQuantity(models.Model):
+    """The quantity a marketplace offers for one Saleor variant, kept by one
+    rule (``sync.quantities``) and refreshed (``sync.sellable``) for the
+    variants whose stock, allocations or inventory tracking changed since,
+    at the start of each reconciliation pass: a pass over a whole
+    marketplace then compares two narrow rows per variant instead of summing
+    Saleor's stock and allocations again. Every variant of the catalog has a
+    row per marketplace."""
+
+    marketplace = models.ForeignKey(
+        AmazonMarketplace, related_name="+", on_delete=models.CASCADE
+    )
+    variant_id = models.IntegerField()
+    quantity = models.IntegerField()
+
+    class Meta:
+        ordering = ("pk",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["marketplace", "variant_id"],
+                name="amazon_feeds_sellable_unique_per_variant",
+            )
+        ]
+
+
+class AmazonStockChange(models.Model):
+    """A write since the sellable quantities were last refreshed: rows
+    PostgreSQL triggers add (migration 0004) for every statement that
+    changes Saleor's stock, allocations or a variant's inventory tracking
+    (``variant_id``, for every marketplace), or a marketplace's stock
+    settings or warehouses (``marketplace_id`` alone: all its variants).
+    Neither set asks for every marketplace to be refreshed whole.
+
+    Only added to by writers and only taken by the refresh, which holds a
+    lock of its own: Saleor's checkout never waits on it.
+    """
+
+    marketplace_id = models.IntegerField(null=True)
+    variant_id = models.IntegerField(null=True)
+
+    class Meta:
+        ordering = ("pk",)

@@ -2,14 +2,14 @@
 
 One SQL statement per marketplace and kind compares each listed variant's
 current sellable quantity (or channel price) with the value Amazon last
-accepted and queues the differences in the outbox. What Amazon last accepted
-(none while a feed is pending, none for SKUs the listing gate does not let
-through) is ``sync.accepted``'s rule, kept in a narrow table that each pass
-first brings up to date with the listing states written since the last one.
-A full pass computes the sellable quantities in set form
-(``quantities.sellable_quantity_set_sql``); a pass over changed variants
-(``reconcile_changed``) runs between full passes with per-variant lookups,
-over the variants something happened to since the previous pass.
+accepted and queues the differences in the outbox. Both sides are kept in
+narrow tables that each pass first brings up to date with what was written
+since the last one: what Amazon last accepted (none while a feed is pending,
+none for SKUs the listing gate does not let through) is ``sync.accepted``'s
+rule, the sellable quantity ``sync.sellable``'s (the feed builder's rule,
+kept per marketplace and variant). A pass over changed variants
+(``reconcile_changed``) runs between full passes over the variants
+something happened to since the previous pass.
 """
 
 from datetime import datetime, timedelta
@@ -25,11 +25,12 @@ from ..models import (
     AmazonAcceptedValue,
     AmazonListingState,
     AmazonMarketplace,
+    AmazonSellableQuantity,
     AmazonSyncChange,
     AmazonSyncStatus,
 )
-from . import accepted
-from .quantities import hash_plans, sellable_quantity_set_sql, sellable_quantity_sql
+from . import accepted, sellable
+from .quantities import hash_plans
 
 _INSERT = """
     INSERT INTO {outbox} (marketplace_id, kind, product_id, variant_id, version,
@@ -60,14 +61,15 @@ def _listed(kind: FeedKind, only_variants: bool) -> str:
 
 def _statements(only_variants: bool) -> dict[FeedKind, str]:
     outbox = AmazonSyncChange._meta.db_table
-    quantities = sellable_quantity_sql if only_variants else sellable_quantity_set_sql
+    kept = AmazonSellableQuantity._meta.db_table
     return {
         FeedKind.INVENTORY: f"""
             WITH {_listed(FeedKind.INVENTORY, only_variants)},
-            current AS ({quantities("listed")}),
             differences AS (
-              SELECT c.product_id, c.variant_id FROM current c
-              WHERE c.accepted IS DISTINCT FROM c.quantity
+              SELECT l.product_id, l.variant_id FROM listed l
+              JOIN {kept} q ON q.marketplace_id = %(marketplace)s
+                           AND q.variant_id = l.variant_id
+              WHERE l.accepted IS DISTINCT FROM q.quantity
             )
             {_INSERT.format(outbox=outbox)}
         """,
@@ -108,6 +110,7 @@ def reconcile_marketplace(marketplace: AmazonMarketplace) -> dict[str, int]:
     # Before the hash plans: the variants written since the last pass are
     # usually few, and index lookups suit them.
     accepted.refresh(marketplace.pk)
+    sellable.refresh()
     with hash_plans():
         queued = _run(marketplace, None)
         # One upsert: the pass's whole cost stays a handful of statements.
@@ -163,6 +166,7 @@ def reconcile_changed(marketplace: AmazonMarketplace) -> dict[str, int]:
     if since is None:
         return reconcile_marketplace(marketplace)
     accepted.refresh(marketplace.pk)
+    sellable.refresh()
     variant_ids = changed_variants(marketplace, since - CHANGES_OVERLAP)
     queued = (
         _run(marketplace, variant_ids)

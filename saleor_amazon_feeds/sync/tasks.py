@@ -17,7 +17,7 @@ from ..amazon_clients import client_for, pause_if_unauthorised
 from ..models import AmazonMarketplace, AmazonSyncChange
 from ..models.accounts import MarketplaceStatus
 from ..saleor_compat import allow_writer, celery_app
-from . import accepted
+from . import accepted, sellable
 from .drain import drain_marketplace
 from .listing_reconcile import reconcile_listings
 from .locks import debounce
@@ -75,8 +75,9 @@ def reconcile_task():
     # The plugin's Saleor App (stock webhook, dashboard) is repaired by a task
     # of its own, services.tasks.repair_saleor_app_task.
     # Marketplaces without automatic sync fold their logged changes too, so
-    # the log never grows for want of a pass.
+    # the logs never grow for want of a pass.
     accepted.refresh_all()
+    sellable.refresh()
     queued = {mp.pk: reconcile_marketplace(mp) for mp in _marketplaces()}
     if any(sum(q.values()) for q in queued.values()):
         nudge_drain()

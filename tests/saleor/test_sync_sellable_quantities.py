@@ -1,0 +1,272 @@
+"""The sellable quantities reconciliation compares (``sync.sellable``): kept
+by triggers on Saleor's stock, allocations and variants and refreshed, always
+what the rule computes from scratch, whoever wrote Saleor's tables and
+however: the ORM, Saleor's own stock management, its GraphQL API, raw SQL."""
+
+import pytest
+from django.db import connection, transaction
+from graphql_relay import to_global_id
+from saleor.product.models import ProductVariant
+from saleor.warehouse.management import deallocate_stock_for_orders
+from saleor.warehouse.models import Allocation, Stock, Warehouse
+
+from saleor_amazon_feeds.models import (
+    AmazonMarketplace,
+    AmazonSellableQuantity,
+    AmazonStockChange,
+)
+from saleor_amazon_feeds.sync import sellable
+from saleor_amazon_feeds.sync.quantities import hash_plans, sellable_quantity_set_sql
+from saleor_amazon_feeds.sync.tasks import reconcile_task
+
+pytestmark = pytest.mark.django_db
+
+STOCKS_UPDATE = """
+mutation ($variant: ID!, $warehouse: ID!, $quantity: Int!) {
+  productVariantStocksUpdate(
+    variantId: $variant, stocks: [{warehouse: $warehouse, quantity: $quantity}]
+  ) { errors { field message } }
+}
+"""
+
+
+def from_scratch(marketplace) -> dict[int, int]:
+    """The rule applied to every variant of the catalog, now."""
+    every = f"(SELECT id AS variant_id FROM {ProductVariant._meta.db_table})"
+    with hash_plans(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT variant_id, quantity FROM ({sellable_quantity_set_sql(every)}) q",
+            {"marketplace": marketplace.pk},
+        )
+        return dict(cursor.fetchall())
+
+
+def kept(marketplace) -> dict[int, int]:
+    return dict(
+        AmazonSellableQuantity.objects.filter(marketplace=marketplace).values_list(
+            "variant_id", "quantity"
+        )
+    )
+
+
+def refreshed_as_the_rule(marketplace) -> dict[int, int]:
+    sellable.refresh()
+    assert not AmazonStockChange.objects.exists()
+    quantities = kept(marketplace)
+    assert quantities == from_scratch(marketplace)
+    return quantities
+
+
+@pytest.mark.parametrize("few_variants", [sellable.FEW_VARIANTS, 0])
+def test_every_kind_of_write_is_refreshed_as_the_rule_says(
+    sync_marketplace, catalog_factory, warehouses, monkeypatch, few_variants
+):
+    # Both ways of applying the rule: index lookups for the few variants
+    # changed, hash plans over the marketplace's stock for many.
+    monkeypatch.setattr(sellable, "FEW_VARIANTS", few_variants)
+    mp = sync_marketplace
+    mp.warehouses.set(warehouses[:2])
+    products = catalog_factory(3, variants=2)
+    v1, v2, v3, v4, v5, v6 = (v for p in products for v in p.variants.order_by("pk"))
+    quantities = refreshed_as_the_rule(mp)
+    # 10 with 3 allocated plus 50 (the catalog's stock).
+    assert quantities[v1.pk] == 57
+
+    # A stock's quantity (a model save), a queryset update, raw SQL.
+    stock = Stock.objects.get(product_variant=v1, warehouse=warehouses[1])
+    stock.quantity = 40
+    stock.save()
+    Stock.objects.filter(product_variant=v2).update(quantity=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Stock._meta.db_table} SET quantity = 0 "
+            "WHERE product_variant_id = %s",
+            [v3.pk],
+        )
+    quantities = refreshed_as_the_rule(mp)
+    # Allocations count against their own warehouse's stock only.
+    assert (quantities[v1.pk], quantities[v2.pk], quantities[v3.pk]) == (47, 1, 0)
+
+    # Allocations: a new one, one changed, one moved to another stock, one
+    # deleted; a stock deleted with its allocations.
+    line = Allocation.objects.get(stock__product_variant=v4).order_line
+    second = Stock.objects.get(product_variant=v4, warehouse=warehouses[1])
+    Allocation.objects.create(stock=second, quantity_allocated=2, order_line=line)
+    Allocation.objects.filter(stock__product_variant=v5).update(quantity_allocated=9)
+    moved = Allocation.objects.filter(stock__product_variant=v6).first()
+    moved.stock = Stock.objects.get(product_variant=v1, warehouse=warehouses[0])
+    moved.save()
+    quantities = refreshed_as_the_rule(mp)
+    assert (quantities[v4.pk], quantities[v5.pk], quantities[v6.pk]) == (55, 51, 60)
+    Allocation.objects.filter(stock__product_variant=v4).delete()
+    Stock.objects.filter(product_variant=v5, warehouse=warehouses[1]).delete()
+    quantities = refreshed_as_the_rule(mp)
+    assert (quantities[v4.pk], quantities[v5.pk]) == (60, 1)
+
+    # A stock in a warehouse the marketplace does not sell from changes
+    # nothing; the warehouse added to the marketplace counts it.
+    third = Warehouse.objects.create(
+        address=warehouses[0].address.get_copy(),
+        name="Warehouse 3",
+        slug="warehouse3",
+        email="warehouse3@example.com",
+    )
+    Stock.objects.create(product_variant=v6, warehouse=third, quantity=5)
+    assert refreshed_as_the_rule(mp)[v6.pk] == 60
+    mp.warehouses.add(third)
+    assert refreshed_as_the_rule(mp)[v6.pk] == 65
+    mp.warehouses.remove(warehouses[0])
+    assert refreshed_as_the_rule(mp)[v6.pk] == 55
+
+    # Inventory tracking off: the marketplace's untracked quantity.
+    ProductVariant.objects.filter(pk=v2.pk).update(track_inventory=False)
+    assert refreshed_as_the_rule(mp)[v2.pk] == mp.untracked_quantity
+
+    # The marketplace's stock settings.
+    mp.stock_buffer = 5
+    mp.max_quantity = 30
+    mp.save()
+    quantities = refreshed_as_the_rule(mp)
+    assert (quantities[v2.pk], quantities[v6.pk]) == (30, 30)
+
+    # A new variant gets its row; a deleted one loses it.
+    (new,) = catalog_factory(1, variants=1)
+    quantities = refreshed_as_the_rule(mp)
+    assert new.variants.get().pk in quantities
+    ProductVariant.objects.filter(pk=v3.pk).delete()
+    assert v3.pk not in refreshed_as_the_rule(mp)
+
+
+def test_saleor_stock_management_and_graphql_are_seen(
+    sync_marketplace,
+    order_with_lines,
+    site_settings,
+    staff_api_client,
+    permission_manage_products,
+):
+    mp = sync_marketplace
+    # Saleor's order fixture allocated its lines' stock.
+    line = order_with_lines.lines.first()
+    stock = line.allocations.get().stock
+    mp.warehouses.set([stock.warehouse])
+    before = refreshed_as_the_rule(mp)
+
+    deallocate_stock_for_orders([order_with_lines.pk], site_settings, None)
+    after = refreshed_as_the_rule(mp)
+    assert after[line.variant_id] > before[line.variant_id]
+
+    staff_api_client.user.user_permissions.add(permission_manage_products)
+    response = staff_api_client.post_graphql(
+        STOCKS_UPDATE,
+        {
+            "variant": to_global_id("ProductVariant", line.variant_id),
+            "warehouse": to_global_id("Warehouse", stock.warehouse_id),
+            "quantity": 3,
+        },
+    )
+    assert response.json()["data"]["productVariantStocksUpdate"]["errors"] == []
+    assert refreshed_as_the_rule(mp)[line.variant_id] == 3
+
+
+def test_other_columns_and_a_catalog_without_marketplaces_log_nothing(
+    catalog_factory, sync_marketplace, warehouses
+):
+    (product,) = catalog_factory(1, variants=1)
+    variant = product.variants.get()
+    refreshed_as_the_rule(sync_marketplace)
+    # Saleor writes quantity_allocated with every allocation (the allocation
+    # itself is logged) and updated_at with every edit.
+    Stock.objects.filter(product_variant=variant).update(quantity_allocated=4)
+    ProductVariant.objects.filter(pk=variant.pk).update(name="Renamed")
+    assert not AmazonStockChange.objects.exists()
+
+    AmazonMarketplace.objects.all().delete()
+    assert not AmazonSellableQuantity.objects.exists()
+    AmazonStockChange.objects.all().delete()
+    catalog_factory(1, variants=1)
+    Stock.objects.filter(product_variant=variant).update(quantity=99)
+    assert not AmazonStockChange.objects.exists()
+    assert sellable.refresh() == 0
+
+
+def test_a_marker_without_marketplace_or_variant_rebuilds_every_marketplace(
+    sync_marketplace, catalog_factory, warehouses
+):
+    """After writes the triggers could not see (TRUNCATE, triggers off)."""
+    catalog_factory(2, variants=2)
+    whole = refreshed_as_the_rule(sync_marketplace)
+    AmazonSellableQuantity.objects.all().delete()
+    assert sellable.refresh() == 0
+    assert kept(sync_marketplace) == {}
+    sellable.rebuild_later()
+    assert sellable.refresh() is None
+    assert kept(sync_marketplace) == whole
+
+
+def test_a_new_marketplace_is_built_whole(sync_marketplace, catalog_factory):
+    catalog_factory(2, variants=1)
+    refreshed_as_the_rule(sync_marketplace)
+    other = AmazonMarketplace.objects.create(
+        account=sync_marketplace.account,
+        marketplace_id="A1F83G8C2ARO7P",
+        country="GB",
+        currency="GBP",
+        channel=sync_marketplace.channel,
+        stock_buffer=2,
+    )
+    other.warehouses.set(Warehouse.objects.all())
+    assert len(refreshed_as_the_rule(other)) == ProductVariant.objects.count()
+    refreshed_as_the_rule(sync_marketplace)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_never_wait_and_a_late_commit_is_applied_next_time(
+    sync_marketplace, catalog_factory
+):
+    mp = sync_marketplace
+    (product,) = catalog_factory(1, variants=1)
+    variant = product.variants.get()
+    stock = variant.stocks.order_by("pk").first()
+    mp.warehouses.set([stock.warehouse])
+    refreshed_as_the_rule(mp)
+
+    writer = connection.copy()
+    try:
+        writer.set_autocommit(False)
+        with writer.cursor() as cursor:
+            # A writer must not wait: a lock held by a refresh fails it.
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            cursor.execute(
+                f"UPDATE {Stock._meta.db_table} SET quantity = 100 WHERE id = %s",
+                [stock.pk],
+            )
+            with transaction.atomic():
+                # Not committed when the refresh takes the log: not applied.
+                assert sellable.refresh() == 0
+                # The refresh's lock is still held here, until its transaction
+                # ends; a second write and the commit go through regardless.
+                cursor.execute(
+                    f"UPDATE {Stock._meta.db_table} SET quantity = 101 WHERE id = %s",
+                    [stock.pk],
+                )
+                writer.commit()
+        assert kept(mp)[variant.pk] != 101 - 3
+        assert refreshed_as_the_rule(mp)[variant.pk] == 101 - 3
+    finally:
+        writer.close()
+
+
+def test_the_periodic_pass_folds_the_log_without_automatic_sync(
+    sync_marketplace, catalog_factory, warehouses
+):
+    AmazonMarketplace.objects.filter(pk=sync_marketplace.pk).update(auto_sync=False)
+    sync_marketplace.warehouses.set(warehouses)
+    (product,) = catalog_factory(1, variants=1)
+    variant = product.variants.get()
+    Stock.objects.filter(product_variant=variant).update(quantity=8)
+    assert AmazonStockChange.objects.exists()
+    reconcile_task()
+    assert not AmazonStockChange.objects.exists()
+    # 8 less 3 allocated in the first warehouse, 8 in the second.
+    assert kept(sync_marketplace) == from_scratch(sync_marketplace)
+    assert kept(sync_marketplace)[variant.pk] == 13
