@@ -77,6 +77,16 @@ def lines() -> list[str]:
             f"(extrapolated from {r['orm_loop_sample']} variants), "
             f"{r['ratio_vs_bare_read']:.2f}x a bare SELECT of the same rows"
         )
+        if "checkout_logged_ms" in r:
+            out.append(
+                "the stock logging triggers on Saleor's writers: a checkout's "
+                f"writes {r['checkout_logged_ms'] / r['checkout_unlogged_ms']:.2f}x "
+                f"({r['checkout_logged_ms']:.2f} ms against "
+                f"{r['checkout_unlogged_ms']:.2f} ms without), a restock of 1% "
+                f"{r['restock_logged_ms'] / r['restock_unlogged_ms']:.2f}x "
+                f"({r['restock_logged_ms']:.1f} ms against "
+                f"{r['restock_unlogged_ms']:.1f} ms)"
+            )
     o = f.get("order_import")
     if o:
         out.append(

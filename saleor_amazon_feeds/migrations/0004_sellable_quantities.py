@@ -15,6 +15,22 @@ LOG = "amazon_feeds_amazonstockchange"
 MARKETPLACE = "amazon_feeds_amazonmarketplace"
 
 
+def _variants_of_stocks(stocks: str) -> str:
+    """The variants of the stocks ``stocks`` selects, one primary-key lookup
+    per stock (a subquery in the select list is never made a join): a join
+    could be planned as a scan of all of Saleor's stock, and plpgsql keeps the
+    plan made for the session's first write, a bulk one maybe, for its next
+    (a checkout's single allocation). A stock deleted by the same statement
+    logs its variant itself."""
+    return f"""
+        SELECT DISTINCT variant_id FROM (
+          SELECT (SELECT s.product_variant_id FROM warehouse_stock s
+                  WHERE s.id = changed.stock_id) AS variant_id
+          FROM ({stocks}) changed (stock_id)
+        ) v WHERE variant_id IS NOT NULL
+    """
+
+
 def _triggers(table: str, name: str) -> str:
     """Statement triggers after each kind of write, with its rows (PostgreSQL
     allows transition tables only on single-event triggers)."""
@@ -68,16 +84,14 @@ TRIGGERS = f"""
 {
     _function(
         "allocations",
-        '''SELECT DISTINCT s.product_variant_id FROM new_rows a
-       JOIN warehouse_stock s ON s.id = a.stock_id''',
-        '''SELECT DISTINCT s.product_variant_id FROM old_rows a
-       JOIN warehouse_stock s ON s.id = a.stock_id''',
-        '''SELECT DISTINCT s.product_variant_id
-       FROM new_rows n JOIN old_rows o ON o.id = n.id,
-         LATERAL (VALUES (n.stock_id), (o.stock_id)) x (stock_id)
-       JOIN warehouse_stock s ON s.id = x.stock_id
-       WHERE (n.quantity_allocated, n.stock_id)
-             IS DISTINCT FROM (o.quantity_allocated, o.stock_id)''',
+        _variants_of_stocks("SELECT stock_id FROM new_rows"),
+        _variants_of_stocks("SELECT stock_id FROM old_rows"),
+        _variants_of_stocks(
+            '''SELECT x.stock_id FROM new_rows n JOIN old_rows o ON o.id = n.id,
+                 LATERAL (VALUES (n.stock_id), (o.stock_id)) x (stock_id)
+               WHERE (n.quantity_allocated, n.stock_id)
+                     IS DISTINCT FROM (o.quantity_allocated, o.stock_id)'''
+        ),
     )
 }
 {_triggers("warehouse_allocation", "allocations")}
