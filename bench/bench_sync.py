@@ -237,12 +237,15 @@ def _writer_cost(changed: list[int], rounds: int = 100) -> dict[str, float]:
     """What migration 0004's logging triggers cost Saleor's writers, each
     write timed with the triggers and without (``session_replication_role``
     replica), alternating, the median of each, every write rolled back: a
-    checkout's (one allocation and its stock's ``quantity_allocated``) and a
-    restock of the 1% of variants (their stock's ``quantity``)."""
+    checkout's (one allocation and its stock's ``quantity_allocated``), a
+    restock of the 1% of variants (their stock's ``quantity``) and a new
+    price for them (their channel listings' ``price_amount``)."""
+    from saleor.product.models import ProductVariantChannelListing
     from saleor.warehouse.models import Allocation, Stock
 
     allocation = Allocation.objects.select_related("stock").first()
     restocked = Stock.objects.filter(product_variant_id__in=changed)
+    repriced = ProductVariantChannelListing.objects.filter(variant_id__in=changed)
 
     def checkout() -> None:
         Allocation.objects.filter(pk=allocation.pk).update(
@@ -255,8 +258,15 @@ def _writer_cost(changed: list[int], rounds: int = 100) -> dict[str, float]:
     def restock() -> None:
         restocked.update(quantity=F("quantity") + 1)
 
+    def reprice() -> None:
+        repriced.update(price_amount=F("price_amount") + 1)
+
     figures = {}
-    for name, write, times in (("checkout", checkout, rounds), ("restock", restock, 9)):
+    for name, write, times in (
+        ("checkout", checkout, rounds),
+        ("restock", restock, 9),
+        ("reprice", reprice, 9),
+    ):
         seconds: dict[bool, list[float]] = {True: [], False: []}
         for _ in range(times):
             for logged in (True, False):
@@ -277,25 +287,19 @@ def _writer_cost(changed: list[int], rounds: int = 100) -> dict[str, float]:
 
 def _explain_reconciliation(marketplace) -> None:
     """BENCH_EXPLAIN=1: print the plans of a full pass, as it runs them."""
-    from saleor_amazon_feeds.listings.messages import _MINOR_UNITS
     from saleor_amazon_feeds.sync import reconcile
-    from saleor_amazon_feeds.sync.quantities import hash_plans
 
-    params = {
-        "marketplace": marketplace.pk,
-        "channel": marketplace.channel_id,
-        "digits": _MINOR_UNITS.get(marketplace.currency.upper(), 2),
-        "variants": None,
-    }
+    params = {"marketplace": marketplace.pk, "variants": None}
     sid = transaction.savepoint()
     seconds, refreshed = timed(accepted.refresh, marketplace.pk)
     print(f"\n-- refresh of the {refreshed} variants written: {seconds:.3f} s")
     seconds, refreshed = timed(sellable.refresh)
     print(f"\n-- refresh of the {refreshed} variants restocked: {seconds:.3f} s")
-    with hash_plans(), connection.cursor() as cursor:
-        for kind, sql in reconcile._statements(False).items():
+    with connection.cursor() as cursor:
+        for kind in accepted.RECONCILED:
             cursor.execute(
-                f"EXPLAIN (ANALYZE, BUFFERS) {sql}", {**params, "kind": kind.value}
+                f"EXPLAIN (ANALYZE, BUFFERS) {reconcile._statement(False)}",
+                {**params, "kind": kind.value},
             )
             plan = "\n".join(row[0] for row in cursor.fetchall())
             print(f"\n-- {kind.value}\n{plan}")

@@ -85,7 +85,8 @@ def lines() -> list[str]:
                 f"{r['checkout_unlogged_ms']:.2f} ms without), a restock of 1% "
                 f"{r['restock_logged_ms'] / r['restock_unlogged_ms']:.2f}x "
                 f"({r['restock_logged_ms']:.1f} ms against "
-                f"{r['restock_unlogged_ms']:.1f} ms)"
+                f"{r['restock_unlogged_ms']:.1f} ms), new prices for 1% "
+                f"{r['reprice_logged_ms'] / r['reprice_unlogged_ms']:.2f}x"
             )
     o = f.get("order_import")
     if o:

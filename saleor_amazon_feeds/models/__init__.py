@@ -28,6 +28,7 @@ from .orders import (
 from .sync import (
     AmazonAcceptedChange,
     AmazonAcceptedValue,
+    AmazonPriceChange,
     AmazonSellableQuantity,
     AmazonStockChange,
     AmazonSyncChange,
@@ -49,6 +50,7 @@ __all__ = [
     "AmazonProductTypeDefinition",
     "AmazonFieldMapping",
     "AmazonMarketplace",
+    "AmazonPriceChange",
     "AmazonSellableQuantity",
     "AmazonShippingMapping",
     "AmazonStockChange",

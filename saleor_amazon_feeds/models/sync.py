@@ -86,10 +86,22 @@ class AmazonAcceptedValue(models.Model):
     product_id = models.IntegerField()
     state_id = models.BigIntegerField()
     accepted = models.DecimalField(max_digits=20, decimal_places=6)
+    # What Saleor offers now (``sync.quantities.current_value_sql``), kept
+    # beside it by the refreshes; NULL where there is nothing to compare (no
+    # channel price). A pass reads only the rows where the two differ.
+    current = models.DecimalField(max_digits=20, decimal_places=6, null=True)
 
     class Meta:
         ordering = ("pk",)
-        indexes = [models.Index(fields=["marketplace", "variant_id"])]
+        indexes = [
+            models.Index(fields=["marketplace", "variant_id"]),
+            models.Index(
+                fields=["marketplace", "kind"],
+                name="amazon_feeds_accepted_differs",
+                condition=models.Q(current__isnull=False)
+                & ~models.Q(accepted=models.F("current")),
+            ),
+        ]
 
 
 class AmazonAcceptedChange(models.Model):
@@ -118,10 +130,9 @@ class AmazonSellableQuantity(models.Model):
     """The quantity a marketplace offers for one Saleor variant, kept by one
     rule (``sync.quantities``) and refreshed (``sync.sellable``) for the
     variants whose stock, allocations or inventory tracking changed since,
-    at the start of each reconciliation pass: a pass over a whole
-    marketplace then compares two narrow rows per variant instead of summing
-    Saleor's stock and allocations again. Every variant of the catalog has a
-    row per marketplace."""
+    at the start of each reconciliation pass; the accepted values' current
+    quantities are read from here. Every variant of the catalog has a row
+    per marketplace."""
 
     marketplace = models.ForeignKey(
         AmazonMarketplace, related_name="+", on_delete=models.CASCADE
@@ -150,6 +161,21 @@ class AmazonStockChange(models.Model):
     Only added to by writers and only taken by the refresh, which holds a
     lock of its own: Saleor's checkout never waits on it.
     """
+
+    marketplace_id = models.IntegerField(null=True)
+    variant_id = models.IntegerField(null=True)
+
+    class Meta:
+        ordering = ("pk",)
+
+
+class AmazonPriceChange(models.Model):
+    """A channel price written since the current prices beside the accepted
+    ones were last refreshed: rows PostgreSQL triggers add (migration 0005)
+    for every statement that changes a variant's channel price
+    (``variant_id``, for every marketplace), or a marketplace's channel or
+    currency (``marketplace_id`` alone: all its variants). Taken by the
+    sellable refresh (``sync.sellable``), under its lock."""
 
     marketplace_id = models.IntegerField(null=True)
     variant_id = models.IntegerField(null=True)

@@ -23,6 +23,11 @@ taken rows describe. A writer that commits after the rows were taken left a
 row that was not visible to the taking, and the next refresh applies it.
 Two refreshes of a marketplace never interleave (the lock), and no writer
 waits for a refresh.
+
+Each row also holds what Saleor offers now (``current``, by
+``quantities.current_value_sql``), filled here for the rows written and kept
+by the sellable refresh (``sync.sellable``) for Saleor's writes; the two
+refreshes take the same lock first, so they never interleave either.
 """
 
 from contextlib import nullcontext
@@ -38,7 +43,7 @@ from ..models import (
     AmazonMarketplace,
 )
 from ..models.feeds import ListingStatus
-from .quantities import hash_plans
+from .quantities import CURRENT_LOCK, current_value_sql, hash_plans, price_params
 
 # The reconciled kinds: the accepted column each compares, and the kinds of
 # state that carry it.
@@ -129,10 +134,10 @@ def _refill_sql(kind: FeedKind, only_variants: bool, few: bool) -> str:
     variants = "%(variants)s::int[]" if only_variants else None
     return f"""
         INSERT INTO {value} (marketplace_id, kind, variant_id, product_id,
-                             state_id, accepted)
+                             state_id, accepted, current)
         WITH {_listed(column, kinds, variants, gate_skus=few)}
         SELECT %(marketplace)s, '{kind.value}', variant_id, product_id,
-               state_id, accepted
+               state_id, accepted, {current_value_sql(kind, "listed")}
         FROM listed
     """
 
@@ -147,8 +152,11 @@ def refresh(marketplace_pk: int) -> int | None:
     value = AmazonAcceptedValue._meta.db_table
     params = {"marketplace": marketplace_pk}
     with transaction.atomic(), connection.cursor() as cursor:
+        # The sellable refresh writes the rows' current values too: its lock
+        # first, always in this order.
         cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, marketplace_pk]
+            "SELECT pg_advisory_xact_lock(%s, %s), pg_advisory_xact_lock(%s, %s)",
+            [*CURRENT_LOCK, LOCK_SPACE, marketplace_pk],
         )
         cursor.execute(_take_sql(), params)
         everything, variants = cursor.fetchone()
@@ -156,6 +164,11 @@ def refresh(marketplace_pk: int) -> int | None:
             return 0
         only = not everything
         params["variants"] = variants
+        marketplace = AmazonMarketplace.objects.filter(pk=marketplace_pk).first()
+        # A marketplace deleted since has no states left to refill from.
+        params.update(
+            price_params(marketplace) if marketplace else {"channel": 0, "digits": 2}
+        )
         cursor.execute(
             f"DELETE FROM {value} WHERE marketplace_id = %(marketplace)s"
             + (" AND variant_id = ANY(%(variants)s::int[])" if only else ""),

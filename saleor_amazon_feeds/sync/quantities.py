@@ -1,4 +1,5 @@
-"""Sellable quantity per variant and marketplace, in SQL.
+"""Sellable quantity per variant and marketplace, in SQL, and what
+reconciliation compares with Amazon's accepted values (``current_value_sql``).
 
 Same rule as the feed builder (``listings.messages.sellable_quantity``): free
 stock (quantity less allocations, at least 0 per warehouse) over the
@@ -12,12 +13,44 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from saleor.product.models import ProductVariant
+from saleor.product.models import ProductVariant, ProductVariantChannelListing
 from saleor.warehouse.models import Allocation, Stock
 
-from ..models import AmazonMarketplace
+from ..listings.kinds import FeedKind
+from ..listings.messages import _MINOR_UNITS
+from ..models import AmazonMarketplace, AmazonSellableQuantity
 
 PARAM_VARIANTS = "(SELECT unnest(%(variants)s::int[]) AS variant_id)"
+
+# pg_advisory_xact_lock's keys ("AFSQ", 0) for writing what Saleor offers
+# beside what Amazon accepted (``AmazonAcceptedValue.current``): the sellable
+# refresh holds it, and the accepted refresh takes it before its own.
+CURRENT_LOCK = (0x41465351, 0)
+
+
+def current_value_sql(kind: FeedKind, row: str) -> str:
+    """What Saleor offers now for ``row``'s variant (a relation alias with a
+    ``variant_id`` column), as reconciliation compares it with what Amazon
+    accepted: the kept sellable quantity, or the channel price rounded to the
+    currency's minor units; NULL for a variant without either (nothing to
+    compare). Takes ``%(marketplace)s``, ``%(channel)s`` and ``%(digits)s``
+    (``price_params``). One primary-key lookup per row."""
+    if kind == FeedKind.INVENTORY:
+        return f"""(SELECT q.quantity FROM {AmazonSellableQuantity._meta.db_table} q
+                    WHERE q.marketplace_id = %(marketplace)s
+                      AND q.variant_id = {row}.variant_id)"""
+    return f"""(SELECT round(pl.price_amount, %(digits)s)
+                FROM {ProductVariantChannelListing._meta.db_table} pl
+                WHERE pl.variant_id = {row}.variant_id
+                  AND pl.channel_id = %(channel)s)"""
+
+
+def price_params(marketplace: AmazonMarketplace) -> dict[str, int]:
+    """``current_value_sql``'s parameters besides the marketplace."""
+    return {
+        "channel": marketplace.channel_id,
+        "digits": _MINOR_UNITS.get(marketplace.currency.upper(), 2),
+    }
 
 
 def sellable_quantity_sql(source: str = PARAM_VARIANTS) -> str:

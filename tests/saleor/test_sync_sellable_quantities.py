@@ -1,23 +1,32 @@
-"""The sellable quantities reconciliation compares (``sync.sellable``): kept
-by triggers on Saleor's stock, allocations and variants and refreshed, always
-what the rule computes from scratch, whoever wrote Saleor's tables and
-however: the ORM, Saleor's own stock management, its GraphQL API, raw SQL."""
+"""What Saleor offers, as reconciliation compares it (``sync.sellable``):
+each variant's sellable quantity and the current quantity and price beside
+Amazon's accepted ones, kept by triggers on Saleor's stock, allocations,
+variants and channel prices and refreshed, always what the rules compute from
+scratch, whoever wrote Saleor's tables and however: the ORM, Saleor's own
+stock management, its GraphQL API, raw SQL."""
+
+from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
 from graphql_relay import to_global_id
-from saleor.product.models import ProductVariant
+from saleor.product.models import ProductVariant, ProductVariantChannelListing
 from saleor.warehouse.management import deallocate_stock_for_orders
 from saleor.warehouse.models import Allocation, Stock, Warehouse
 
 from saleor_amazon_feeds.models import (
+    AmazonAcceptedValue,
     AmazonMarketplace,
+    AmazonPriceChange,
     AmazonSellableQuantity,
     AmazonStockChange,
+    AmazonSyncChange,
 )
-from saleor_amazon_feeds.sync import sellable
+from saleor_amazon_feeds.sync import accepted, sellable
 from saleor_amazon_feeds.sync.quantities import hash_plans, sellable_quantity_set_sql
+from saleor_amazon_feeds.sync.reconcile import reconcile_marketplace
 from saleor_amazon_feeds.sync.tasks import reconcile_task
+from tests.fixtures.sync import accept_offers
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +58,53 @@ def kept(marketplace) -> dict[int, int]:
     )
 
 
+def current_from_scratch(marketplace) -> dict[tuple[str, int], Decimal | None]:
+    """What each accepted row's current value must be: the sellable
+    quantity, the channel price in the currency's minor units."""
+    marketplace.refresh_from_db()
+    quantities = from_scratch(marketplace)
+    prices = dict(
+        ProductVariantChannelListing.objects.filter(
+            channel_id=marketplace.channel_id, price_amount__isnull=False
+        ).values_list("variant_id", "price_amount")
+    )
+    expected = {}
+    for kind, variant_id in AmazonAcceptedValue.objects.filter(
+        marketplace=marketplace
+    ).values_list("kind", "variant_id"):
+        value = (quantities if kind == "INVENTORY" else prices).get(variant_id)
+        expected[kind, variant_id] = (
+            None if value is None else Decimal(value).quantize(Decimal("0.01"))
+        )
+    return expected
+
+
+def currents(marketplace) -> dict[tuple[str, int], Decimal | None]:
+    return {
+        (kind, variant_id): current
+        for kind, variant_id, current in AmazonAcceptedValue.objects.filter(
+            marketplace=marketplace
+        ).values_list("kind", "variant_id", "current")
+    }
+
+
 def refreshed_as_the_rule(marketplace) -> dict[int, int]:
+    accepted.refresh(marketplace.pk)
     sellable.refresh()
     assert not AmazonStockChange.objects.exists()
+    assert not AmazonPriceChange.objects.exists()
     quantities = kept(marketplace)
     assert quantities == from_scratch(marketplace)
+    assert currents(marketplace) == current_from_scratch(marketplace)
     return quantities
+
+
+def listed(marketplace, variants, *, quantity=57, price="20.00"):
+    """Amazon accepted these offers (the rows reconciliation compares)."""
+    accept_offers(
+        marketplace,
+        ((v.pk, v.product_id, v.sku, quantity, price) for v in variants),
+    )
 
 
 @pytest.mark.parametrize("few_variants", [sellable.FEW_VARIANTS, 0])
@@ -68,6 +118,7 @@ def test_every_kind_of_write_is_refreshed_as_the_rule_says(
     mp.warehouses.set(warehouses[:2])
     products = catalog_factory(3, variants=2)
     v1, v2, v3, v4, v5, v6 = (v for p in products for v in p.variants.order_by("pk"))
+    listed(mp, [v1, v2, v3, v4, v5, v6])
     quantities = refreshed_as_the_rule(mp)
     # 10 with 3 allocated plus 50 (the catalog's stock).
     assert quantities[v1.pk] == 57
@@ -270,3 +321,77 @@ def test_the_periodic_pass_folds_the_log_without_automatic_sync(
     # 8 less 3 allocated in the first warehouse, 8 in the second.
     assert kept(sync_marketplace) == from_scratch(sync_marketplace)
     assert kept(sync_marketplace)[variant.pk] == 13
+
+
+def test_price_writes_keep_the_current_prices_and_a_pass_queues_the_differences(
+    sync_marketplace, catalog_factory, warehouses, channel_PLN
+):
+    mp = sync_marketplace
+    mp.warehouses.set(warehouses)
+    products = catalog_factory(2, variants=2)
+    v1, v2, v3, v4 = (v for p in products for v in p.variants.order_by("pk"))
+    listed(mp, [v1, v2, v3, v4])
+    refreshed_as_the_rule(mp)
+    assert reconcile_marketplace(mp) == {"INVENTORY": 0, "PRICES": 0}
+
+    prices = ProductVariantChannelListing.objects.filter(channel_id=mp.channel_id)
+    # A model save, a queryset update, raw SQL, a price removed; a listing in
+    # another channel changes nothing.
+    listing = prices.get(variant=v1)
+    listing.price_amount = Decimal("21.50")
+    listing.save()
+    prices.filter(variant=v2).update(price_amount=Decimal("19.999"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ProductVariantChannelListing._meta.db_table} "
+            "SET price_amount = 5 WHERE variant_id = %s AND channel_id = %s",
+            [v3.pk, mp.channel_id],
+        )
+    prices.filter(variant=v4).delete()
+    ProductVariantChannelListing.objects.create(
+        variant=v1, channel=channel_PLN, price_amount=1, currency="PLN"
+    )
+    assert AmazonPriceChange.objects.exists()
+    refreshed_as_the_rule(mp)
+    current = currents(mp)
+    assert [current["PRICES", v.pk] for v in (v1, v2, v3, v4)] == [
+        Decimal("21.50"),
+        Decimal("20.00"),
+        Decimal("5.00"),
+        None,
+    ]
+    # 19.999 rounds to the accepted 20.00; a variant without a price is not
+    # compared.
+    AmazonSyncChange.objects.all().delete()
+    assert reconcile_marketplace(mp) == {"INVENTORY": 0, "PRICES": 2}
+    assert set(
+        AmazonSyncChange.objects.filter(kind="PRICES").values_list(
+            "variant_id", flat=True
+        )
+    ) == {v1.pk, v3.pk}
+
+    # The marketplace's currency decides the rounding: JPY has no minor units.
+    AmazonMarketplace.objects.filter(pk=mp.pk).update(currency="JPY")
+    sellable.refresh()
+    assert currents(mp)["PRICES", v1.pk] == Decimal("22")
+    # Its channel decides the price.
+    AmazonMarketplace.objects.filter(pk=mp.pk).update(
+        channel=channel_PLN, currency="USD"
+    )
+    refreshed_as_the_rule(mp)
+    assert currents(mp)["PRICES", v1.pk] == Decimal("1.00")
+
+
+def test_a_stock_change_is_queued_by_the_next_pass(
+    sync_marketplace, catalog_factory, warehouses
+):
+    mp = sync_marketplace
+    mp.warehouses.set(warehouses)
+    (product,) = catalog_factory(1, variants=2)
+    v1, v2 = product.variants.order_by("pk")
+    listed(mp, [v1, v2])
+    assert reconcile_marketplace(mp) == {"INVENTORY": 0, "PRICES": 0}
+    Stock.objects.filter(product_variant=v2).update(quantity=0)
+    assert reconcile_marketplace(mp) == {"INVENTORY": 1, "PRICES": 0}
+    assert AmazonSyncChange.objects.get().variant_id == v2.pk
+    assert currents(mp) == current_from_scratch(mp)
