@@ -56,9 +56,8 @@ FEW_VARIANTS = 2000
 
 def _take_sql(log: type) -> str:
     """Takes a log's rows: whether one asks for everything, the marketplaces
-    asked whole, the variants logged; and the marketplaces that exist."""
+    asked whole, the variants logged."""
     change = log._meta.db_table
-    marketplaces = AmazonMarketplace._meta.db_table
     return f"""
         WITH taken AS (DELETE FROM {change} RETURNING marketplace_id, variant_id)
         SELECT EXISTS (SELECT 1 FROM taken
@@ -66,8 +65,7 @@ def _take_sql(log: type) -> str:
                ARRAY(SELECT DISTINCT marketplace_id FROM taken
                      WHERE marketplace_id IS NOT NULL),
                ARRAY(SELECT DISTINCT variant_id FROM taken
-                     WHERE variant_id IS NOT NULL),
-               ARRAY(SELECT id FROM {marketplaces} ORDER BY id)
+                     WHERE variant_id IS NOT NULL)
     """
 
 
@@ -95,10 +93,10 @@ def _current_sql(kind: FeedKind, only_variants: bool) -> str:
     """
 
 
-def _taken(cursor, log: type) -> tuple[bool, set[int], list[int], list[int]]:
+def _taken(cursor, log: type) -> tuple[bool, set[int], list[int]]:
     cursor.execute(_take_sql(log))
-    everything, whole, variants, existing = cursor.fetchone()
-    return everything, set(existing if everything else whole), variants, existing
+    everything, whole, variants = cursor.fetchone()
+    return everything, set(whole), variants
 
 
 def refresh() -> int | None:
@@ -112,14 +110,20 @@ def refresh() -> int | None:
     kept = AmazonSellableQuantity._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", list(CURRENT_LOCK))
-        everything, whole, variants, existing = _taken(cursor, AmazonStockChange)
-        _, whole_prices, priced, _ = _taken(cursor, AmazonPriceChange)
-        if not (everything or whole or variants or whole_prices or priced):
+        everything, whole, variants = _taken(cursor, AmazonStockChange)
+        every_price, whole_prices, priced = _taken(cursor, AmazonPriceChange)
+        if not (
+            everything or whole or variants or every_price or whole_prices or priced
+        ):
             return 0
         all_variants = f"(SELECT id AS variant_id FROM {ProductVariant._meta.db_table})"
         few = len(variants) <= FEW_VARIANTS
-        marketplaces = AmazonMarketplace.objects.filter(pk__in=existing)
-        for marketplace in marketplaces.only("pk", "channel", "currency"):
+        marketplaces = list(AmazonMarketplace.objects.only("pk", "channel", "currency"))
+        if everything:
+            whole = {m.pk for m in marketplaces}
+        if every_price:
+            whole_prices = {m.pk for m in marketplaces}
+        for marketplace in marketplaces:
             params = {
                 "marketplace": marketplace.pk,
                 "variants": variants,
