@@ -16,7 +16,12 @@ class AmazonSyncChange(models.Model):
     """
 
     marketplace = models.ForeignKey(
-        AmazonMarketplace, related_name="sync_changes", on_delete=models.CASCADE
+        AmazonMarketplace,
+        related_name="sync_changes",
+        on_delete=models.CASCADE,
+        # The indexes below start with the marketplace: one of its own
+        # would only slow the writes (outbox inserts, refreshes).
+        db_index=False,
     )
     kind = models.CharField(max_length=16, choices=FEED_KIND_CHOICES)
     product_id = models.IntegerField()
@@ -79,7 +84,12 @@ class AmazonAcceptedValue(models.Model):
     """
 
     marketplace = models.ForeignKey(
-        AmazonMarketplace, related_name="+", on_delete=models.CASCADE
+        AmazonMarketplace,
+        related_name="+",
+        on_delete=models.CASCADE,
+        # The indexes below start with the marketplace: one of its own
+        # would only slow the writes (outbox inserts, refreshes).
+        db_index=False,
     )
     kind = models.CharField(max_length=16, choices=FEED_KIND_CHOICES)
     variant_id = models.IntegerField()
@@ -135,7 +145,12 @@ class AmazonSellableQuantity(models.Model):
     per marketplace."""
 
     marketplace = models.ForeignKey(
-        AmazonMarketplace, related_name="+", on_delete=models.CASCADE
+        AmazonMarketplace,
+        related_name="+",
+        on_delete=models.CASCADE,
+        # The indexes below start with the marketplace: one of its own
+        # would only slow the writes (outbox inserts, refreshes).
+        db_index=False,
     )
     variant_id = models.IntegerField()
     quantity = models.IntegerField()

@@ -42,6 +42,7 @@ from ..models import (
 from .quantities import (
     CURRENT_LOCK,
     PARAM_VARIANTS,
+    VARIANT_IDS,
     current_value_sql,
     hash_plans,
     price_params,
@@ -84,7 +85,7 @@ def _current_sql(kind: FeedKind, only_variants: bool) -> str:
     written. No join of the table with itself: planned as a scan of every
     row, it cost more than looking the value up twice per row."""
     value = AmazonAcceptedValue._meta.db_table
-    only = "AND a.variant_id = ANY(%(variants)s::int[])" if only_variants else ""
+    only = f"AND a.variant_id = ANY({VARIANT_IDS})" if only_variants else ""
     current = current_value_sql(kind, "a")
     return f"""
         UPDATE {value} a SET current = {current}
@@ -140,7 +141,7 @@ def refresh() -> int | None:
             elif variants:
                 cursor.execute(
                     f"DELETE FROM {kept} WHERE marketplace_id = %(marketplace)s "
-                    "AND variant_id = ANY(%(variants)s::int[])",
+                    f"AND variant_id = ANY({VARIANT_IDS})",
                     params,
                 )
                 if few:

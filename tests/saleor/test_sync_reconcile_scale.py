@@ -57,13 +57,14 @@ def test_reconciliation_is_one_pass_over_all_listed_variants(
     elapsed = time.perf_counter() - started
     outbox_table = AmazonSyncChange._meta.db_table
     # One statement per kind, whatever the catalog size; the rest is the
-    # refresh of the accepted values (locks, take, the marketplace, clear, a
-    # refill per kind), that of what Saleor offers (lock, the two logs taken,
-    # the marketplaces, and for the new marketplace: clear, plans, fill, the
-    # current quantities and prices), savepoints and the status row.
+    # refresh of the accepted values (locks, take, the marketplace, clear,
+    # plans set and restored, a refill per kind), that of what Saleor offers
+    # (lock, the two logs taken, the marketplaces, and for the new
+    # marketplace: clear, plans set and restored, fill, the current
+    # quantities and prices), savepoints and the status row.
     passes = [q for q in queries if f"INSERT INTO {outbox_table}" in q["sql"]]
     assert len(passes) == 2
-    assert len(queries) <= 24
+    assert len(queries) <= 30
     print(f"\nreconciled {len(variants)} variants in {elapsed * 1000:.0f} ms")
     assert queued == {"INVENTORY": len(stale), "PRICES": len(stale)}
     assert (

@@ -254,6 +254,40 @@ def test_a_marker_without_marketplace_or_variant_rebuilds_every_marketplace(
     assert kept(sync_marketplace) == whole
 
 
+def planner_settings() -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_nestloop'), current_setting('jit')"
+        )
+        return cursor.fetchone()
+
+
+def test_whole_rebuilds_leave_the_callers_planner_settings_as_they_were(
+    sync_marketplace, catalog_factory
+):
+    """The set-form statements run without nested loops and JIT; the rest of
+    the pass's transaction (its lookups of a few variants) must not: a
+    transaction-wide setting outlives the savepoint it was made in."""
+    catalog_factory(2, variants=2)
+    with transaction.atomic():
+        before = planner_settings()
+        sellable.rebuild_later()
+        accepted.rebuild_later(sync_marketplace.pk)
+        assert sellable.refresh() is None
+        accepted.refresh(sync_marketplace.pk)
+        reconcile_marketplace(sync_marketplace)
+        assert planner_settings() == before == ("on", before[1])
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        with hash_plans():
+            assert planner_settings() == ("off", "off")
+        assert planner_settings() == ("on", "off")
+    # The test's own transaction keeps the SET LOCAL above.
+    with pytest.raises(RuntimeError), hash_plans():
+        raise RuntimeError("a statement failed")
+    assert planner_settings() == ("on", "off")
+
+
 def test_a_new_marketplace_is_built_whole(sync_marketplace, catalog_factory):
     catalog_factory(2, variants=1)
     refreshed_as_the_rule(sync_marketplace)
