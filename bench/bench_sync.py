@@ -311,9 +311,9 @@ def _explain_reconciliation(marketplace) -> None:
     params = {"marketplace": marketplace.pk, "variants": None}
     sid = transaction.savepoint()
     seconds, refreshed = timed(accepted.refresh, marketplace.pk)
-    print(f"\n-- refresh of the {refreshed} variants written: {seconds:.3f} s")
+    print(f"\n-- refresh of the {_count(refreshed)} variants written: {seconds:.3f} s")
     seconds, refreshed = timed(sellable.refresh)
-    print(f"\n-- refresh of the {refreshed} variants restocked: {seconds:.3f} s")
+    print(f"\n-- refresh of the {_count(refreshed)} restocked: {seconds:.3f} s")
     with connection.cursor() as cursor:
         for kind in accepted.RECONCILED:
             cursor.execute(
@@ -324,6 +324,10 @@ def _explain_reconciliation(marketplace) -> None:
             print(f"\n-- {kind.value}\n{plan}")
     transaction.savepoint_rollback(sid)
     _auto_explained(reconcile.reconcile_marketplace, marketplace)
+
+
+def _count(refreshed: list[int] | None) -> str:
+    return "every" if refreshed is None else str(len(refreshed))
 
 
 def _auto_explained(fn: Callable, *args) -> None:

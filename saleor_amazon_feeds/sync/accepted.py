@@ -140,9 +140,9 @@ def _refill_sql(kind: FeedKind, only_variants: bool, few: bool) -> str:
     """
 
 
-def refresh(marketplace_pk: int) -> int | None:
+def refresh(marketplace_pk: int) -> list[int] | None:
     """Apply the rule again to the variants written since the last refresh
-    of this marketplace; returns how many (None: the whole marketplace).
+    of this marketplace; returns them (None: the whole marketplace).
 
     Runs in the caller's transaction when there is one (the lock is then
     held until it ends), else in one of its own.
@@ -159,7 +159,7 @@ def refresh(marketplace_pk: int) -> int | None:
         cursor.execute(_take_sql(), params)
         everything, variants = cursor.fetchone()
         if not everything and not variants:
-            return 0
+            return []
         only = not everything
         params["variants"] = variants
         marketplace = AmazonMarketplace.objects.filter(pk=marketplace_pk).first()
@@ -183,7 +183,7 @@ def refresh(marketplace_pk: int) -> int | None:
         with hash_plans():
             for kind in RECONCILED:
                 cursor.execute(_refill_sql(kind, only, few), params)
-    return len(variants) if only else None
+    return variants if only else None
 
 
 def rebuild_later(marketplace_pk: int) -> None:

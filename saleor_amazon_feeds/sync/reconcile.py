@@ -9,31 +9,23 @@ last accepted (none while a feed is pending, none for SKUs the listing gate
 does not let through) by ``sync.accepted``'s rule, what Saleor offers now by
 ``sync.sellable`` (the feed builder's quantity rule, the channel price). A
 partial index holds only the rows where the two differ, so a pass reads the
-differences and nothing else. A pass over changed variants
-(``reconcile_changed``) runs between full passes over the variants something
-happened to since the previous pass.
+differences and nothing else. Between full passes, a pass over changes
+(``reconcile_changes``) queues the differences of only the variants the
+refreshes found written since the previous pass.
 """
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
-from saleor.order.models import OrderLine
-from saleor.product.models import ProductVariant
 
-from ..catalog.types import FeedKind
 from ..models import (
     AmazonAcceptedValue,
-    AmazonListingState,
     AmazonMarketplace,
     AmazonSyncChange,
     AmazonSyncStatus,
 )
 from . import accepted, sellable
-
-# A transaction that started before a pass over changed variants may commit
-# after it: the next pass looks back this far beyond the previous one.
-CHANGES_OVERLAP = timedelta(minutes=2)
 
 
 def _statement(only_variants: bool) -> str:
@@ -93,51 +85,35 @@ def reconcile_marketplace(marketplace: AmazonMarketplace) -> dict[str, int]:
     return queued
 
 
-def changed_variants(marketplace: AmazonMarketplace, since: datetime) -> list[int]:
-    """Listed variants something happened to since ``since``: edited in
-    Saleor, ordered or returned (their allocations moved), or a feed result
-    or PATCH recorded for them (Amazon's value changed)."""
-    listed = AmazonListingState.objects.filter(
-        marketplace=marketplace, variant_id__isnull=False
-    )
-    ids = set(
-        listed.filter(accepted_at__gte=since).values_list("variant_id", flat=True)
-    )
-    candidates = set(
-        ProductVariant.objects.filter(updated_at__gte=since).values_list(
-            "pk", flat=True
-        )
-    ) | set(
-        OrderLine.objects.filter(
-            order__updated_at__gte=since, variant_id__isnull=False
-        ).values_list("variant_id", flat=True)
-    )
-    if candidates:
-        ids |= set(
-            listed.filter(variant_id__in=candidates).values_list(
-                "variant_id", flat=True
+def reconcile_changes(
+    marketplaces: Iterable[AmazonMarketplace],
+) -> dict[int, dict[str, int]]:
+    """Between full passes: queue the differences of the variants the
+    refreshes found changed since the previous pass (Saleor's stock,
+    allocations or prices, written by anyone; Amazon's accepted values),
+    per marketplace, in one transaction; returns rows queued per marketplace
+    and kind.
+
+    The logs the refreshes take say exactly which variants changed, so a
+    difference that no write announced (a feed Amazon keeps rejecting) is
+    left to the full pass, and nothing written is missed, however it was
+    written. Saleor's side is logged once for every marketplace: taken once
+    here, it is compared in each. A marketplace refreshed whole (new, or its
+    warehouses or buffer changed) has all its differences queued.
+    """
+    queued = {}
+    with transaction.atomic():
+        offered = sellable.refresh()
+        for marketplace in marketplaces:
+            started = timezone.now()
+            amazon = accepted.refresh(marketplace.pk)
+            if offered is None or amazon is None:
+                queued[marketplace.pk] = _run(marketplace, None)
+            elif changed := sorted(set(offered) | set(amazon)):
+                queued[marketplace.pk] = _run(marketplace, changed)
+            else:
+                queued[marketplace.pk] = {kind.value: 0 for kind in accepted.RECONCILED}
+            AmazonSyncStatus.objects.update_or_create(
+                marketplace=marketplace, defaults={"changes_reconciled_at": started}
             )
-        )
-    return sorted(ids)
-
-
-def reconcile_changed(marketplace: AmazonMarketplace) -> dict[str, int]:
-    """Queue differences of the variants changed since the previous pass
-    (full or not); a marketplace never reconciled gets a full pass."""
-    started = timezone.now()
-    status = AmazonSyncStatus.objects.filter(marketplace=marketplace).first()
-    since = status and (status.changes_reconciled_at or status.last_reconciled_at)
-    if since is None:
-        return reconcile_marketplace(marketplace)
-    accepted.refresh(marketplace.pk)
-    sellable.refresh()
-    variant_ids = changed_variants(marketplace, since - CHANGES_OVERLAP)
-    queued = (
-        _run(marketplace, variant_ids)
-        if variant_ids
-        else {FeedKind.INVENTORY.value: 0, FeedKind.PRICES.value: 0}
-    )
-    AmazonSyncStatus.objects.filter(marketplace=marketplace).update(
-        changes_reconciled_at=started
-    )
     return queued

@@ -100,10 +100,11 @@ def _taken(cursor, log: type) -> tuple[bool, set[int], list[int]]:
     return everything, set(whole), variants
 
 
-def refresh() -> int | None:
+def refresh() -> list[int] | None:
     """Apply the rules again to what changed since the last refresh (the
     sellable quantities, then the current values beside the accepted ones);
-    returns how many variants (None: a marketplace was refreshed whole).
+    returns the variants, in every marketplace (None: a marketplace was
+    refreshed whole).
 
     Runs in the caller's transaction when there is one (the lock is then
     held until it ends), else in one of its own.
@@ -116,7 +117,7 @@ def refresh() -> int | None:
         if not (
             everything or whole or variants or every_price or whole_prices or priced
         ):
-            return 0
+            return []
         all_variants = f"(SELECT id AS variant_id FROM {ProductVariant._meta.db_table})"
         few = len(variants) <= FEW_VARIANTS
         marketplaces = list(AmazonMarketplace.objects.only("pk", "channel", "currency"))
@@ -156,7 +157,7 @@ def refresh() -> int | None:
                 cursor.execute(
                     _current_sql(FeedKind.PRICES, True), {**params, "variants": priced}
                 )
-    return None if whole or whole_prices else len(set(variants) | set(priced))
+    return None if whole or whole_prices else sorted(set(variants) | set(priced))
 
 
 def rebuild_later(marketplace_pk: int | None = None) -> None:

@@ -21,7 +21,7 @@ from . import accepted, sellable
 from .drain import drain_marketplace
 from .listing_reconcile import reconcile_listings
 from .locks import debounce
-from .reconcile import reconcile_changed, reconcile_marketplace
+from .reconcile import reconcile_changes, reconcile_marketplace
 from .urgent import UrgentPatch, patch_to_zero, unsellable_listed
 
 log = get_task_logger(__name__)
@@ -97,7 +97,7 @@ def reconcile_listings_task():
 @allow_writer()
 def reconcile_changed_task():
     """Between full passes, the variants changed since the previous pass."""
-    queued = {mp.pk: reconcile_changed(mp) for mp in _marketplaces()}
+    queued = reconcile_changes(_marketplaces())
     if any(sum(q.values()) for q in queued.values()):
         nudge_drain()
     return queued

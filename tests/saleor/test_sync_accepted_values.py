@@ -137,7 +137,7 @@ def test_a_marker_without_variant_or_sku_rebuilds_the_whole_marketplace(
     accepted_states(sync_marketplace, [p.variants.get() for p in products])
     whole = refreshed_as_the_rule(sync_marketplace)
     AmazonAcceptedValue.objects.all().delete()
-    assert accepted.refresh(sync_marketplace.pk) == 0
+    assert accepted.refresh(sync_marketplace.pk) == []
     assert kept(sync_marketplace) == set()
     accepted.rebuild_later(sync_marketplace.pk)
     assert accepted.refresh(sync_marketplace.pk) is None
@@ -181,7 +181,7 @@ def test_writers_never_wait_and_a_late_commit_is_applied_next_time(
             )
             with transaction.atomic():
                 # Not committed when the refresh takes the log: not applied.
-                assert accepted.refresh(mp.pk) == 0
+                assert accepted.refresh(mp.pk) == []
                 # The refresh's lock is still held here, until its transaction
                 # ends; a second write and the commit go through regardless.
                 cursor.execute(

@@ -1,7 +1,7 @@
 """Reconciliation reads typed columns of the listing state (the accepted
 quantity and price), kept exact wherever Amazon's answer is recorded: a
 processing report's acceptance and an urgent PATCH. Between full passes, a
-pass over the variants changed since the previous one."""
+pass over the variants written since the previous one."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.utils import timezone
-from saleor.order.models import Order
-from saleor.product.models import ProductVariant
+from saleor.product.models import ProductVariantChannelListing
+from saleor.warehouse.models import Stock
 
 from saleor_amazon_feeds.amazon_clients import client_for
 from saleor_amazon_feeds.models import (
@@ -21,14 +21,11 @@ from saleor_amazon_feeds.models import (
 from saleor_amazon_feeds.sync.drain import drain_marketplace
 from saleor_amazon_feeds.sync.outbox import Change, record_variants
 from saleor_amazon_feeds.sync.quantities import sellable_quantity_sql
-from saleor_amazon_feeds.sync.reconcile import (
-    changed_variants,
-    reconcile_changed,
-    reconcile_marketplace,
-)
+from saleor_amazon_feeds.sync.reconcile import reconcile_changes, reconcile_marketplace
+from saleor_amazon_feeds.sync.tasks import reconcile_changed_task
 from saleor_amazon_feeds.sync.urgent import patch_to_zero, unsellable_listed
 from tests.fixtures.feeds import wait_for_submissions
-from tests.fixtures.sync import accept_offers
+from tests.fixtures.sync import accept_offers, second_marketplace
 
 pytestmark = pytest.mark.django_db
 
@@ -120,67 +117,113 @@ def test_newest_accepted_quantity_of_a_variant_wins(sync_marketplace, listable_p
     assert reconcile_marketplace(sync_marketplace)["INVENTORY"] == 0
 
 
-def test_pass_over_changed_variants_between_full_passes(
+def test_pass_over_changes_between_full_passes(
     sync_marketplace, catalog_factory, warehouses
 ):
+    """The pass over changes queues the differences of exactly the variants
+    written since the previous pass, in every marketplace, however they
+    were written; a standing difference waits for the full pass."""
     sync_marketplace.warehouses.set(warehouses)
-    products = catalog_factory(3, variants=1)
-    variants = [p.variants.get() for p in products]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sellable_quantity_sql(),
-            {"marketplace": sync_marketplace.pk, "variants": [v.pk for v in variants]},
-        )
-        current = dict(cursor.fetchall())
-    # What Amazon accepted: today's quantity and price of each.
-    accept_offers(
-        sync_marketplace,
-        (
-            (
-                v.pk,
-                v.product_id,
-                v.sku,
-                current[v.pk],
-                f"{v.channel_listings.get().price_amount:.2f}",
-            )
-            for v in variants
-        ),
-        accepted_at=timezone.now(),
+    other = second_marketplace(
+        sync_marketplace, warehouses, currency="USD", auto_sync=True
     )
-    assert reconcile_marketplace(sync_marketplace) == {"INVENTORY": 0, "PRICES": 0}
+    products = catalog_factory(4, variants=1)
+    variants = [p.variants.get() for p in products]
+    marketplaces = [sync_marketplace, other]
+    current = {}
+    with connection.cursor() as cursor:
+        for marketplace in marketplaces:
+            cursor.execute(
+                sellable_quantity_sql(),
+                {"marketplace": marketplace.pk, "variants": [v.pk for v in variants]},
+            )
+            current[marketplace.pk] = dict(cursor.fetchall())
+    # What Amazon accepted in both: today's quantity and price of each.
+    for marketplace in marketplaces:
+        accept_offers(
+            marketplace,
+            (
+                (
+                    v.pk,
+                    v.product_id,
+                    v.sku,
+                    current[marketplace.pk][v.pk],
+                    f"{v.channel_listings.get().price_amount:.2f}",
+                )
+                for v in variants
+            ),
+            accepted_at=timezone.now(),
+        )
+    assert {m.pk: reconcile_marketplace(m) for m in marketplaces} == {
+        m.pk: {"INVENTORY": 0, "PRICES": 0} for m in marketplaces
+    }
     status = AmazonSyncStatus.objects.get(marketplace=sync_marketplace)
     assert status.changes_reconciled_at == status.last_reconciled_at
+    assert reconcile_changes(marketplaces) == {
+        m.pk: {"INVENTORY": 0, "PRICES": 0} for m in marketplaces
+    }
 
-    # Everything so far happened well before the previous pass, beyond the
-    # overlap (bulk updates: no auto_now).
-    long_ago = timezone.now() - timedelta(hours=1)
-    before = long_ago - timedelta(hours=1)
-    AmazonListingState.objects.update(accepted_at=before)
-    ProductVariant.objects.update(updated_at=before)
-    Order.objects.update(updated_at=before)
-    AmazonSyncStatus.objects.filter(pk=status.pk).update(changes_reconciled_at=long_ago)
-    assert changed_variants(sync_marketplace, long_ago) == []
-
-    edited, behind_the_back, untouched = (p.variants.get() for p in products)
-    # Behind Saleor's back (bulk SQL): invisible to a pass over changes ...
-    behind_the_back.stocks.update(quantity=1)
-    # ... while an edited variant (Saleor bumps updated_at) is found.
+    edited, behind_the_back, repriced, untouched = variants
+    # Through the ORM, and behind Saleor's back (raw SQL, no updated_at):
+    # both logged by the triggers, both queued in both marketplaces.
     edited.stocks.update(quantity=2)
-    edited.save(update_fields=["updated_at"])
-    assert changed_variants(sync_marketplace, long_ago) == [edited.pk]
-
-    assert reconcile_changed(sync_marketplace) == {"INVENTORY": 1, "PRICES": 0}
-    assert set(AmazonSyncChange.objects.values_list("variant_id", flat=True)) == {
-        edited.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Stock._meta.db_table} SET quantity = 1 "
+            "WHERE product_variant_id = %s",
+            [behind_the_back.pk],
+        )
+        cursor.execute(
+            f"UPDATE {ProductVariantChannelListing._meta.db_table} "
+            "SET price_amount = price_amount + 1 WHERE variant_id = %s",
+            [repriced.pk],
+        )
+    assert reconcile_changes(marketplaces) == {
+        m.pk: {"INVENTORY": 2, "PRICES": 1} for m in marketplaces
+    }
+    queued = {
+        m.pk: set(
+            AmazonSyncChange.objects.filter(marketplace=m).values_list(
+                "kind", "variant_id"
+            )
+        )
+        for m in marketplaces
+    }
+    assert queued == {
+        m.pk: {
+            ("INVENTORY", edited.pk),
+            ("INVENTORY", behind_the_back.pk),
+            ("PRICES", repriced.pk),
+        }
+        for m in marketplaces
     }
     status.refresh_from_db()
-    assert status.changes_reconciled_at > long_ago
-    # Nothing changed since: the next pass over changes queues nothing more,
-    # and the full pass finds what no event announced.
-    assert reconcile_changed(sync_marketplace) == {"INVENTORY": 0, "PRICES": 0}
-    assert reconcile_marketplace(sync_marketplace)["INVENTORY"] == 1
-    assert set(AmazonSyncChange.objects.values_list("variant_id", flat=True)) == {
-        edited.pk,
-        behind_the_back.pk,
+    assert status.changes_reconciled_at > status.last_reconciled_at
+
+    # Amazon's side: a result recorded for the untouched variant in one
+    # marketplace (another quantity accepted later) is queued there only.
+    AmazonSyncChange.objects.all().delete()
+    AmazonListingState.objects.filter(
+        marketplace=other, variant_id=untouched.pk, kind="INVENTORY"
+    ).update(
+        accepted_summary={"quantity": current[other.pk][untouched.pk] + 3},
+        accepted_at=timezone.now(),
+    )
+    assert reconcile_changes(marketplaces) == {
+        sync_marketplace.pk: {"INVENTORY": 0, "PRICES": 0},
+        other.pk: {"INVENTORY": 1, "PRICES": 0},
     }
-    assert untouched.pk not in changed_variants(sync_marketplace, long_ago)
+    # Nothing written since: the standing differences wait for the full
+    # pass, which queues every one of them.
+    AmazonSyncChange.objects.all().delete()
+    assert reconcile_changes(marketplaces) == {
+        m.pk: {"INVENTORY": 0, "PRICES": 0} for m in marketplaces
+    }
+    assert reconcile_marketplace(sync_marketplace) == {"INVENTORY": 2, "PRICES": 1}
+    assert reconcile_marketplace(other) == {"INVENTORY": 3, "PRICES": 1}
+    # The periodic task runs the same pass over the marketplaces that sync.
+    AmazonSyncChange.objects.all().delete()
+    untouched.stocks.update(quantity=3)
+    assert reconcile_changed_task() == {
+        m.pk: {"INVENTORY": 1, "PRICES": 0} for m in marketplaces
+    }

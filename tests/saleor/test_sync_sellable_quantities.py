@@ -26,7 +26,7 @@ from saleor_amazon_feeds.sync import accepted, sellable
 from saleor_amazon_feeds.sync.quantities import hash_plans, sellable_quantity_set_sql
 from saleor_amazon_feeds.sync.reconcile import reconcile_marketplace
 from saleor_amazon_feeds.sync.tasks import reconcile_task
-from tests.fixtures.sync import accept_offers
+from tests.fixtures.sync import accept_offers, second_marketplace
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +237,7 @@ def test_other_columns_and_a_catalog_without_marketplaces_log_nothing(
     catalog_factory(1, variants=1)
     Stock.objects.filter(product_variant=variant).update(quantity=99)
     assert not AmazonStockChange.objects.exists()
-    assert sellable.refresh() == 0
+    assert sellable.refresh() == []
 
 
 def test_a_marker_without_marketplace_or_variant_rebuilds_every_marketplace(
@@ -247,7 +247,7 @@ def test_a_marker_without_marketplace_or_variant_rebuilds_every_marketplace(
     catalog_factory(2, variants=2)
     whole = refreshed_as_the_rule(sync_marketplace)
     AmazonSellableQuantity.objects.all().delete()
-    assert sellable.refresh() == 0
+    assert sellable.refresh() == []
     assert kept(sync_marketplace) == {}
     sellable.rebuild_later()
     assert sellable.refresh() is None
@@ -291,15 +291,9 @@ def test_whole_rebuilds_leave_the_callers_planner_settings_as_they_were(
 def test_a_new_marketplace_is_built_whole(sync_marketplace, catalog_factory):
     catalog_factory(2, variants=1)
     refreshed_as_the_rule(sync_marketplace)
-    other = AmazonMarketplace.objects.create(
-        account=sync_marketplace.account,
-        marketplace_id="A1F83G8C2ARO7P",
-        country="GB",
-        currency="GBP",
-        channel=sync_marketplace.channel,
-        stock_buffer=2,
+    other = second_marketplace(
+        sync_marketplace, Warehouse.objects.all(), stock_buffer=2
     )
-    other.warehouses.set(Warehouse.objects.all())
     assert len(refreshed_as_the_rule(other)) == ProductVariant.objects.count()
     refreshed_as_the_rule(sync_marketplace)
 
@@ -327,7 +321,7 @@ def test_writers_never_wait_and_a_late_commit_is_applied_next_time(
             )
             with transaction.atomic():
                 # Not committed when the refresh takes the log: not applied.
-                assert sellable.refresh() == 0
+                assert sellable.refresh() == []
                 # The refresh's lock is still held here, until its transaction
                 # ends; a second write and the commit go through regardless.
                 cursor.execute(
