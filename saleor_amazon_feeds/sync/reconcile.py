@@ -16,7 +16,7 @@ refreshes found written since the previous pass.
 
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from ..models import (
@@ -90,9 +90,8 @@ def reconcile_changes(
 ) -> dict[int, dict[str, int]]:
     """Between full passes: queue the differences of the variants the
     refreshes found changed since the previous pass (Saleor's stock,
-    allocations or prices, written by anyone; Amazon's accepted values),
-    per marketplace, in one transaction; returns rows queued per marketplace
-    and kind.
+    allocations or prices, written by anyone; Amazon's accepted values), in
+    each marketplace; returns rows queued per marketplace and kind.
 
     The logs the refreshes take say exactly which variants changed, so a
     difference that no write announced (a feed Amazon keeps rejecting) is
@@ -100,20 +99,26 @@ def reconcile_changes(
     written. Saleor's side is logged once for every marketplace: taken once
     here, it is compared in each. A marketplace refreshed whole (new, or its
     warehouses or buffer changed) has all its differences queued.
+
+    Each queueing statement commits on its own, as the full pass's do: held
+    in one transaction, the outbox rows of one kind would wait for the next
+    kind's, and a hook queueing both kinds of a variant in Saleor's own
+    transaction could deadlock with it. A worker that dies between a refresh
+    and the queueing leaves those differences in the partial index, where
+    the next full pass finds them.
     """
     queued = {}
-    with transaction.atomic():
-        offered = sellable.refresh()
-        for marketplace in marketplaces:
-            started = timezone.now()
-            amazon = accepted.refresh(marketplace.pk)
-            if offered is None or amazon is None:
-                queued[marketplace.pk] = _run(marketplace, None)
-            elif changed := sorted(set(offered) | set(amazon)):
-                queued[marketplace.pk] = _run(marketplace, changed)
-            else:
-                queued[marketplace.pk] = {kind.value: 0 for kind in accepted.RECONCILED}
-            AmazonSyncStatus.objects.update_or_create(
-                marketplace=marketplace, defaults={"changes_reconciled_at": started}
-            )
+    offered = sellable.refresh()
+    for marketplace in marketplaces:
+        started = timezone.now()
+        amazon = accepted.refresh(marketplace.pk)
+        if offered is None or amazon is None:
+            queued[marketplace.pk] = _run(marketplace, None)
+        elif changed := sorted(set(offered) | set(amazon)):
+            queued[marketplace.pk] = _run(marketplace, changed)
+        else:
+            queued[marketplace.pk] = {kind.value: 0 for kind in accepted.RECONCILED}
+        AmazonSyncStatus.objects.update_or_create(
+            marketplace=marketplace, defaults={"changes_reconciled_at": started}
+        )
     return queued
