@@ -49,6 +49,12 @@ SLICE_PRODUCTS = 3
 FEED_MESSAGES = 7
 # Through the workers: few enough documents for the feed quota's burst of 5.
 WORKER_FEED_MESSAGES = 20
+# The queue only the second worker consumes: a submission sent there runs on
+# a worker that cannot also take the helper it queues. A worker of one task
+# at a time still reserves the next message while it runs one, so a helper
+# could otherwise wait behind its own submission, which then builds every
+# slice alone.
+SUBMISSIONS_QUEUE = "amazon_feeds_test_submissions"
 
 
 @pytest.fixture
@@ -309,7 +315,8 @@ def test_a_failed_slice_fails_the_submission_and_sends_nothing(
 @pytest.fixture(scope="module")
 def two_workers(django_db_setup, django_db_blocker, sandbox_server):
     """Two Celery workers of one task at a time each, splitting builds of 3
-    products a slice from 1 product on."""
+    products a slice from 1 product on; the first consumes the default queue,
+    the second only ``SUBMISSIONS_QUEUE``."""
     with django_db_blocker.unblock():
         database_url = processes.current_database_url()
     with processes.stack(
@@ -318,6 +325,7 @@ def two_workers(django_db_setup, django_db_blocker, sandbox_server):
         broker_db=BROKER_DB,
         workers=2,
         worker_concurrency=1,
+        worker_queues=[["celery"], [SUBMISSIONS_QUEUE]],
         settings_module="tests.worker_settings",
         env={
             "AMAZON_FEEDS_PARALLEL_BUILD_MIN_PRODUCTS": "1",
@@ -387,7 +395,9 @@ def test_two_workers_send_exactly_the_one_worker_feed(
     # Built here by one worker, not sent.
     expected, skipped = _built(shirts_marketplace, FeedKind.LISTINGS)
 
-    submit_feeds_task.delay(shirts_marketplace.pk, [FeedKind.LISTINGS.value])
+    submit_feeds_task.apply_async(
+        (shirts_marketplace.pk, [FeedKind.LISTINGS.value]), queue=SUBMISSIONS_QUEUE
+    )
     submissions = _submitted(FeedKind.LISTINGS, on_workers)
 
     assert 1 < len(expected) <= 5
@@ -397,7 +407,9 @@ def test_two_workers_send_exactly_the_one_worker_feed(
     assert sent == [content for content, _, _ in expected]
     assert [s.skipped_count for s in submissions] == [skipped] * len(expected)
     # The submission's worker built some slices, the other worker the rest.
-    assert sum(_slices_built_per_worker(on_workers)) > 0, on_workers.logs()
+    helped, submitting = _slices_built_per_worker(on_workers)
+    assert submitting == 0
+    assert helped > 0, on_workers.logs()
 
 
 @pytest.mark.django_db(transaction=True)
