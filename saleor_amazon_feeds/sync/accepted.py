@@ -53,8 +53,9 @@ RECONCILED: dict[FeedKind, tuple[str, tuple[FeedKind, ...]]] = {
     FeedKind.PRICES: ("accepted_price", (FeedKind.PRICES, FeedKind.LISTINGS)),
 }
 
-# Up to this many variants written since the last refresh, the rule is
-# applied to them through index lookups; beyond, through hash plans.
+# Up to this many variants written since the last refresh, the listing gate
+# is asked about their SKUs only (an array searched linearly per row);
+# beyond, it lists every known SKU of the marketplace once.
 FEW_VARIANTS = 2000
 
 # pg_advisory_xact_lock's first key: "AFAV" (Amazon feeds, accepted values).
@@ -160,13 +161,13 @@ def refresh(marketplace_pk: int) -> list[int] | None:
         everything, variants = cursor.fetchone()
         if not everything and not variants:
             return []
+        marketplace = AmazonMarketplace.objects.filter(pk=marketplace_pk).first()
+        if marketplace is None:
+            # Deleted since: its values went with it, no states are left.
+            return []
         only = not everything
         params["variants"] = variants
-        marketplace = AmazonMarketplace.objects.filter(pk=marketplace_pk).first()
-        # A marketplace deleted since has no states left to refill from.
-        params.update(
-            price_params(marketplace) if marketplace else {"channel": 0, "digits": 2}
-        )
+        params.update(price_params(marketplace))
         cursor.execute(
             f"DELETE FROM {value} WHERE marketplace_id = %(marketplace)s"
             + (" AND variant_id = ANY(%(variants)s::int[])" if only else ""),

@@ -3,6 +3,8 @@ quantity and price), kept exact wherever Amazon's answer is recorded: a
 processing report's acceptance and an urgent PATCH. Between full passes, a
 pass over the variants written since the previous one."""
 
+import threading
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -25,6 +27,7 @@ from saleor_amazon_feeds.sync.reconcile import reconcile_changes, reconcile_mark
 from saleor_amazon_feeds.sync.tasks import reconcile_changed_task
 from saleor_amazon_feeds.sync.urgent import patch_to_zero, unsellable_listed
 from tests.fixtures.feeds import wait_for_submissions
+from tests.fixtures.processes import replicas_on_test_database
 from tests.fixtures.sync import accept_offers, second_marketplace
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +230,69 @@ def test_pass_over_changes_between_full_passes(
     assert reconcile_changed_task() == {
         m.pk: {"INVENTORY": 1, "PRICES": 0} for m in marketplaces
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_queued_while_a_pass_queues_is_kept_once(
+    sync_marketplace, catalog_factory, warehouses
+):
+    """A hook queues a variant in Saleor's transaction while a full pass
+    inserts its differences: the pass waits for that transaction, then
+    queues the other variants beside the hook's row instead of failing."""
+    import psycopg
+
+    sync_marketplace.warehouses.set(warehouses)
+    variants = [p.variants.get() for p in catalog_factory(3, variants=1)]
+    # Amazon holds another quantity and price for every variant.
+    accept_offers(
+        sync_marketplace,
+        ((v.pk, v.product_id, v.sku, 10**6, "0.01") for v in variants),
+        accepted_at=timezone.now(),
+    )
+    raced = variants[1]
+    outbox = AmazonSyncChange._meta.db_table
+    hook = psycopg.connect(**connection.get_connection_params())
+    try:
+        hook.execute(
+            f"INSERT INTO {outbox} (marketplace_id, kind, product_id, variant_id, "
+            "version, first_changed_at, changed_at) "
+            "VALUES (%s, 'INVENTORY', %s, %s, 7, now(), now())",
+            [sync_marketplace.pk, raced.product_id, raced.pk],
+        )
+        result = {}
+
+        def full_pass() -> None:
+            try:
+                result["queued"] = reconcile_marketplace(sync_marketplace)
+            except Exception as error:  # reported by the assertion below
+                result["error"] = error
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=full_pass)
+        with replicas_on_test_database():
+            thread.start()
+            # The pass's insert waits for the hook's transaction (the only
+            # one it can wait for). A transaction reads the activity as of
+            # its first read unless told to read it again.
+            deadline = time.monotonic() + 30
+            while not hook.execute(
+                "SELECT pg_stat_clear_snapshot(), EXISTS (SELECT 1 FROM "
+                "pg_stat_activity WHERE pid <> pg_backend_pid() "
+                "AND wait_event = 'transactionid')"
+            ).fetchone()[1]:
+                assert thread.is_alive(), result
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            hook.commit()
+            thread.join(30)
+    finally:
+        hook.close()
+    assert result == {"queued": {"INVENTORY": 2, "PRICES": 3}}
+    queued = dict(
+        AmazonSyncChange.objects.filter(kind="INVENTORY").values_list(
+            "variant_id", "version"
+        )
+    )
+    assert queued == {variants[0].pk: 1, raced.pk: 7, variants[2].pk: 1}
+    assert AmazonSyncChange.objects.filter(kind="PRICES").count() == 3
