@@ -198,6 +198,7 @@ def peak_memory(marketplace) -> int:
 # when a document is handed over (where the peak is); BENCH_PROFILE=peak: only
 # the peak memory of each size (minutes at 100k, where the rest takes an hour);
 # BENCH_PROFILE=time: only the full build's seconds, as the figure times it;
+# BENCH_PROFILE=db: its time executing statements, by statement;
 # BENCH_PROFILE=INVENTORY (or other kinds, comma-separated): profile those.
 PROFILE = os.environ.get("BENCH_PROFILE", "")
 
@@ -208,6 +209,9 @@ def profile_build(marketplace) -> None:
         return
     if PROFILE == "peak":
         print(f"\npeak {peak_memory(marketplace) / 2**20:.1f} MiB")
+        return
+    if PROFILE == "db":
+        database_time(marketplace)
         return
     if PROFILE == "time":
         runs = []
@@ -230,6 +234,31 @@ def profile_build(marketplace) -> None:
         marketplace,
         **({"kinds": tuple(kinds)} if kinds else {}),
     )
+
+
+def database_time(marketplace) -> None:
+    """The full build's wall time in the database (statements sent, rows
+    fetched), by statement, beside its whole time: the second of two runs."""
+    import re
+
+    spent: dict[str, list[float]] = {}
+
+    def timed_statement(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            head = re.sub(r"\s+", " ", str(sql)).strip()[:90]
+            spent.setdefault(head, []).append(time.perf_counter() - started)
+
+    for _ in range(2):
+        spent.clear()
+        with connection.execute_wrapper(timed_statement):
+            seconds, _ = timed(production.production_build, marketplace)
+    total = sum(sum(times) for times in spent.values())
+    print(f"\nfull build {seconds:.2f} s, of which executing statements {total:.2f} s")
+    for head, times in sorted(spent.items(), key=lambda item: -sum(item[1]))[:15]:
+        print(f"{sum(times) * 1000:8.1f} ms {len(times):5d}x  {head}")
 
 
 def profile_memory(marketplace) -> None:
