@@ -35,8 +35,9 @@ def _statement(only_variants: bool, *, on_conflict: bool) -> str:
 
     Without ``on_conflict`` it is a plain insert, which a change queued
     for the same variant after the statement began makes fail: PostgreSQL's
-    ``ON CONFLICT`` check costs each row more than the insert itself (a
-    third more for a full pass's 10,000 prices), and such a race is rare.
+    ``ON CONFLICT`` check makes each row's insert about half again as dear
+    (a full pass's 10,000 prices on a copy of the outbox: 55 ms against
+    32 ms), and such a race is rare.
     """
     outbox = AmazonSyncChange._meta.db_table
     value = AmazonAcceptedValue._meta.db_table
