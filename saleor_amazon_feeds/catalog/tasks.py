@@ -9,12 +9,8 @@ from ..amazon.errors import AmazonError
 from ..listings.kinds import FeedTrigger
 from ..models import AmazonMarketplace
 from ..saleor_compat import allow_writer, celery_app
-from .submission import (
-    build_slices,
-    poll_open_submissions,
-    recover_uploaded_submissions,
-    submit_feeds,
-)
+from .results import poll_open_submissions, recover_uploaded_submissions
+from .submission import build_slices, submit_feeds
 
 log = get_task_logger(__name__)
 

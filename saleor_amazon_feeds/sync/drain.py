@@ -27,7 +27,8 @@ from .. import conf
 from ..amazon.client import AmazonClient
 from ..amazon.errors import AmazonError
 from ..amazon_clients import client_for, pause_if_unauthorised
-from ..catalog.submission import recover_uploaded_submissions, submit_feeds
+from ..catalog.results import recover_uploaded_submissions
+from ..catalog.submission import submit_feeds
 from ..listings.kinds import KIND_ORDER, FeedKind, FeedTrigger
 from ..models import AmazonMarketplace, AmazonSyncChange, AmazonSyncStatus
 from ..models.feeds import SubmissionStatus

@@ -10,7 +10,7 @@ from django.utils import timezone
 from graphql_relay import to_global_id
 
 from saleor_amazon_feeds.catalog.builder import iter_batches
-from saleor_amazon_feeds.catalog.submission import recover_uploaded_submissions
+from saleor_amazon_feeds.catalog.results import recover_uploaded_submissions
 from saleor_amazon_feeds.catalog.types import FeedKind
 from saleor_amazon_feeds.listings.schema_validation import ProductTypeSchema
 from saleor_amazon_feeds.models import (

@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from saleor_amazon_feeds.amazon.lwa import TOKEN_CACHE
-from saleor_amazon_feeds.catalog.submission import poll_open_submissions
+from saleor_amazon_feeds.catalog.results import poll_open_submissions
 from saleor_amazon_feeds.models import (
     AmazonFeedSubmission,
     AmazonSyncChange,
