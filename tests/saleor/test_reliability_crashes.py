@@ -157,7 +157,7 @@ def crash(sandbox_server, database_url, point, task, **kwargs):
     """Start a worker armed at ``point``, hand it ``task`` and see it die."""
     worker = start(
         f"crash-{point}",
-        [*celery_worker_args(), "-Q", CRASH_QUEUE],
+        celery_worker_args(queues=[CRASH_QUEUE]),
         _env(sandbox_server, database_url, crash_at=point),
     )
     try:
