@@ -199,6 +199,7 @@ def peak_memory(marketplace) -> int:
 # the peak memory of each size (minutes at 100k, where the rest takes an hour);
 # BENCH_PROFILE=time: only the full build's seconds, as the figure times it;
 # BENCH_PROFILE=db: its time executing statements, by statement;
+# BENCH_PROFILE=stages: its wall time by stage, without a profiler;
 # BENCH_PROFILE=INVENTORY (or other kinds, comma-separated): profile those.
 PROFILE = os.environ.get("BENCH_PROFILE", "")
 
@@ -212,6 +213,9 @@ def profile_build(marketplace) -> None:
         return
     if PROFILE == "db":
         database_time(marketplace)
+        return
+    if PROFILE == "stages":
+        stage_times(marketplace)
         return
     if PROFILE == "time":
         runs = []
@@ -234,6 +238,63 @@ def profile_build(marketplace) -> None:
         marketplace,
         **({"kinds": tuple(kinds)} if kinds else {}),
     )
+
+
+def stage_times(marketplace) -> None:
+    """BENCH_PROFILE=stages: the full build's wall time by stage, each
+    stage's own time (what it called that is another stage counts there),
+    without a profiler's cost per call: the second of two runs."""
+    from saleor_amazon_feeds.catalog import build, fingerprints, gate, loader
+    from saleor_amazon_feeds.listings import feed_writer
+
+    spent: dict[str, float] = {}
+    stack: list[list] = []
+
+    def timed_stage(label: str, function):
+        def stage(*args, **kwargs):
+            frame = [label, time.perf_counter(), 0.0]
+            stack.append(frame)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                stack.pop()
+                took = time.perf_counter() - frame[1]
+                spent[label] = spent.get(label, 0.0) + took - frame[2]
+                if stack:
+                    stack[-1][2] += took
+
+        return stage
+
+    def statement(execute, sql, params, many, context):
+        caller = stack[-1][0] if stack else "the submission"
+        label = f"statements of {caller}: " + " ".join(str(sql).split())[:50]
+        return timed_stage(label, execute)(sql, params, many, context)
+
+    stages = [
+        (loader._Reader, "products", "loader: products"),
+        (loader._Reader, "page", "loader: the rest of a page"),
+        (build, "build_page", "build (pure Python)"),
+        (gate.ListingGate, "prepare", "listing gate"),
+        (fingerprints.Fingerprints, "remember", "fingerprints: remember"),
+        (fingerprints.Fingerprints, "flush", "fingerprints: write"),
+        (fingerprints.Fingerprints, "bind", "fingerprints: bind"),
+        (feed_writer.FeedDocumentWriter, "add", "document writer"),
+    ]
+    originals = [(owner, name, getattr(owner, name)) for owner, name, _ in stages]
+    for owner, name, label in stages:
+        setattr(owner, name, timed_stage(label, getattr(owner, name)))
+    try:
+        for _ in range(2):
+            spent.clear()
+            with connection.execute_wrapper(statement):
+                seconds, _ = timed(production.production_build, marketplace)
+    finally:
+        for owner, name, original in originals:
+            setattr(owner, name, original)
+    print(f"\nfull build {seconds:.2f} s by stage (own time):")
+    for label, took in sorted(spent.items(), key=lambda item: -item[1]):
+        print(f"{took:8.3f} s  {label}")
+    print(f"{seconds - sum(spent.values()):8.3f} s  the rest (submission, records)")
 
 
 def database_time(marketplace) -> None:

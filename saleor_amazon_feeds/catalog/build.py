@@ -57,7 +57,13 @@ from ..listings.gate import OfferDecision
 from ..listings.schema_validation import ProductTypeSchema, ValidatedPart
 from ..listings.severity import Severity
 from ..mapping.options import AmazonOptions, options_from_metadata
-from ..mapping.resolution import MappingPlan, Part, ProductSnapshot, VariantSnapshot
+from ..mapping.resolution import (
+    MappingPlan,
+    Part,
+    ProductSnapshot,
+    VariantSnapshot,
+    variant_keys,
+)
 from .attributes import (
     Context,
     ShapedAttributes,
@@ -74,6 +80,13 @@ _PARENT_SUFFIX = "-parent"
 _NAME_LISTS = 1000
 # Distinct offer values (prices, quantities) ``Run.offer_value`` keeps.
 _OFFER_VALUES = 10_000
+# What ``messages.variation_family`` adds to a family's messages, besides
+# the theme attributes.
+_FAMILY_ATTRIBUTES = (
+    "parentage_level",
+    "variation_theme",
+    "child_parent_sku_relationship",
+)
 # Saleor slugs spelled differently from Amazon's attribute names.
 _THEME_ALIASES = {"colour": "color", "sizes": "size", "colours": "color"}
 
@@ -489,7 +502,10 @@ class _ProductBuild:
         memo = self.run_.shape_memo(schema)
         if self._common is None or self._common[0] is not schema:
             resolution = self._plan.resolve(
-                self._snapshot(None), memo=self._source_memo, part=Part.PRODUCT
+                self._snapshot(None),
+                memo=self._source_memo,
+                part=Part.PRODUCT,
+                variant_keys=self._variant_keys,
             )
             common = shape_attributes(resolution, context, memo=memo, complete=False)
             self._common = (schema, common)
@@ -497,7 +513,10 @@ class _ProductBuild:
                 None if schema is None else schema.part(common.attributes, common.keys)
             )
         resolution = self._plan.resolve(
-            self._snapshot(variant), memo=self._source_memo, part=Part.VARIANT
+            self._snapshot(variant),
+            memo=self._source_memo,
+            part=Part.VARIANT,
+            variant_keys=self._variant_keys,
         )
         own = shape_attributes(resolution, context, memo=memo, complete=False)
         shaped = combine(self._common[1], own, context, memo=memo)
@@ -620,6 +639,20 @@ class _ProductBuild:
                 }
             ],
         }
+        # The family's own values, each with a validation token, as the
+        # shaped ones carry theirs: a family's parentage levels, theme and
+        # theme values repeat across the catalog (kept for the run), its
+        # relationship to the parent across its children.
+        tokens: dict[int, tuple[list, object]] = {}
+
+        def intern(key: tuple, make: Callable[[], list]) -> list:
+            if key[0] == "child_parent_sku_relationship":
+                found: tuple[list, object] = (make(), object())
+            else:
+                found = run.offer_value(("family", *key), make)
+            tokens[id(found[0])] = found
+            return found[0]
+
         try:
             messages = msg.variation_family(
                 sku,
@@ -633,14 +666,26 @@ class _ProductBuild:
                 marketplace_id=run.marketplace_id,
                 language_tag=run.language_tag,
                 allowed_themes=allowed or None,
+                intern=intern,
             )
         except ValueError as exc:
             self._skip(str(exc), attribute="variation_theme")
             return
         by_sku = {c.variant.sku: c for c in candidates}
         parent_message, children = messages[0], messages[1:]
+        family_names = (*_FAMILY_ATTRIBUTES, *(k.lower() for k in theme_keys))
+
+        def keyed(attributes: Mapping[str, Any], keys: Mapping) -> dict:
+            keys = dict(keys)
+            for name in family_names:
+                found = tokens.get(id(attributes.get(name)))
+                if found is not None and found[0] is attributes[name]:
+                    keys[name] = found
+            return keys
+
+        parent_attributes = parent_message.payload["attributes"]
         if not self._valid(
-            schema, parent_message.payload["attributes"], None, keys=parent.keys
+            schema, parent_attributes, None, keys=keyed(parent_attributes, parent.keys)
         ):
             # Children would point to a parent Amazon never received.
             return
@@ -649,7 +694,8 @@ class _ProductBuild:
             candidate = by_sku[child.sku]
             variant = candidate.variant
             attributes = child.payload["attributes"]
-            if self._valid(schema, attributes, variant, keys=candidate.keys):
+            keys = keyed(attributes, candidate.keys)
+            if self._valid(schema, attributes, variant, keys=keys):
                 summary = {"parentSku": sku, **self._offer_summary(variant)}
                 self._emit_listing(variant, child, summary)
                 self._listed[variant.sku] = product_type
@@ -698,6 +744,13 @@ class _ProductBuild:
     @cached_property
     def _plan(self) -> MappingPlan:
         return self.run_.plan_for(self.category_options.mappings, self.options.mappings)
+
+    @cached_property
+    def _variant_keys(self) -> frozenset[str]:
+        # Of every variant, usable or not: a mapping that reads a brand only
+        # the product holds is then resolved, shaped and validated once for
+        # all its listings.
+        return variant_keys(self.product.variants)
 
     @cached_property
     def _description(self) -> Description:

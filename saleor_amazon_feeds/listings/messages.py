@@ -5,10 +5,11 @@ feed writer assigns them while streaming. Amounts stay ``Decimal`` all the way
 to the JSON text (see ``json_encoding``).
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 # Amazon's longest seller SKU; a longer one fails the whole message.
@@ -306,6 +307,14 @@ class VariantListing:
     theme_values: Mapping[str, str]
 
 
+# (key, make) -> the value made under that key, possibly made earlier.
+Intern = Callable[[tuple, Callable[[], list[dict[str, Any]]]], list[dict[str, Any]]]
+
+
+def _made(key: tuple, make: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return make()
+
+
 def variation_theme_name(
     theme_attributes: Sequence[str], allowed: Iterable[str] | None = None
 ) -> str:
@@ -349,25 +358,47 @@ def variation_family(
     allowed_themes: Iterable[str] | None = None,
     requirements: Requirements = Requirements.LISTING,
     parent_requirements: Requirements = Requirements.LISTING_PRODUCT_ONLY,
+    intern: Intern | None = None,
 ) -> list[FeedMessage]:
     """Parent UPDATE first, then one child UPDATE per variant (sorted by SKU).
 
     The parent is not buyable, so offer attributes are dropped from it and it is
     sent with product-only requirements; Amazon rejects offers on parents.
+
+    ``intern(key, make)`` may return one shared value for every family
+    attribute made under the same key (the parentage level, the theme, the
+    children's theme values and their relationship to the parent), so the
+    caller validates each once; the values are then shared between messages
+    and must not be mutated.
     """
     if not variants:
         raise ValueError(f"Variation family {parent_sku} has no variants.")
+    shared = intern or _made
     theme = variation_theme_name(theme_attributes, allowed_themes)
     theme_keys = [a.strip().lower() for a in theme_attributes if a and a.strip()]
-    theme_value = [{"name": theme}]
+    theme_value = shared(("variation_theme", theme), lambda: [{"name": theme}])
+
+    def level(value: str) -> list[dict[str, Any]]:
+        return shared(
+            ("parentage_level", marketplace_id, value),
+            lambda: [{"marketplace_id": marketplace_id, "value": value}],
+        )
 
     parent_attrs = {
         k: v for k, v in parent_attributes.items() if k not in OFFER_ATTRIBUTES
     }
-    parent_attrs["parentage_level"] = [
-        {"marketplace_id": marketplace_id, "value": "parent"}
-    ]
+    parent_attrs["parentage_level"] = level("parent")
     parent_attrs["variation_theme"] = theme_value
+    relationship = shared(
+        ("child_parent_sku_relationship", marketplace_id, parent_sku),
+        lambda: [
+            {
+                "marketplace_id": marketplace_id,
+                "child_relationship_type": "variation",
+                "parent_sku": parent_sku,
+            }
+        ],
+    )
     messages = [
         listing_update(
             parent_sku,
@@ -391,21 +422,18 @@ def variation_family(
             )
         attrs = dict(variant.attributes)
         for key in theme_keys:
-            attrs[key] = localized(
-                variant.theme_values[key],
-                marketplace_id=marketplace_id,
-                language_tag=language_tag,
+            text = variant.theme_values[key]
+            attrs[key] = shared(
+                (key, marketplace_id, language_tag, text),
+                partial(
+                    localized,
+                    text,
+                    marketplace_id=marketplace_id,
+                    language_tag=language_tag,
+                ),
             )
-        attrs["parentage_level"] = [
-            {"marketplace_id": marketplace_id, "value": "child"}
-        ]
-        attrs["child_parent_sku_relationship"] = [
-            {
-                "marketplace_id": marketplace_id,
-                "child_relationship_type": "variation",
-                "parent_sku": parent_sku,
-            }
-        ]
+        attrs["parentage_level"] = level("child")
+        attrs["child_parent_sku_relationship"] = relationship
         attrs["variation_theme"] = theme_value
         messages.append(
             listing_update(

@@ -580,15 +580,24 @@ class _Plan:
         if not enforce:
             root = [found for found in root if not found[2]]
         at = self.properties_at
-        found = [issue for order, issue, _ in root if order[0] < at]
+        found = [issue for order, issue, _ in root if order[0] < at] if root else []
+        # The per-value lookup of _value_issues written out: a message has
+        # some sixty attributes, most of them valid values met before.
+        values, validators, get = self.values, self.validators, frozen.get
         for name, value in attributes.items():
             entry = shared.get(name)
             if entry is not None and entry[0] is value:
                 if entry[2]:
                     found.extend(entry[2])
-            elif name in self.validators:
-                found.extend(self._value_issues(name, value, frozen.get(name)))
-        found.extend(issue for order, issue, _ in root if order[0] > at)
+            elif name in validators:
+                key = get(name)
+                issues = values.get((name, key))
+                if issues is None:
+                    issues = self._value_issues(name, value, key)
+                if issues:
+                    found.extend(issues)
+        if root:
+            found.extend(issue for order, issue, _ in root if order[0] > at)
         return found
 
     def part(

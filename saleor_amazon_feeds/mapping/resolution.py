@@ -9,12 +9,12 @@ different sources are never concatenated: a title made of two half-right
 fields is worse than a missing one, which Amazon reports clearly.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from saleor_amazon_feeds.listings.editorjs import Description, editorjs_to_description
 
@@ -80,6 +80,10 @@ class ProductSnapshot:
         return editorjs_to_description(self.description)
 
 
+# What a literal is evaluated against: it reads no snapshot.
+_NO_SNAPSHOT = ProductSnapshot(name="")
+
+
 class ResolvedAttribute(NamedTuple):
     attribute: str
     values: tuple[SourceValue, ...]
@@ -143,9 +147,9 @@ class _Planned:
     attribute: str
     level: Level
     # The sources in order, each with what resolving would otherwise work out
-    # again for every snapshot: (source, expression, product-only, may warn);
-    # a bad expression stands as its (expression, error), so it is still
-    # reported at its place in the list.
+    # again for every snapshot: (source, expression, product-only, may warn,
+    # a literal's values or None); a bad expression stands as its
+    # (expression, error), so it is still reported at its place in the list.
     steps: tuple[tuple, ...]
 
 
@@ -162,6 +166,34 @@ _QUIET_KINDS = PRODUCT_ONLY_KINDS | {
 }
 
 
+# Kinds that read the variant's own value where it has one and else the
+# product's (or nothing): for a product none of whose variants has a value
+# of that key, every snapshot of it reads the same.
+_FALLBACK_KINDS = frozenset({"attribute", "variant_attribute", "variant.weight"})
+_WEIGHT = "variant.weight"
+
+
+class _VariantLike(Protocol):
+    attributes: Mapping[str, Sequence["SourceValue"]]
+    weight: "Measure | None"
+
+
+def variant_keys(variants: Iterable[_VariantLike]) -> frozenset[str]:
+    """What the variants of a product hold of their own for the sources
+    that fall back to the product (``MappingPlan.resolve(variant_keys=)``):
+    ``attribute:<slug>`` per attribute with values, ``variant.weight``."""
+    keys: set[str] = set()
+    for variant in variants:
+        keys.update(f"attribute:{slug}" for slug, v in variant.attributes.items() if v)
+        if variant.weight:
+            keys.add(_WEIGHT)
+    return frozenset(keys)
+
+
+def _fallback_key(source: Source) -> str:
+    return _WEIGHT if source.kind == _WEIGHT else f"attribute:{source.key}"
+
+
 def _steps(sources: tuple[Source | tuple[str, SourceError], ...]) -> tuple:
     return tuple(
         source
@@ -171,6 +203,10 @@ def _steps(sources: tuple[Source | tuple[str, SourceError], ...]) -> tuple:
             source.expression,
             source.kind in PRODUCT_ONLY_KINDS,
             source.kind not in _QUIET_KINDS,
+            # A literal's values, the same for every snapshot.
+            tuple(evaluate_source(source, _NO_SNAPSHOT))
+            if source.kind == "literal"
+            else None,
         )
         for source in sources
     )
@@ -209,6 +245,31 @@ class MappingPlan:
             Part.PRODUCT: tuple(p for p in planned if _product_only(p)),
             Part.VARIANT: tuple(p for p in planned if not _product_only(p)),
         }
+        # The variant keys any source of the plan falls back on.
+        self._fallbacks = frozenset(
+            _fallback_key(step[0])
+            for p in planned
+            for step in p.steps
+            if len(step) != 2 and step[0].kind in _FALLBACK_KINDS
+        )
+        self._split_parts: dict[frozenset[str], dict[Part, tuple]] = {}
+
+    def _parts_for(self, variant_keys: frozenset[str]) -> dict[Part, tuple]:
+        """The parts for a product whose variants hold ``variant_keys``: an
+        attribute whose every source reads the same for each snapshot of it
+        (product-only, or falling back to the product for a key no variant
+        holds) is the product's."""
+        held = variant_keys & self._fallbacks
+        parts = self._split_parts.get(held)
+        if parts is None:
+            product = tuple(p for p in self._planned if _product_level(p, held))
+            variant = tuple(p for p in self._planned if not _product_level(p, held))
+            parts = self._split_parts[held] = {
+                Part.ALL: self._planned,
+                Part.PRODUCT: product,
+                Part.VARIANT: variant,
+            }
+        return parts
 
     def resolve(
         self,
@@ -216,6 +277,7 @@ class MappingPlan:
         *,
         memo: dict | None = None,
         part: Part = Part.ALL,
+        variant_keys: frozenset[str] | None = None,
     ) -> Resolution:
         """Values plus provenance for every mapped attribute (or ``part``).
 
@@ -225,12 +287,16 @@ class MappingPlan:
         on the product only: the same for all its variants and its parent, so
         a build resolves them once per product and only ``Part.VARIANT`` per
         variant; the two parts make up the whole, each in name order.
+        With ``variant_keys`` (``variant_keys()`` of all the product's
+        variants) the product's part also takes the attributes whose sources
+        fall back to the product for keys none of its variants holds.
         """
         result = Resolution()
         # This snapshot's values of each quiet source: a field several
         # attributes map is read once.
         local: dict[str, tuple[SourceValue, ...]] = {}
-        for planned in self._parts[part]:
+        parts = self._parts if variant_keys is None else self._parts_for(variant_keys)
+        for planned in parts[part]:
             resolved = _first_non_empty(snapshot, planned, result.warnings, memo, local)
             if resolved is None:
                 result.unresolved[planned.attribute] = planned.level
@@ -253,7 +319,18 @@ def resolve_attributes(
 
 def _product_only(planned: _Planned) -> bool:
     # A bad expression warns on every resolution: it stays with the variant's.
-    return all(len(step) == 4 and step[2] for step in planned.steps)
+    return all(len(step) != 2 and step[2] for step in planned.steps)
+
+
+def _product_level(planned: _Planned, held: frozenset[str]) -> bool:
+    return all(
+        len(step) != 2
+        and (
+            step[2]
+            or (step[0].kind in _FALLBACK_KINDS and _fallback_key(step[0]) not in held)
+        )
+        for step in planned.steps
+    )
 
 
 def _parsed(item: str | Source) -> Source | tuple[str, SourceError]:
@@ -272,8 +349,10 @@ def _first_non_empty(snapshot, planned: _Planned, warnings, memo, local):
             expression, error = step
             warnings.append(ResolutionWarning(attribute, level, expression, str(error)))
             continue
-        source, expression, product_only, may_warn = step
-        if product_only and memo is not None:
+        source, expression, product_only, may_warn, constant = step
+        if constant is not None:
+            values = constant
+        elif product_only and memo is not None:
             values = memo.get(expression)
             if values is None:
                 # Product-only sources never warn: nothing is lost by caching.

@@ -210,6 +210,56 @@ def test_variation_family(message_validator):
         message_validator.validate(message.as_dict(index))
 
 
+def test_variation_family_shares_its_values_through_intern():
+    """With ``intern`` a family's own values are made once per key (and
+    shared between families by the caller): the same messages as without."""
+    made: dict[tuple, list] = {}
+
+    def intern(key, make):
+        if key not in made:
+            made[key] = make()
+        return made[key]
+
+    def family(parent_sku, colors, **kwargs):
+        return variation_family(
+            parent_sku,
+            "SHIRT",
+            parent_attributes={"brand": [{"value": "Acme"}]},
+            variants=[
+                VariantListing(f"{parent_sku}-{c}", {}, {"color": c}) for c in colors
+            ],
+            theme_attributes=["color"],
+            marketplace_id=DE,
+            language_tag="de_DE",
+            **kwargs,
+        )
+
+    first = family("A", ["Rot", "Blau"], intern=intern)
+    second = family("B", ["Rot"], intern=intern)
+    plain = family("A", ["Rot", "Blau"])
+    assert [m.as_dict(i) for i, m in enumerate(first)] == [
+        m.as_dict(i) for i, m in enumerate(plain)
+    ]
+    a_blue, a_red = (m.payload["attributes"] for m in first[1:])
+    b_red = second[1].payload["attributes"]
+    assert a_red["color"] is b_red["color"]
+    assert a_red["parentage_level"] is b_red["parentage_level"]
+    assert a_red["variation_theme"] is first[0].payload["attributes"]["variation_theme"]
+    # The relationship names the parent: shared within a family only.
+    assert (
+        a_red["child_parent_sku_relationship"]
+        is a_blue["child_parent_sku_relationship"]
+    )
+    assert (
+        b_red["child_parent_sku_relationship"]
+        is not a_red["child_parent_sku_relationship"]
+    )
+    assert (
+        first[0].payload["attributes"]["parentage_level"]
+        is not a_red["parentage_level"]
+    )
+
+
 def test_variation_family_rejects_incomplete_variants():
     with pytest.raises(ValueError, match="no value for color"):
         variation_family(

@@ -10,6 +10,7 @@ from saleor_amazon_feeds.mapping.resolution import (
     VariantSnapshot,
     evaluate_source,
     resolve_attributes,
+    variant_keys,
 )
 from saleor_amazon_feeds.mapping.sources import parse_source
 
@@ -237,3 +238,49 @@ def test_product_and_variant_parts_make_up_the_whole():
     # The product's part is the same whichever variant (or none) is asked.
     parent = plan.resolve(snapshot(variant=None), part=Part.PRODUCT)
     assert parent.values == product.values
+
+
+def test_sources_falling_back_to_the_product_are_shared_where_no_variant_holds_them():
+    plan = MappingPlan(
+        marketplace={
+            "brand": ["attribute:brand"],
+            "color": ["variant_attribute:color", "product.category"],
+            "finish": ["variant_attribute:finish", "literal:matt"],
+            "item_weight": ["variant.weight"],
+            "sku": ["variant.sku"],
+        }
+    )
+    light = VariantSnapshot(sku="A", attributes={"color": [SourceValue("Rot")]})
+    heavy = VariantSnapshot(
+        sku="B",
+        attributes={"color": [SourceValue("Blau")]},
+        weight=Measure(Decimal("2"), "kg"),
+    )
+    # Neither variant holds a brand or a finish, one holds a weight.
+    keys = variant_keys([light, heavy])
+    assert keys == {"attribute:color", "variant.weight"}
+    for variant in (light, heavy, None):
+        whole = plan.resolve(snapshot(variant=variant))
+        product = plan.resolve(
+            snapshot(variant=variant), part=Part.PRODUCT, variant_keys=keys
+        )
+        own = plan.resolve(
+            snapshot(variant=variant), part=Part.VARIANT, variant_keys=keys
+        )
+        assert list(product.values) == ["brand", "finish"]
+        assert (
+            list(own.values) == ["color", "item_weight", "sku"][: 3 if variant else 2]
+        )
+        assert {**product.values, **own.values} == whole.values
+    # Without the weight, every variant reads the product's: shared too.
+    keys = variant_keys([light])
+    product = plan.resolve(
+        snapshot(variant=light), part=Part.PRODUCT, variant_keys=keys
+    )
+    assert list(product.values) == ["brand", "finish", "item_weight"]
+    assert product.first("item_weight") == Decimal("0.2")
+    # An empty value list is not a value of the variant's own.
+    assert (
+        variant_keys([VariantSnapshot(sku="C", attributes={"brand": []})])
+        == frozenset()
+    )
