@@ -56,7 +56,12 @@ from ..listings.feed_writer import encoded, message_bytes
 from ..listings.gate import OfferDecision
 from ..listings.schema_validation import ProductTypeSchema, ValidatedPart
 from ..listings.severity import Severity
-from ..mapping.options import AmazonOptions, options_from_metadata
+from ..mapping.options import (
+    OPTIONS_KEY,
+    AmazonOptions,
+    OptionsIssue,
+    options_from_metadata,
+)
 from ..mapping.resolution import (
     MappingPlan,
     Part,
@@ -80,6 +85,8 @@ _PARENT_SUFFIX = "-parent"
 _NAME_LISTS = 1000
 # Distinct offer values (prices, quantities) ``Run.offer_value`` keeps.
 _OFFER_VALUES = 10_000
+# Distinct options texts ``Run.options`` keeps.
+_OPTION_TEXTS = 10_000
 # What ``messages.variation_family`` adds to a family's messages, besides
 # the theme attributes.
 _FAMILY_ATTRIBUTES = (
@@ -173,6 +180,9 @@ class Run:
     offer_values: dict[tuple, tuple[list, object]] = field(
         default_factory=dict, init=False
     )
+    parsed_options: dict[str, tuple[AmazonOptions, tuple[OptionsIssue, ...]]] = field(
+        default_factory=dict, init=False
+    )
 
     def __post_init__(self) -> None:
         self.language_tag = language_tag(self.marketplace_id)
@@ -197,6 +207,23 @@ class Run:
         if found is None:
             found = bounded_put(
                 self.offer_values, key, (make(), object()), _OFFER_VALUES
+            )
+        return found
+
+    def options(
+        self, private_metadata: Mapping[str, Any] | None
+    ) -> tuple[AmazonOptions, Sequence[OptionsIssue]]:
+        """A product's or category's Amazon options, parsed once per distinct
+        text: a catalog's categories (and many of its products) share theirs.
+        Shared, so never to be mutated."""
+        raw = (private_metadata or {}).get(OPTIONS_KEY)
+        if not isinstance(raw, str):
+            return options_from_metadata(private_metadata)
+        found = self.parsed_options.get(raw)
+        if found is None:
+            options, issues = options_from_metadata(private_metadata)
+            found = bounded_put(
+                self.parsed_options, raw, (options, tuple(issues)), _OPTION_TEXTS
             )
         return found
 
@@ -320,7 +347,7 @@ class _ProductBuild:
     # -- gates -------------------------------------------------------------
 
     def _read_options(self) -> None:
-        self.options, issues = options_from_metadata(self.product.private_metadata)
+        self.options, issues = self.run_.options(self.product.private_metadata)
         for issue in issues:
             self._skip(
                 f"Amazon options of '{self.product.name}': {issue.field}: "
@@ -328,7 +355,7 @@ class _ProductBuild:
                 severity=Severity.WARNING,
                 attribute=issue.field,
             )
-        self.category_options, issues = options_from_metadata(
+        self.category_options, issues = self.run_.options(
             self.product.category_private_metadata
         )
         for issue in issues:

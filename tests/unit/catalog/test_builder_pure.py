@@ -459,3 +459,18 @@ def test_listings_share_the_offer_values_of_equal_prices_and_quantities():
     assert quantity["A"][0]["quantity"] == 57
     written = {sku: built.message.encoded for sku, built in listings.items()}
     assert b'"value_with_tax":20.00' in written["C"]
+
+
+def test_options_are_parsed_once_per_text_and_their_issues_kept():
+    run = make_run()
+    shirt = options(productType="SHIRT", exclude="nope")
+    first = run.options(shirt)
+    # Another product (or category) with the same text: the same parse.
+    assert run.options(dict(shirt)) is first
+    parsed, issues = first
+    assert parsed.product_type_for(US) == "SHIRT"
+    assert [issue.field for issue in issues] == ["exclude"]
+    # No options, or options not stored as text, are parsed each time.
+    assert run.options(None)[0].product_type_for(US) is None
+    assert run.options({OPTIONS_KEY: {"productType": "SHIRT"}})[1]
+    assert run.parsed_options.keys() == {shirt[OPTIONS_KEY]}
