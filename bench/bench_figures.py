@@ -8,6 +8,7 @@ transaction per figure that is rolled back at the end.
 Sizes: ``BENCH_SIZES`` (comma-separated variant counts, default in bench/run.sh).
 """
 
+import dataclasses
 import gc
 import os
 import time
@@ -209,6 +210,7 @@ def peak_memory(marketplace) -> int:
 # BENCH_PROFILE=time: only the full build's seconds, as the figure times it;
 # BENCH_PROFILE=db: its time executing statements, by statement;
 # BENCH_PROFILE=stages: its wall time by stage, without a profiler;
+# BENCH_PROFILE=dump: its LISTINGS pages pickled for bench/python_build.py;
 # BENCH_PROFILE=INVENTORY (or other kinds, comma-separated): profile those.
 PROFILE = os.environ.get("BENCH_PROFILE", "")
 
@@ -225,6 +227,9 @@ def profile_build(marketplace) -> None:
         return
     if PROFILE == "stages":
         stage_times(marketplace)
+        return
+    if PROFILE == "dump":
+        dump_pages(marketplace)
         return
     if PROFILE == "time":
         runs = []
@@ -247,6 +252,36 @@ def profile_build(marketplace) -> None:
         marketplace,
         **({"kinds": tuple(kinds)} if kinds else {}),
     )
+
+
+def dump_pages(marketplace) -> None:
+    """BENCH_PROFILE=dump: the LISTINGS run and its catalog pages, pickled to
+    BENCH_DUMP for ``bench/python_build.py``."""
+    import pickle
+
+    from saleor_amazon_feeds.catalog import build, builder
+
+    captured: list = []
+    original = build.build_batches
+
+    def capture(run, pages, gate):
+        pages = list(pages)
+        captured.append((run, pages))
+        return original(run, pages, gate)
+
+    builder.build_batches = capture
+    try:
+        production.production_build(marketplace, kinds=(FeedKind.LISTINGS,))
+    finally:
+        builder.build_batches = original
+    run, pages = captured[0]
+    schemas = {name: s.schema for name, s in run.schemas.items() if s is not None}
+    # What a run fills as it builds, or reads from the database: not pickled.
+    run = dataclasses.replace(run, schema_provider=None)
+    path = os.environ.get("BENCH_DUMP", "/tmp/bench-pages.pickle")
+    with open(path, "wb") as out:
+        pickle.dump((run, pages, schemas), out)
+    print(f"\n{len(pages)} pages of the LISTINGS build written to {path}")
 
 
 def stage_times(marketplace) -> None:
