@@ -16,6 +16,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import NamedTuple, Protocol
 
+from saleor_amazon_feeds.listings.bounded import bounded_put
 from saleor_amazon_feeds.listings.editorjs import Description, editorjs_to_description
 
 from .gtin import normalize_gtin
@@ -171,6 +172,9 @@ _QUIET_KINDS = PRODUCT_ONLY_KINDS | {
 # of that key, every snapshot of it reads the same.
 _FALLBACK_KINDS = frozenset({"attribute", "variant_attribute", "variant.weight"})
 _WEIGHT = "variant.weight"
+# Distinct sets of keys held by a product's variants a plan keeps its parts
+# for: a catalog's products hold few (a product type's variant attributes).
+_SPLITS = 1000
 
 
 class _VariantLike(Protocol):
@@ -264,11 +268,12 @@ class MappingPlan:
         if parts is None:
             product = tuple(p for p in self._planned if _product_level(p, held))
             variant = tuple(p for p in self._planned if not _product_level(p, held))
-            parts = self._split_parts[held] = {
-                Part.ALL: self._planned,
-                Part.PRODUCT: product,
-                Part.VARIANT: variant,
-            }
+            parts = bounded_put(
+                self._split_parts,
+                held,
+                {Part.ALL: self._planned, Part.PRODUCT: product, Part.VARIANT: variant},
+                _SPLITS,
+            )
         return parts
 
     def resolve(
