@@ -87,13 +87,6 @@ _NAME_LISTS = 1000
 _OFFER_VALUES = 10_000
 # Distinct options texts ``Run.options`` keeps.
 _OPTION_TEXTS = 10_000
-# What ``messages.variation_family`` adds to a family's messages, besides
-# the theme attributes.
-_FAMILY_ATTRIBUTES = (
-    "parentage_level",
-    "variation_theme",
-    "child_parent_sku_relationship",
-)
 # Saleor slugs spelled differently from Amazon's attribute names.
 _THEME_ALIASES = {"colour": "color", "sizes": "size", "colours": "color"}
 
@@ -671,8 +664,11 @@ class _ProductBuild:
         # theme values repeat across the catalog (kept for the run), its
         # relationship to the parent across its children.
         tokens: dict[int, tuple[list, object]] = {}
+        # The attributes they were made for (a key's first element).
+        family_names: set[str] = set()
 
         def intern(key: tuple, make: Callable[[], list]) -> list:
+            family_names.add(key[0])
             if key[0] == "child_parent_sku_relationship":
                 found: tuple[list, object] = (make(), object())
             else:
@@ -700,7 +696,6 @@ class _ProductBuild:
             return
         by_sku = {c.variant.sku: c for c in candidates}
         parent_message, children = messages[0], messages[1:]
-        family_names = (*_FAMILY_ATTRIBUTES, *(k.lower() for k in theme_keys))
 
         def keyed(attributes: Mapping[str, Any], keys: Mapping) -> dict:
             keys = dict(keys)
@@ -710,9 +705,9 @@ class _ProductBuild:
                     keys[name] = found
             return keys
 
-        parent_attributes = parent_message.payload["attributes"]
+        parent_values = parent_message.payload["attributes"]
         if not self._valid(
-            schema, parent_attributes, None, keys=keyed(parent_attributes, parent.keys)
+            schema, parent_values, None, keys=keyed(parent_values, parent.keys)
         ):
             # Children would point to a parent Amazon never received.
             return

@@ -307,7 +307,8 @@ class VariantListing:
     theme_values: Mapping[str, str]
 
 
-# (key, make) -> the value made under that key, possibly made earlier.
+# (key, make) -> the value made under that key, possibly made earlier; a
+# key's first element is the attribute the value is made for.
 Intern = Callable[[tuple, Callable[[], list[dict[str, Any]]]], list[dict[str, Any]]]
 
 

@@ -244,11 +244,6 @@ class MappingPlan:
             parsed = tuple(_parsed(item) for item in sources)
             planned.append(_Planned(attribute, level, _steps(parsed)))
         self._planned = tuple(planned)
-        self._parts = {
-            Part.ALL: self._planned,
-            Part.PRODUCT: tuple(p for p in planned if _product_only(p)),
-            Part.VARIANT: tuple(p for p in planned if not _product_only(p)),
-        }
         # The variant keys any source of the plan falls back on.
         self._fallbacks = frozenset(
             _fallback_key(step[0])
@@ -300,7 +295,10 @@ class MappingPlan:
         # This snapshot's values of each quiet source: a field several
         # attributes map is read once.
         local: dict[str, tuple[SourceValue, ...]] = {}
-        parts = self._parts if variant_keys is None else self._parts_for(variant_keys)
+        # Without the variants' keys, any of them may hold its own value.
+        parts = self._parts_for(
+            self._fallbacks if variant_keys is None else variant_keys
+        )
         for planned in parts[part]:
             resolved = _first_non_empty(snapshot, planned, result.warnings, memo, local)
             if resolved is None:
@@ -322,12 +320,8 @@ def resolve_attributes(
     return plan.resolve(snapshot)
 
 
-def _product_only(planned: _Planned) -> bool:
-    # A bad expression warns on every resolution: it stays with the variant's.
-    return all(len(step) != 2 and step[2] for step in planned.steps)
-
-
 def _product_level(planned: _Planned, held: frozenset[str]) -> bool:
+    # A bad expression warns on every resolution: it stays with the variant's.
     return all(
         len(step) != 2
         and (
